@@ -1,0 +1,159 @@
+package io.profilestream.domain;
+
+import java.time.Instant;
+import java.util.Currency;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+import io.profilestream.errors.DlqReason;
+import io.profilestream.errors.RejectedRecordException;
+import io.profilestream.events.ClickEvent;
+import io.profilestream.events.EmailEvent;
+import io.profilestream.events.ErasureRequest;
+import io.profilestream.events.LineItem;
+import io.profilestream.events.PurchaseEvent;
+
+/**
+ * Checks input events before they touch any state; a failed check throws {@link RejectedRecordException}
+ * with the reason the record goes to the dead-letter queue.
+ * Messages name the field and the rule, never the value.
+ */
+public final class EventValidator {
+
+    private final long maxFutureSkewMs;
+    private final long maxAmountMinor;
+    private final Money money;
+
+    public EventValidator(final long maxFutureSkewMs, final long maxAmountMinor, final Money money) {
+        this.maxFutureSkewMs = maxFutureSkewMs;
+        this.maxAmountMinor = maxAmountMinor;
+        this.money = money;
+    }
+
+    public long maxFutureSkewMs() {
+        return maxFutureSkewMs;
+    }
+
+    /**
+     * Validates any input event.
+     *
+     * @param key the record key, which must equal the id the topic is keyed by
+     * @param event a ClickEvent, PurchaseEvent, EmailEvent or ErasureRequest
+     * @param nowMs engine time; events further ahead than the configured skew are rejected
+     */
+    public void validate(final String key, final Object event, final long nowMs) {
+        if (event instanceof ClickEvent click) {
+            validateClick(key, click, nowMs);
+        } else if (event instanceof PurchaseEvent purchase) {
+            validatePurchase(key, purchase, nowMs);
+        } else if (event instanceof EmailEvent email) {
+            validateEmail(key, email, nowMs);
+        } else if (event instanceof ErasureRequest erasure) {
+            validateErasure(key, erasure);
+        } else {
+            throw new RejectedRecordException(DlqReason.INVALID_FIELD, "Unsupported event type "
+                + (event == null ? "null" : event.getClass().getSimpleName()) + ".");
+        }
+    }
+
+    private void validateClick(final String key, final ClickEvent click, final long nowMs) {
+        required("eventId", click.getEventId());
+        required("anonymousId", click.getAnonymousId());
+        required("sessionId", click.getSessionId());
+        required("channel", click.getChannel());
+        if (click.getCustomerId() != null) {
+            required("customerId", click.getCustomerId());
+        }
+        keyMatches(key, click.getAnonymousId(), "anonymousId");
+        timestamp(click.getTimestamp(), nowMs);
+        if (click.getPriceMinor() != null && (click.getPriceMinor() < 0 || click.getPriceMinor() > maxAmountMinor)) {
+            throw invalid("priceMinor must be between 0 and " + maxAmountMinor + ".");
+        }
+        if (click.getCurrency() != null && !isIsoCurrency(click.getCurrency())) {
+            throw new RejectedRecordException(DlqReason.UNKNOWN_CURRENCY, "currency is not an ISO 4217 code.");
+        }
+    }
+
+    private void validatePurchase(final String key, final PurchaseEvent purchase, final long nowMs) {
+        required("eventId", purchase.getEventId());
+        required("orderId", purchase.getOrderId());
+        required("customerId", purchase.getCustomerId());
+        required("currency", purchase.getCurrency());
+        keyMatches(key, purchase.getCustomerId(), "customerId");
+        timestamp(purchase.getTimestamp(), nowMs);
+        if (!money.accepts(purchase.getCurrency())) {
+            throw new RejectedRecordException(DlqReason.UNKNOWN_CURRENCY,
+                "currency is neither the base currency " + money.base() + " nor has a configured rate.");
+        }
+        amount("totalMinor", purchase.getTotalMinor());
+        amount("discountMinor", purchase.getDiscountMinor());
+        final List<LineItem> items = purchase.getItems();
+        for (int i = 0; i < items.size(); i++) {
+            final LineItem item = items.get(i);
+            required("items[" + i + "].sku", item.getSku());
+            required("items[" + i + "].category", item.getCategory());
+            if (item.getQuantity() <= 0) {
+                throw invalid("items[" + i + "].quantity must be positive.");
+            }
+            amount("items[" + i + "].unitPriceMinor", item.getUnitPriceMinor());
+        }
+    }
+
+    private void validateEmail(final String key, final EmailEvent email, final long nowMs) {
+        required("eventId", email.getEventId());
+        required("customerId", email.getCustomerId());
+        required("campaignId", email.getCampaignId());
+        keyMatches(key, email.getCustomerId(), "customerId");
+        timestamp(email.getTimestamp(), nowMs);
+    }
+
+    private void validateErasure(final String key, final ErasureRequest erasure) {
+        required("requestId", erasure.getRequestId());
+        required("customerId", erasure.getCustomerId());
+        keyMatches(key, erasure.getCustomerId(), "customerId");
+    }
+
+    private static void required(final String field, final String value) {
+        if (value == null || value.isBlank()) {
+            throw new RejectedRecordException(DlqReason.MISSING_FIELD, field + " is required and must not be blank.");
+        }
+    }
+
+    private static void keyMatches(final String key, final String id, final String field) {
+        if (!Objects.equals(key, id)) {
+            throw new RejectedRecordException(DlqReason.KEY_MISMATCH,
+                "The record key must equal the event's " + field + " (the topic is partitioned by it).");
+        }
+    }
+
+    private void timestamp(final Instant timestamp, final long nowMs) {
+        final long millis = timestamp.toEpochMilli();
+        if (millis <= 0) {
+            throw invalid("timestamp must be after 1970-01-01.");
+        }
+        if (nowMs > 0 && millis > nowMs + maxFutureSkewMs) {
+            throw new RejectedRecordException(DlqReason.FUTURE_TIMESTAMP,
+                "timestamp is more than " + maxFutureSkewMs + " ms ahead of engine time.");
+        }
+    }
+
+    private void amount(final String field, final long minor) {
+        if (minor < 0 || minor > maxAmountMinor) {
+            throw invalid(field + " must be between 0 and " + maxAmountMinor + " minor units.");
+        }
+    }
+
+    private static boolean isIsoCurrency(final String code) {
+        try {
+            Currency.getInstance(code.toUpperCase(Locale.ROOT));
+            return true;
+        } catch (final IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static RejectedRecordException invalid(final String message) {
+        return new RejectedRecordException(DlqReason.INVALID_FIELD, message);
+    }
+}

@@ -1,0 +1,288 @@
+package io.profilestream.domain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import io.profilestream.events.ClickEvent;
+import io.profilestream.events.EmailEvent;
+import io.profilestream.events.LineItem;
+import io.profilestream.events.PurchaseEvent;
+import io.profilestream.profile.Behaviour;
+import io.profilestream.profile.CustomerProfile;
+import io.profilestream.profile.EmailEngagement;
+import io.profilestream.profile.Identity;
+import io.profilestream.profile.Scores;
+import io.profilestream.profile.Transactions;
+
+/**
+ * Applies one validated event to a profile: the engine's only profile update logic.
+ * It has no Kafka dependency and no I/O; the same event applied to the same profile gives the same result
+ * whatever the wall clock says, except {@code identity.updatedAt}, which is the time passed in.
+ * Updates are order-insensitive where event time matters: a late event never moves {@code lastSeen} or
+ * {@code lastPurchaseAt} backwards, and decayed category affinity is the same in any arrival order.
+ * The profile passed in belongs to the caller and is updated in place.
+ */
+public final class ProfileAggregator {
+
+    /** Channels kept as their own counter; anything else counts as {@code other}. */
+    public static final Set<String> CHANNELS = Set.of("direct", "organic", "paid", "email", "social", "referral");
+
+    private static final double VIEW_WEIGHT = 1.0;
+    private static final double CART_WEIGHT = 3.0;
+    private static final double PURCHASE_WEIGHT = 5.0;
+    private static final long MILLIS_PER_DAY = 86_400_000L;
+
+    private final int maxAnonymousIds;
+    private final int maxSessionIds;
+    private final int maxPurchaseDays;
+    private final double affinityHalfLifeMs;
+    private final Money money;
+
+    public ProfileAggregator(final int maxAnonymousIds,
+                             final int maxSessionIds,
+                             final int maxPurchaseDays,
+                             final double affinityHalfLifeDays,
+                             final Money money) {
+        this.maxAnonymousIds = maxAnonymousIds;
+        this.maxSessionIds = maxSessionIds;
+        this.maxPurchaseDays = maxPurchaseDays;
+        this.affinityHalfLifeMs = affinityHalfLifeDays * MILLIS_PER_DAY;
+        this.money = money;
+    }
+
+    /**
+     * An empty profile with every counter at zero and every score unset.
+     */
+    public static CustomerProfile newProfile(final String profileId) {
+        final String customerId = ProfileIds.isAnonymous(profileId) ? null : profileId;
+        return CustomerProfile.newBuilder()
+            .setProfileId(profileId)
+            .setIdentity(Identity.newBuilder().setCustomerId(customerId).setAnonymousIds(new ArrayList<>()).build())
+            .setBehaviour(Behaviour.newBuilder()
+                .setDeviceCounts(new HashMap<>())
+                .setChannelCounts(new HashMap<>())
+                .setCategoryAffinity(new HashMap<>())
+                .setRecentSessionIds(new ArrayList<>())
+                .build())
+            .setTransactions(Transactions.newBuilder()
+                .setPurchaseDays(new ArrayList<>())
+                .setCategorySpendMinor(new HashMap<>())
+                .build())
+            .setEmail(EmailEngagement.newBuilder().build())
+            .setScores(Scores.newBuilder().build())
+            .setSegments(new ArrayList<>())
+            .build();
+    }
+
+    /**
+     * Applies a click event.
+     */
+    public CustomerProfile apply(final CustomerProfile profile, final ClickEvent click, final Instant now) {
+        final Instant time = click.getTimestamp();
+        final boolean latest = touch(profile, time, now);
+        addAnonymousId(profile.getIdentity(), click.getAnonymousId());
+        final Behaviour behaviour = profile.getBehaviour();
+        if (addSession(behaviour, click.getSessionId())) {
+            behaviour.setSessions(behaviour.getSessions() + 1);
+        }
+        increment(behaviour.getDeviceCounts(), click.getDevice().name());
+        increment(behaviour.getChannelCounts(), channel(click.getChannel()));
+        if (latest && click.getCountry() != null && !click.getCountry().isBlank()) {
+            behaviour.setLastCountry(click.getCountry().toUpperCase(Locale.ROOT));
+        }
+        switch (click.getType()) {
+            case PAGE_VIEW -> behaviour.setPageViews(behaviour.getPageViews() + 1);
+            case PRODUCT_VIEW -> {
+                behaviour.setProductViews(behaviour.getProductViews() + 1);
+                addAffinity(behaviour, click.getCategory(), VIEW_WEIGHT, time);
+            }
+            case SEARCH -> behaviour.setSearches(behaviour.getSearches() + 1);
+            case ADD_TO_CART -> {
+                behaviour.setAddToCarts(behaviour.getAddToCarts() + 1);
+                addAffinity(behaviour, click.getCategory(), CART_WEIGHT, time);
+            }
+            case REMOVE_FROM_CART -> behaviour.setRemoveFromCarts(behaviour.getRemoveFromCarts() + 1);
+            case CHECKOUT_STARTED -> behaviour.setCheckoutsStarted(behaviour.getCheckoutsStarted() + 1);
+            case LOGIN -> behaviour.setLogins(behaviour.getLogins() + 1);
+            case SIGN_UP -> behaviour.setSignUps(behaviour.getSignUps() + 1);
+            default -> throw new IllegalArgumentException("Unknown click type " + click.getType() + ".");
+        }
+        return profile;
+    }
+
+    /**
+     * Applies an order or a refund; amounts are converted into the base currency.
+     */
+    public CustomerProfile apply(final CustomerProfile profile, final PurchaseEvent purchase, final Instant now) {
+        final Instant time = purchase.getTimestamp();
+        touch(profile, time, now);
+        final Transactions tx = profile.getTransactions();
+        final String currency = purchase.getCurrency();
+        final long total = money.toBaseMinor(purchase.getTotalMinor(), currency);
+        switch (purchase.getType()) {
+            case ORDER -> {
+                tx.setOrders(tx.getOrders() + 1);
+                tx.setRevenueMinor(tx.getRevenueMinor() + total);
+                tx.setDiscountMinor(tx.getDiscountMinor() + money.toBaseMinor(purchase.getDiscountMinor(), currency));
+                tx.setFirstPurchaseAt(min(tx.getFirstPurchaseAt(), time));
+                tx.setLastPurchaseAt(max(tx.getLastPurchaseAt(), time));
+                if (addPurchaseDay(tx.getPurchaseDays(), (int) Math.floorDiv(time.toEpochMilli(), MILLIS_PER_DAY))) {
+                    tx.setDistinctPurchaseDays(tx.getDistinctPurchaseDays() + 1);
+                }
+                final Behaviour behaviour = profile.getBehaviour();
+                for (final LineItem item : purchase.getItems()) {
+                    tx.setItemsPurchased(tx.getItemsPurchased() + item.getQuantity());
+                    final long spend = money.toBaseMinor(item.getUnitPriceMinor() * item.getQuantity(), currency);
+                    tx.getCategorySpendMinor().merge(item.getCategory(), spend, Long::sum);
+                    addAffinity(behaviour, item.getCategory(), PURCHASE_WEIGHT, time);
+                }
+            }
+            case REFUND -> {
+                tx.setRefunds(tx.getRefunds() + 1);
+                tx.setRefundedMinor(tx.getRefundedMinor() + total);
+                tx.setRevenueMinor(tx.getRevenueMinor() - total);
+            }
+            default -> throw new IllegalArgumentException("Unknown purchase type " + purchase.getType() + ".");
+        }
+        tx.setAverageOrderValueMinor(tx.getOrders() == 0
+            ? null
+            : (double) (tx.getRevenueMinor() + tx.getRefundedMinor()) / tx.getOrders());
+        return profile;
+    }
+
+    /**
+     * Applies an email event.
+     */
+    public CustomerProfile apply(final CustomerProfile profile, final EmailEvent email, final Instant now) {
+        final Instant time = email.getTimestamp();
+        touch(profile, time, now);
+        final EmailEngagement engagement = profile.getEmail();
+        switch (email.getType()) {
+            case SENT -> engagement.setSent(engagement.getSent() + 1);
+            case DELIVERED -> engagement.setDelivered(engagement.getDelivered() + 1);
+            case OPENED -> {
+                engagement.setOpens(engagement.getOpens() + 1);
+                engagement.setLastOpenAt(max(engagement.getLastOpenAt(), time));
+            }
+            case CLICKED -> {
+                engagement.setClicks(engagement.getClicks() + 1);
+                engagement.setLastClickAt(max(engagement.getLastClickAt(), time));
+            }
+            case BOUNCED -> engagement.setBounces(engagement.getBounces() + 1);
+            case UNSUBSCRIBED -> engagement.setSubscribed(false);
+            case COMPLAINED -> {
+                engagement.setComplained(true);
+                engagement.setSubscribed(false);
+            }
+            default -> throw new IllegalArgumentException("Unknown email event type " + email.getType() + ".");
+        }
+        return profile;
+    }
+
+    /**
+     * Updates first/last seen and the version; returns whether this event is the newest seen so far.
+     */
+    private static boolean touch(final CustomerProfile profile, final Instant time, final Instant now) {
+        final Identity identity = profile.getIdentity();
+        final boolean latest = identity.getLastSeen() == null || !time.isBefore(identity.getLastSeen());
+        identity.setFirstSeen(min(identity.getFirstSeen(), time));
+        identity.setLastSeen(max(identity.getLastSeen(), time));
+        identity.setVersion(identity.getVersion() + 1);
+        identity.setUpdatedAt(now);
+        return latest;
+    }
+
+    private void addAnonymousId(final Identity identity, final String anonymousId) {
+        final List<String> ids = identity.getAnonymousIds();
+        if (!ids.contains(anonymousId)) {
+            ids.add(anonymousId);
+            while (ids.size() > maxAnonymousIds) {
+                ids.remove(0);
+            }
+        }
+    }
+
+    private boolean addSession(final Behaviour behaviour, final String sessionId) {
+        final List<String> sessions = behaviour.getRecentSessionIds();
+        if (sessions.contains(sessionId)) {
+            return false;
+        }
+        sessions.add(sessionId);
+        while (sessions.size() > maxSessionIds) {
+            sessions.remove(0);
+        }
+        return true;
+    }
+
+    /**
+     * Inserts a UTC epoch day into the sorted list; returns whether it was new.
+     * When the list is full the oldest day is dropped; a day older than every kept day counts as new only if the
+     * list is not full (the count is exact for customers with up to the cap of purchase days).
+     */
+    private boolean addPurchaseDay(final List<Integer> days, final int day) {
+        final int index = Collections.binarySearch(days, day);
+        if (index >= 0) {
+            return false;
+        }
+        final int insertAt = -index - 1;
+        if (days.size() >= maxPurchaseDays) {
+            if (insertAt == 0) {
+                return false;
+            }
+            days.remove(0);
+            days.add(insertAt - 1, day);
+            return true;
+        }
+        days.add(insertAt, day);
+        return true;
+    }
+
+    /**
+     * Adds decayed interest in a category. Affinity is stored as of {@code affinityAsOf}: a newer event first decays
+     * every category to its time, a late event adds its weight already decayed, so arrival order does not matter.
+     */
+    private void addAffinity(final Behaviour behaviour, final String category, final double weight, final Instant time) {
+        if (category == null || category.isBlank()) {
+            return;
+        }
+        final Map<String, Double> affinity = behaviour.getCategoryAffinity();
+        final Instant asOf = behaviour.getAffinityAsOf();
+        if (asOf == null || time.isAfter(asOf)) {
+            if (asOf != null) {
+                final double factor = decay(time.toEpochMilli() - asOf.toEpochMilli());
+                affinity.replaceAll((k, v) -> v * factor);
+            }
+            behaviour.setAffinityAsOf(time);
+            affinity.merge(category, weight, Double::sum);
+        } else {
+            affinity.merge(category, weight * decay(asOf.toEpochMilli() - time.toEpochMilli()), Double::sum);
+        }
+    }
+
+    private double decay(final long elapsedMs) {
+        return Math.pow(0.5, elapsedMs / affinityHalfLifeMs);
+    }
+
+    private static String channel(final String channel) {
+        final String lower = channel.toLowerCase(Locale.ROOT);
+        return CHANNELS.contains(lower) ? lower : "other";
+    }
+
+    private static void increment(final Map<String, Long> counts, final String key) {
+        counts.merge(key, 1L, Long::sum);
+    }
+
+    private static Instant min(final Instant current, final Instant candidate) {
+        return current == null || candidate.isBefore(current) ? candidate : current;
+    }
+
+    private static Instant max(final Instant current, final Instant candidate) {
+        return current == null || candidate.isAfter(current) ? candidate : current;
+    }
+}

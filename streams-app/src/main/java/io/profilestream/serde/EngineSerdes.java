@@ -1,0 +1,89 @@
+package io.profilestream.serde;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+import io.profilestream.events.ClickEvent;
+import io.profilestream.events.EmailEvent;
+import io.profilestream.events.ErasureRequest;
+import io.profilestream.events.PurchaseEvent;
+import io.profilestream.profile.CustomerProfile;
+import io.profilestream.profile.ModelParameters;
+import io.profilestream.profile.SegmentChange;
+import io.profilestream.profile.SegmentDefinition;
+import io.profilestream.registry.SchemaRegistryClient;
+
+/**
+ * Every serde the engine uses, built once from one registry client and passed to whoever needs one.
+ * Topic values use the registry wire format; state-store values use single-object encoding.
+ */
+public final class EngineSerdes {
+
+    private final SchemaRegistryClient registry;
+    private final RegistryAvroSerde<ClickEvent> click;
+    private final RegistryAvroSerde<PurchaseEvent> purchase;
+    private final RegistryAvroSerde<EmailEvent> email;
+    private final RegistryAvroSerde<ErasureRequest> erasure;
+    private final RegistryAvroSerde<CustomerProfile> profile;
+    private final RegistryAvroSerde<SegmentChange> segmentChange;
+    private final RegistryAvroSerde<SegmentDefinition> segmentDefinition;
+    private final RegistryAvroSerde<ModelParameters> modelParameters;
+    private final StoreAvroSerde<CustomerProfile> storedProfile;
+
+    public EngineSerdes(final SchemaRegistryClient registry, final int maxRecordBytes) {
+        this.registry = registry;
+        this.click = new RegistryAvroSerde<>(registry, ClickEvent.class, maxRecordBytes);
+        this.purchase = new RegistryAvroSerde<>(registry, PurchaseEvent.class, maxRecordBytes);
+        this.email = new RegistryAvroSerde<>(registry, EmailEvent.class, maxRecordBytes);
+        this.erasure = new RegistryAvroSerde<>(registry, ErasureRequest.class, maxRecordBytes);
+        this.profile = new RegistryAvroSerde<>(registry, CustomerProfile.class, Integer.MAX_VALUE);
+        this.segmentChange = new RegistryAvroSerde<>(registry, SegmentChange.class, Integer.MAX_VALUE);
+        this.segmentDefinition = new RegistryAvroSerde<>(registry, SegmentDefinition.class, maxRecordBytes);
+        this.modelParameters = new RegistryAvroSerde<>(registry, ModelParameters.class, maxRecordBytes);
+        this.storedProfile = new StoreAvroSerde<>(CustomerProfile.class);
+    }
+
+    public SchemaRegistryClient registry() {
+        return registry;
+    }
+
+    public Serde<String> key() {
+        return Serdes.String();
+    }
+
+    public RegistryAvroSerde<ClickEvent> click() {
+        return click;
+    }
+
+    public RegistryAvroSerde<PurchaseEvent> purchase() {
+        return purchase;
+    }
+
+    public RegistryAvroSerde<EmailEvent> email() {
+        return email;
+    }
+
+    public RegistryAvroSerde<ErasureRequest> erasure() {
+        return erasure;
+    }
+
+    public RegistryAvroSerde<CustomerProfile> profile() {
+        return profile;
+    }
+
+    public RegistryAvroSerde<SegmentChange> segmentChange() {
+        return segmentChange;
+    }
+
+    public RegistryAvroSerde<SegmentDefinition> segmentDefinition() {
+        return segmentDefinition;
+    }
+
+    public RegistryAvroSerde<ModelParameters> modelParameters() {
+        return modelParameters;
+    }
+
+    public StoreAvroSerde<CustomerProfile> storedProfile() {
+        return storedProfile;
+    }
+}

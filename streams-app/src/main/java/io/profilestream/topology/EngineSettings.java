@@ -1,0 +1,44 @@
+package io.profilestream.topology;
+
+import java.util.Locale;
+
+import io.profilestream.config.ConfigException;
+import io.profilestream.config.ProfileStreamConfig;
+import io.profilestream.domain.EventValidator;
+import io.profilestream.domain.Money;
+import io.profilestream.domain.ProfileAggregator;
+
+/**
+ * The typed settings the topology needs, read once from the configuration.
+ *
+ * @param topics topic names
+ * @param eventTime whether engine time is the highest event time seen (replays) rather than the wall clock
+ * @param dedupRetentionMs how long event ids are remembered
+ * @param validator input checks
+ * @param aggregator profile update rules
+ */
+public record EngineSettings(Topics topics,
+                             boolean eventTime,
+                             long dedupRetentionMs,
+                             EventValidator validator,
+                             ProfileAggregator aggregator) {
+
+    public static EngineSettings from(final ProfileStreamConfig config) {
+        final Money money = new Money(config.get("currency.base"), Money.parseRates(config.get("currency.rates", "")));
+        final String mode = config.get("time.mode").toLowerCase(Locale.ROOT);
+        if (!"wall-clock".equals(mode) && !"event-time".equals(mode)) {
+            throw new ConfigException("time.mode must be wall-clock or event-time, not '" + mode + "'.");
+        }
+        return new EngineSettings(
+            Topics.from(config),
+            "event-time".equals(mode),
+            config.getLong("dedup.retention.ms"),
+            new EventValidator(config.getLong("validation.max.future.skew.ms"),
+                config.getLong("validation.max.amount.minor"), money),
+            new ProfileAggregator(config.getInt("profile.max.anonymous.ids"),
+                config.getInt("profile.max.session.ids"),
+                config.getInt("profile.max.purchase.days"),
+                config.getDouble("profile.affinity.half.life.days"),
+                money));
+    }
+}

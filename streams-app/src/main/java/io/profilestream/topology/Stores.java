@@ -1,0 +1,42 @@
+package io.profilestream.topology;
+
+import java.time.Duration;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.WindowStore;
+
+import io.profilestream.profile.CustomerProfile;
+import io.profilestream.serde.EngineSerdes;
+
+/**
+ * Names and builders of the engine's state stores; changelog topics are named after them.
+ */
+public final class Stores {
+
+    /** Profiles by profile id. */
+    public static final String PROFILES = "profiles-store";
+    /** Recently seen event ids, keyed by profile id and event id, expiring after the dedup retention. */
+    public static final String EVENT_DEDUP = "event-dedup-store";
+
+    private Stores() {
+    }
+
+    /** RocksDB store of profiles, values in single-object Avro encoding. */
+    public static StoreBuilder<KeyValueStore<String, CustomerProfile>> profiles(final EngineSerdes serdes) {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+            org.apache.kafka.streams.state.Stores.persistentKeyValueStore(PROFILES),
+            serdes.key(),
+            serdes.storedProfile());
+    }
+
+    /** RocksDB window store of event ids; segments older than the retention are dropped whole. */
+    public static StoreBuilder<WindowStore<String, Long>> eventDedup(final EngineSerdes serdes,
+                                                                     final Duration retention) {
+        return org.apache.kafka.streams.state.Stores.windowStoreBuilder(
+            org.apache.kafka.streams.state.Stores.persistentWindowStore(EVENT_DEDUP, retention, retention, false),
+            serdes.key(),
+            Serdes.Long());
+    }
+}

@@ -1,0 +1,61 @@
+package io.profilestream.topology;
+
+import java.util.List;
+
+import io.profilestream.config.ProfileStreamConfig;
+
+/**
+ * The one place that names the engine's topics; every name comes from configuration.
+ *
+ * @param clickstream click events, keyed by anonymousId
+ * @param purchases orders and refunds, keyed by customerId
+ * @param email email events, keyed by customerId
+ * @param erasure erasure requests, keyed by customerId
+ * @param profileUpdates latest profiles (compacted), keyed by profile id
+ * @param segmentChanges segment, lifecycle and persona changes, keyed by customerId
+ * @param segmentDefinitions the segment catalogue (compacted), keyed by segment id
+ * @param modelParameters fitted model parameters (compacted), keyed by model name
+ * @param deadLetterQueue rejected records with their reason in headers
+ */
+public record Topics(String clickstream,
+                     String purchases,
+                     String email,
+                     String erasure,
+                     String profileUpdates,
+                     String segmentChanges,
+                     String segmentDefinitions,
+                     String modelParameters,
+                     String deadLetterQueue) {
+
+    /** Name of the internal repartition topic that carries events keyed by profile id (prefixed by the app id). */
+    public static final String PROFILE_EVENTS = "profile-events";
+
+    public static Topics from(final ProfileStreamConfig config) {
+        return new Topics(
+            config.get("topics.clickstream"),
+            config.get("topics.purchases"),
+            config.get("topics.email"),
+            config.get("topics.erasure"),
+            config.get("topics.profile.updates"),
+            config.get("topics.segment.changes"),
+            config.get("topics.segment.definitions"),
+            config.get("topics.model.parameters"),
+            config.get("topics.dlq"));
+    }
+
+    /** The input topics, which must share one partition count. */
+    public List<String> inputs() {
+        return List.of(clickstream, purchases, email, erasure);
+    }
+
+    /** Output and catalogue topics that are compacted. */
+    public List<String> compacted() {
+        return List.of(profileUpdates, segmentDefinitions, modelParameters);
+    }
+
+    /** Every topic the engine reads or writes, except internal ones. */
+    public List<String> all() {
+        return List.of(clickstream, purchases, email, erasure, profileUpdates, segmentChanges, segmentDefinitions,
+            modelParameters, deadLetterQueue);
+    }
+}
