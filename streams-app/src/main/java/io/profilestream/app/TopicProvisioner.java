@@ -1,0 +1,111 @@
+package io.profilestream.app;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.profilestream.topology.Topics;
+
+/**
+ * Makes sure the engine's topics exist before it starts and that the input topics are co-partitioned.
+ * Missing topics are created when allowed (compacted where the design says so); a partition-count mismatch among
+ * the inputs refuses the start with a message that lists every count.
+ */
+public final class TopicProvisioner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+    private static final long TIMEOUT_SECONDS = 60;
+
+    private final Admin admin;
+    private final Topics topics;
+
+    public TopicProvisioner(final Admin admin, final Topics topics) {
+        this.admin = admin;
+        this.topics = topics;
+    }
+
+    /**
+     * Creates missing topics (when {@code create} is true) and checks the inputs share one partition count.
+     *
+     * @throws StartupException when a topic is missing and may not be created, or the inputs are not co-partitioned
+     */
+    public void provision(final boolean create, final int partitions, final short replicationFactor) {
+        final Set<String> existing = call(() -> admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        final List<NewTopic> missing = new ArrayList<>();
+        for (final String topic : topics.all()) {
+            if (!existing.contains(topic)) {
+                final NewTopic newTopic = new NewTopic(topic, partitions, replicationFactor);
+                if (topics.compacted().contains(topic)) {
+                    newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                }
+                missing.add(newTopic);
+            }
+        }
+        if (!missing.isEmpty()) {
+            if (!create) {
+                throw new StartupException("These topics do not exist and topics.create is false: "
+                    + missing.stream().map(NewTopic::name).toList() + ". Create them or set topics.create=true.");
+            }
+            createTopics(missing);
+        }
+        checkCoPartitioned();
+    }
+
+    private void createTopics(final List<NewTopic> missing) {
+        try {
+            admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            LOG.info("Created topics {}.", missing.stream().map(NewTopic::name).toList());
+        } catch (final ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new StartupException("Could not create topics: " + e.getCause().getMessage(), e.getCause());
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("Interrupted while creating topics.", e);
+        } catch (final TimeoutException e) {
+            throw new StartupException("Timed out creating topics after " + TIMEOUT_SECONDS + " s.", e);
+        }
+    }
+
+    private void checkCoPartitioned() {
+        final Map<String, TopicDescription> descriptions = call(() -> admin.describeTopics(topics.inputs())
+            .allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        final Map<String, Integer> counts = new TreeMap<>();
+        descriptions.forEach((name, description) -> counts.put(name, description.partitions().size()));
+        if (counts.values().stream().distinct().count() > 1) {
+            throw new StartupException("The input topics must have the same number of partitions "
+                + "(co-partitioning), but they have " + counts + ".");
+        }
+    }
+
+    private interface AdminCall<T> {
+        T call() throws ExecutionException, InterruptedException, TimeoutException;
+    }
+
+    private static <T> T call(final AdminCall<T> call) {
+        try {
+            return call.call();
+        } catch (final ExecutionException e) {
+            throw new StartupException("Kafka refused an admin request: " + e.getCause().getMessage(), e.getCause());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("Interrupted while talking to Kafka.", e);
+        } catch (final TimeoutException e) {
+            throw new StartupException("Kafka did not answer within " + TIMEOUT_SECONDS
+                + " s; is bootstrap.servers right?", e);
+        }
+    }
+}
