@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -99,13 +100,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param overrides broker settings that replace the defaults, for example {@code log.retention.hours}
      * @return the running broker
      * @throws IllegalArgumentException when the port is out of range or an override touches a fixed setting
-     * @throws org.apache.kafka.common.KafkaException when the broker cannot start, for example on a taken port
+     * @throws KafkaException when the broker cannot start, for example on a taken port; it has been shut down
      */
     public static EmbeddedKafkaBroker start(final Path dataDir,
                                             final int port,
                                             final Map<String, String> overrides) {
-        if (port < 0 || port > MAX_PORT) {
-            throw new IllegalArgumentException("Port " + port + " is not between 0 and " + MAX_PORT + ".");
+        return start(dataDir, port, 0, overrides);
+    }
+
+    /**
+     * Starts a broker with a chosen controller port, so that tests can move the controller between runs.
+     */
+    static EmbeddedKafkaBroker start(final Path dataDir,
+                                     final int port,
+                                     final int controllerPort,
+                                     final Map<String, String> overrides) {
+        requireValidPort(port);
+        requireValidPort(controllerPort);
+        if (port != 0 && port == controllerPort) {
+            throw new IllegalArgumentException("The client port and the controller port are both " + port + ".");
         }
         for (final String key : overrides.keySet()) {
             if (FIXED_SETTINGS.contains(key)) {
@@ -116,8 +129,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         final long startNanos = System.nanoTime();
         final Path dir = dataDir.toAbsolutePath().normalize();
         createDirectories(dir);
-        final int brokerPort = port == 0 ? Ports.freePort() : port;
-        final int quorumPort = freePortOtherThan(brokerPort);
+        final int brokerPort = port == 0 ? freePortOtherThan(controllerPort) : port;
+        final int quorumPort = controllerPort == 0 ? freePortOtherThan(brokerPort) : controllerPort;
 
         final Properties properties = defaults(dir, brokerPort, quorumPort);
         properties.putAll(overrides);
@@ -131,10 +144,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             server.startup();
         } catch (final RuntimeException e) {
-            LOG.error("The embedded Kafka broker failed to start on {}:{}; shutting it down.",
-                Ports.LOOPBACK, brokerPort, e);
             shutdown(server);
-            throw e;
+            throw new KafkaException("The embedded Kafka broker could not start on " + Ports.LOOPBACK + ":"
+                + brokerPort + " (controller port " + quorumPort + "): " + rootCauseMessage(e), e);
         }
         final EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, brokerPort, quorumPort, clusterId, server);
         LOG.info("The embedded Kafka broker is listening on {} (controller port {}, cluster {}).",
@@ -290,6 +302,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Files.createDirectories(dir);
         } catch (final IOException e) {
             throw new UncheckedIOException("The directory " + dir + " could not be created.", e);
+        }
+    }
+
+    private static String rootCauseMessage(final Throwable throwable) {
+        Throwable cause = throwable;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
+    }
+
+    private static void requireValidPort(final int port) {
+        if (port < 0 || port > MAX_PORT) {
+            throw new IllegalArgumentException("Port " + port + " is not between 0 and " + MAX_PORT + ".");
         }
     }
 
