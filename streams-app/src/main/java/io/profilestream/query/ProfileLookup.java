@@ -1,0 +1,31 @@
+package io.profilestream.query;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finds a profile by id, or says which instance owns it.
+ * The HTTP layer serves {@link LookupResult.Found}, forwards {@link LookupResult.FoundElsewhere} and answers the rest.
+ * Implementations are safe for concurrent use and never block waiting for state to become queryable.
+ */
+public interface ProfileLookup {
+
+    /**
+     * Looks up one profile.
+     *
+     * @param profileId a customerId, or {@code anon:<anonymousId>}
+     * @return where the profile is, or why it cannot be read now; never null
+     */
+    LookupResult lookup(String profileId);
+
+    /**
+     * Describes every instance of the application: where it serves and which stores and partitions it holds.
+     * Lookups without such metadata return an empty optional, which is the default.
+     *
+     * @return the instances, or empty when this lookup has no instance metadata
+     * @throws QueryUnavailableException when the metadata is not known now (for example before the first rebalance)
+     */
+    default Optional<List<InstanceInfo>> instances() {
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,52 @@
+package io.profilestream.http;
+
+import io.profilestream.query.InstanceInfo;
+import io.profilestream.query.LookupResult;
+import io.profilestream.query.ProfileLookup;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+/**
+ * A {@link ProfileLookup} that answers what a test told it to and remembers the ids it was asked for.
+ */
+final class FakeProfileLookup implements ProfileLookup {
+
+    private final Map<String, Supplier<LookupResult>> answers = new ConcurrentHashMap<>();
+    private final List<String> requestedIds = new CopyOnWriteArrayList<>();
+    private volatile Supplier<Optional<List<InstanceInfo>>> instances = Optional::empty;
+
+    FakeProfileLookup answer(final String profileId, final LookupResult result) {
+        answers.put(profileId, () -> result);
+        return this;
+    }
+
+    FakeProfileLookup answer(final String profileId, final Supplier<LookupResult> result) {
+        answers.put(profileId, result);
+        return this;
+    }
+
+    FakeProfileLookup instances(final Supplier<Optional<List<InstanceInfo>>> instances) {
+        this.instances = instances;
+        return this;
+    }
+
+    List<String> requestedIds() {
+        return List.copyOf(requestedIds);
+    }
+
+    @Override
+    public LookupResult lookup(final String profileId) {
+        requestedIds.add(profileId);
+        return answers.getOrDefault(profileId, LookupResult.NotFound::new).get();
+    }
+
+    @Override
+    public Optional<List<InstanceInfo>> instances() {
+        return instances.get();
+    }
+}
