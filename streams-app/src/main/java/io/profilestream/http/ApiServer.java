@@ -69,6 +69,7 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     private static final String RETRY_AFTER_HEADER = "Retry-After";
     private static final String UNMATCHED_ROUTE = "unmatched";
+    private static final Duration FORWARD_RETRY_AFTER = Duration.ofSeconds(1);
 
     private final Javalin app;
     private final ProfileLookup lookup;
@@ -76,7 +77,6 @@ public final class ApiServer implements AutoCloseable {
     private final BooleanSupplier readiness;
     private final HttpClient forwardClient;
     private final Duration forwardTimeout;
-    private final Duration loopRetryAfter;
     private final String host;
 
     private ApiServer(final Builder builder) {
@@ -85,7 +85,6 @@ public final class ApiServer implements AutoCloseable {
         this.readiness = builder.readiness;
         this.forwardTimeout = builder.forwardTimeout;
         this.host = builder.host;
-        this.loopRetryAfter = Duration.ofSeconds(1);
         this.forwardClient = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(builder.forwardTimeout)
@@ -210,7 +209,9 @@ public final class ApiServer implements AutoCloseable {
             if (ctx.header(FORWARDED_BY_HEADER) != null) {
                 forwards("loop").increment();
                 log.debug("A forwarded profile lookup was sent on again; answering 503 while ownership settles.");
-                unavailable(ctx, loopRetryAfter, "The instances disagree on who owns this profile; try again shortly.");
+                unavailable(ctx,
+                    FORWARD_RETRY_AFTER,
+                    "The instances disagree on who owns this profile; try again shortly.");
             } else {
                 forward(ctx, owner, id);
             }
@@ -237,12 +238,14 @@ public final class ApiServer implements AutoCloseable {
                 owner.host(),
                 owner.port(),
                 e.getClass().getSimpleName());
-            unavailable(ctx, loopRetryAfter, "The instance that owns this profile did not answer; try again shortly.");
+            unavailable(ctx,
+                FORWARD_RETRY_AFTER,
+                "The instance that owns this profile did not answer; try again shortly.");
             return;
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             forwards("failed").increment();
-            unavailable(ctx, loopRetryAfter, "The lookup was interrupted; try again shortly.");
+            unavailable(ctx, FORWARD_RETRY_AFTER, "The lookup was interrupted; try again shortly.");
             return;
         }
         forwards("relayed").increment();

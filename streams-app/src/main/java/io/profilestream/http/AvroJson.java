@@ -40,7 +40,7 @@ import java.util.UUID;
  */
 public final class AvroJson {
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Conversions.DecimalConversion DECIMALS = new Conversions.DecimalConversion();
     private static final Conversions.BigDecimalConversion BIG_DECIMALS = new Conversions.BigDecimalConversion();
 
@@ -302,7 +302,8 @@ public final class AvroJson {
 
     private static IllegalArgumentException mismatch(final Object value, final Schema schema) {
         return new IllegalArgumentException(
-            "A value of type " + value.getClass().getName() + " does not fit the Avro schema " + describe(schema) + ".");
+            "A value of type " + value.getClass().getName()
+                + " does not fit the Avro schema " + describe(schema) + ".");
     }
 
     private static String describe(final Schema schema) {

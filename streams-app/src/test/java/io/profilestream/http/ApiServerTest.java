@@ -355,7 +355,10 @@ class ApiServerTest {
         return started;
     }
 
-    private HttpResponse<String> get(final ApiServer target, final String path) throws IOException, InterruptedException {
+    private HttpResponse<String> get(
+        final ApiServer target,
+        final String path
+    ) throws IOException, InterruptedException {
         return client.send(request(target, path).build(), HttpResponse.BodyHandlers.ofString());
     }
 
