@@ -1,0 +1,177 @@
+package io.profilestream.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.profilestream.config.ProfileStreamConfig;
+import io.profilestream.embedded.Ports;
+import io.profilestream.http.ApiServer;
+import io.profilestream.metrics.EngineMetrics;
+import io.profilestream.query.KafkaStreamsProfileLookup;
+import io.profilestream.registry.SchemaRegistryClient;
+import io.profilestream.serde.EngineSerdes;
+import io.profilestream.topology.EngineSettings;
+import io.profilestream.topology.ProfileTopology;
+import io.profilestream.topology.Stores;
+import io.profilestream.topology.StreamsProperties;
+
+/**
+ * The running engine: topics provisioned, Kafka Streams started, the HTTP API serving profiles and metrics.
+ * Start-up order: topics, then Streams (metrics bound before start), then HTTP; shutdown is the reverse, HTTP first,
+ * then Streams with a timeout. State is never wiped at start.
+ * A stream thread that dies of an unexpected error is replaced, so a transient failure (the schema registry being
+ * away) retries from the last committed offsets instead of stopping the engine; each replacement is counted.
+ */
+public final class ProfileStreamApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProfileStreamApp.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaStreams streams;
+    private final ApiServer http;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final PrometheusMeterRegistry meters;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ProfileStreamApp(final KafkaStreams streams,
+                             final ApiServer http,
+                             final KafkaStreamsMetrics streamsMetrics,
+                             final PrometheusMeterRegistry meters) {
+        this.streams = streams;
+        this.http = http;
+        this.streamsMetrics = streamsMetrics;
+        this.meters = meters;
+    }
+
+    /**
+     * Starts the engine against the Kafka cluster and schema registry named in the configuration.
+     */
+    public static ProfileStreamApp start(final ProfileStreamConfig configuration, final SchemaRegistryClient registry) {
+        final int httpPort = configuration.getInt("http.port") == 0 ? Ports.freePort() : configuration.getInt("http.port");
+        final String httpHost = configuration.get("http.host");
+        final String advertisedHost = configuration.get("http.advertised.host",
+            "0.0.0.0".equals(httpHost) ? "localhost" : httpHost);
+        final Map<String, String> derived = new HashMap<>();
+        derived.put("http.port", Integer.toString(httpPort));
+        derived.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost + ":" + httpPort);
+        if (!configuration.contains(StreamsConfig.STATE_DIR_CONFIG)) {
+            derived.put(StreamsConfig.STATE_DIR_CONFIG,
+                Path.of(configuration.get("work.dir")).resolve("state").toAbsolutePath().toString());
+        }
+        final ProfileStreamConfig config = configuration.with(derived);
+        LOG.info("Effective configuration: {}", config.masked());
+
+        final EngineSettings settings = EngineSettings.from(config);
+        provisionTopics(config, settings);
+
+        final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmGcMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        final EngineMetrics metrics = new EngineMetrics(meters);
+        final EngineSerdes serdes = new EngineSerdes(registry, config.getInt("validation.max.record.bytes"));
+        final Properties properties = StreamsProperties.from(config, metrics);
+        final KafkaStreams streams = new KafkaStreams(ProfileTopology.build(settings, serdes, metrics), properties);
+
+        final AtomicBoolean ready = new AtomicBoolean();
+        streams.setStateListener((next, previous) -> {
+            ready.set(next == KafkaStreams.State.RUNNING);
+            LOG.info("Kafka Streams moved from {} to {}.", previous, next);
+        });
+        final Counter replacements = Counter.builder("profilestream.stream.thread.replacements")
+            .description("Stream threads replaced after an unexpected error.")
+            .register(meters);
+        streams.setUncaughtExceptionHandler(error -> {
+            LOG.error("A stream thread failed; it is replaced and resumes from the last committed offsets.", error);
+            replacements.increment();
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        Gauge.builder("profilestream.ready", ready, r -> r.get() ? 1 : 0)
+            .description("1 when Kafka Streams is running and state is queryable.")
+            .register(meters);
+        final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters);
+
+        final KafkaStreamsProfileLookup lookup = new KafkaStreamsProfileLookup(streams,
+            new HostInfo(advertisedHost, httpPort), Stores.PROFILES);
+        final ApiServer http = ApiServer.start(lookup, meters, ready::get, httpHost, httpPort, app -> { });
+        try {
+            streams.start();
+        } catch (final RuntimeException e) {
+            http.close();
+            throw e;
+        }
+        LOG.info("ProfileStream is starting; HTTP on {}:{}.", httpHost, http.port());
+        return new ProfileStreamApp(streams, http, streamsMetrics, meters);
+    }
+
+    private static void provisionTopics(final ProfileStreamConfig config, final EngineSettings settings) {
+        final Map<String, Object> adminConfig = new HashMap<>(config.kafkaSettings());
+        adminConfig.keySet().retainAll(AdminClientConfig.configNames());
+        try (Admin admin = Admin.create(adminConfig)) {
+            new TopicProvisioner(admin, settings.topics()).provision(
+                config.getBoolean("topics.create"),
+                config.getInt("topics.partitions"),
+                (short) config.getInt("topics.replication.factor"));
+        }
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    /**
+     * Whether Kafka Streams is running (state restored, queryable).
+     */
+    public boolean isRunning() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /**
+     * Stops HTTP first, then Kafka Streams with a timeout; safe to call more than once.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("ProfileStream is shutting down.");
+        http.close();
+        if (!streams.close(CLOSE_TIMEOUT)) {
+            LOG.warn("Kafka Streams did not shut down within {} s.", CLOSE_TIMEOUT.toSeconds());
+        }
+        streamsMetrics.close();
+        meters.close();
+    }
+}
