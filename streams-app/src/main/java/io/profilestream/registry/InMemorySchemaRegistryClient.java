@@ -26,8 +26,8 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
             return known;
         }
         if (!isBackwardCompatible(versions, schema)) {
-            throw new SchemaRegistryException(409, 409, "Schema being registered is incompatible with an earlier schema for subject \""
-                + subject + "\"");
+            throw new SchemaRegistryException(409, 409,
+                "Schema being registered is incompatible with an earlier schema for subject \"" + subject + "\"");
         }
         final int id = known != null ? known : byId.size() + 1;
         byId.put(id, schema);
