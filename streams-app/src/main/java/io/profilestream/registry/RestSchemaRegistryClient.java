@@ -1,6 +1,7 @@
 package io.profilestream.registry;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -306,13 +307,17 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     /**
-     * Describes a connection failure in a few words: the java.net.http exceptions often carry no message of their own.
+     * Describes a connection failure in a few words.
+     * The java.net.http exceptions often carry no message of their own: a refused connection is a bare ConnectException.
      */
     private static String describe(final Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
                 return t.getClass().getSimpleName() + ": " + t.getMessage();
             }
+        }
+        if (failure instanceof ConnectException) {
+            return "connection refused";
         }
         return failure.getClass().getSimpleName();
     }

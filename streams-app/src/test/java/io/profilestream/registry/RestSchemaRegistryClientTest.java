@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class RestSchemaRegistryClientTest {
 
+    private static final String INCOMPATIBLE =
+        "Schema being registered is incompatible with an earlier schema for subject \"incompatible-value\"";
     private static final Schema SCHEMA = SchemaBuilder.record("Click").namespace("test")
         .fields().requiredString("id").endRecord();
 
@@ -53,8 +55,7 @@ class RestSchemaRegistryClientTest {
             contentTypes.add(String.valueOf(ctx.contentType()));
             bodies.add(mapper.readTree(ctx.body()));
             if ("incompatible-value".equals(ctx.pathParam("subject"))) {
-                registryError(ctx, 409, 409,
-                    "Schema being registered is incompatible with an earlier schema for subject \"incompatible-value\"");
+                registryError(ctx, 409, 409, INCOMPATIBLE);
             } else {
                 ctx.result("{\"id\":7}");
             }
@@ -63,7 +64,8 @@ class RestSchemaRegistryClientTest {
             .put("schema", SCHEMA.toString()).toString()));
         server.get("/schemas/ids/{id}", ctx -> registryError(ctx, 404, 40403, "Schema not found"));
         server.get("/subjects/clicks-value/versions/latest", ctx -> ctx.result(mapper.createObjectNode()
-            .put("subject", "clicks-value").put("version", 3).put("id", 7).put("schema", SCHEMA.toString()).toString()));
+            .put("subject", "clicks-value").put("version", 3).put("id", 7).put("schema", SCHEMA.toString())
+            .toString()));
         server.get("/subjects/{subject}/versions/latest",
             ctx -> registryError(ctx, 404, 40401, "Subject '" + ctx.pathParam("subject") + "' not found."));
         server.post("/compatibility/subjects/clicks-value/versions/latest",
@@ -100,8 +102,7 @@ class RestSchemaRegistryClientTest {
             .satisfies(e -> {
                 assertThat(e.status()).isEqualTo(409);
                 assertThat(e.errorCode()).isEqualTo(409);
-                assertThat(e.getMessage()).isEqualTo(
-                    "Schema being registered is incompatible with an earlier schema for subject \"incompatible-value\"");
+                assertThat(e.getMessage()).isEqualTo(INCOMPATIBLE);
             });
     }
 
