@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
 
 /**
  * A registry held in memory, for topology tests and tools that run without a registry.
@@ -60,12 +59,12 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
         return isBackwardCompatible(versionsBySubject.getOrDefault(subject, List.of()), schema);
     }
 
-    private boolean isBackwardCompatible(final List<Integer> versions, final Schema schema) {
-        if (versions.isEmpty()) {
-            return true;
+    private boolean isBackwardCompatible(final List<Integer> versions,
+                                         final Schema schema) {
+        final List<Schema> previous = new ArrayList<>(versions.size());
+        for (final int id : versions) {
+            previous.add(byId.get(id));
         }
-        final Schema latest = byId.get(versions.get(versions.size() - 1));
-        return SchemaCompatibility.checkReaderWriterCompatibility(schema, latest).getType()
-            == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE;
+        return CompatibilityLevel.BACKWARD.check(schema, previous).isEmpty();
     }
 }
