@@ -140,13 +140,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         final boolean formatted = existingClusterId == null;
         final String clusterId = formatted ? format(dir) : existingClusterId;
 
-        final KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        final KafkaRaftServer server;
+        try {
+            server = new KafkaRaftServer(config, Time.SYSTEM);
+        } catch (final RuntimeException e) {
+            throw startFailure(brokerPort, quorumPort, e);
+        }
         try {
             server.startup();
         } catch (final RuntimeException e) {
             shutdown(server);
-            throw new KafkaException("The embedded Kafka broker could not start on " + Ports.LOOPBACK + ":"
-                + brokerPort + " (controller port " + quorumPort + "): " + rootCauseMessage(e), e);
+            throw startFailure(brokerPort, quorumPort, e);
         }
         final EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, brokerPort, quorumPort, clusterId, server);
         LOG.info("The embedded Kafka broker is listening on {} (controller port {}, cluster {}).",
@@ -305,12 +309,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static String rootCauseMessage(final Throwable throwable) {
-        Throwable cause = throwable;
+    private static KafkaException startFailure(final int brokerPort,
+                                               final int quorumPort,
+                                               final RuntimeException failure) {
+        Throwable cause = failure;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        return cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
+        final String reason = cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
+        return new KafkaException("The embedded Kafka broker could not start on " + Ports.LOOPBACK + ":" + brokerPort
+            + " (controller port " + quorumPort + "): " + reason, failure);
     }
 
     private static void requireValidPort(final int port) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
 
 /**
  * A registry held in memory, for topology tests and tools that run without a registry.
@@ -26,8 +25,8 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
             return known;
         }
         if (!isBackwardCompatible(versions, schema)) {
-            throw new SchemaRegistryException(409, 409, "Schema being registered is incompatible with an earlier schema for subject \""
-                + subject + "\"");
+            throw new SchemaRegistryException(409, 409,
+                "Schema being registered is incompatible with an earlier schema for subject \"" + subject + "\"");
         }
         final int id = known != null ? known : byId.size() + 1;
         byId.put(id, schema);
@@ -60,12 +59,12 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
         return isBackwardCompatible(versionsBySubject.getOrDefault(subject, List.of()), schema);
     }
 
-    private boolean isBackwardCompatible(final List<Integer> versions, final Schema schema) {
-        if (versions.isEmpty()) {
-            return true;
+    private boolean isBackwardCompatible(final List<Integer> versions,
+                                         final Schema schema) {
+        final List<Schema> previous = new ArrayList<>(versions.size());
+        for (final int id : versions) {
+            previous.add(byId.get(id));
         }
-        final Schema latest = byId.get(versions.get(versions.size() - 1));
-        return SchemaCompatibility.checkReaderWriterCompatibility(schema, latest).getType()
-            == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE;
+        return CompatibilityLevel.BACKWARD.check(schema, previous).isEmpty();
     }
 }

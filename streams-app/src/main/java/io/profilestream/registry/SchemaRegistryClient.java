@@ -12,7 +12,8 @@ public interface SchemaRegistryClient {
      * Registers a schema under a subject, or finds it when it is already registered.
      *
      * @return the global schema id
-     * @throws SchemaRegistryException when the registry refuses the schema (for example as incompatible) or cannot be reached
+     * @throws SchemaRegistryException when the registry refuses the schema (for example as incompatible)
+     *     or cannot be reached
      */
     int register(String subject, Schema schema);
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -31,6 +30,7 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -42,6 +42,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
@@ -155,7 +157,7 @@ class EmbeddedKafkaBrokerIT {
                     .isInstanceOf(PortInUseException.class);
                 // 127.0.0.2 is loopback too, but a socket bound to 127.0.0.1 alone does not answer on it.
                 assertThatThrownBy(() -> connect(InetAddress.getByName("127.0.0.2"), port))
-                    .isInstanceOf(ConnectException.class);
+                    .isInstanceOf(SocketException.class);
                 final Optional<InetAddress> nonLoopback = nonLoopbackAddress();
                 if (nonLoopback.isPresent()) {
                     // Binding the same port on another local address succeeds only if the broker did not bind
@@ -172,25 +174,43 @@ class EmbeddedKafkaBrokerIT {
     }
 
     @Test
-    void shouldApplyOverridesKeepFixedSettingsAndNotCreateTopicsAutomatically() throws Exception {
+    void shouldUseSingleNodeDefaultsAndApplyOverridesButNotFixedSettings() throws Exception {
         assertThatThrownBy(() -> EmbeddedKafkaBroker.start(dataDir, 0, Map.of("listeners", "PLAINTEXT://:9092")))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessage("The broker setting listeners is fixed by the embedded broker and cannot be overridden.");
 
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0, Map.of("num.partitions", "3"))) {
-            try (Admin admin = admin(broker)) {
-                admin.createTopics(List.of(new NewTopic("defaults", Optional.empty(), Optional.empty())))
-                    .all().get(30, TimeUnit.SECONDS);
-                final TopicDescription description = admin.describeTopics(List.of("defaults"))
-                    .allTopicNames().get(30, TimeUnit.SECONDS).get("defaults");
-                assertThat(description.partitions()).hasSize(3)
-                    .allSatisfy(partition -> assertThat(partition.replicas()).hasSize(1));
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0, Map.of("num.partitions", "3"));
+             Admin admin = admin(broker)) {
+            final ConfigResource node =
+                new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(EmbeddedKafkaBroker.NODE_ID));
+            final Config config = admin.describeConfigs(List.of(node)).all().get(30, TimeUnit.SECONDS).get(node);
+            assertThat(Map.of(
+                "auto.create.topics.enable", "false",
+                "num.partitions", "3",
+                "default.replication.factor", "1",
+                "offsets.topic.replication.factor", "1",
+                "transaction.state.log.replication.factor", "1",
+                "transaction.state.log.min.isr", "1",
+                "share.coordinator.state.topic.replication.factor", "1",
+                "share.coordinator.state.topic.min.isr", "1",
+                "group.initial.rebalance.delay.ms", "0",
+                "log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024)))
+                .allSatisfy((name, value) -> assertThat(config.get(name).value()).as(name).isEqualTo(value));
 
-                try (KafkaConsumer<String, String> consumer = consumer(broker, "read_uncommitted", Map.of())) {
-                    assertThat(consumer.partitionsFor("never-created", Duration.ofSeconds(5))).isEmpty();
-                }
-                assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain("never-created");
+            admin.createTopics(List.of(new NewTopic("defaults", Optional.empty(), Optional.empty())))
+                .all().get(30, TimeUnit.SECONDS);
+            final TopicDescription description = admin.describeTopics(List.of("defaults"))
+                .allTopicNames().get(30, TimeUnit.SECONDS).get("defaults");
+            assertThat(description.partitions()).hasSize(3)
+                .allSatisfy(partition -> assertThat(partition.replicas()).hasSize(1));
+
+            // A producer asks the broker to create the topics it looks up; the broker must refuse.
+            try (KafkaProducer<String, String> producer =
+                     producer(broker, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000))) {
+                assertThatThrownBy(() -> producer.partitionsFor("never-created"))
+                    .isInstanceOf(TimeoutException.class);
             }
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain("never-created");
         }
     }
 
