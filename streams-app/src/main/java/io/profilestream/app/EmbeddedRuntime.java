@@ -10,7 +10,6 @@ import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.embedded.EmbeddedKafkaBroker;
 import io.profilestream.embedded.Ports;
 import io.profilestream.registry.EmbeddedSchemaRegistry;
-import io.profilestream.registry.RestSchemaRegistryClient;
 
 /**
  * Everything in one process: a single-node KRaft broker and a schema registry on 127.0.0.1, then the engine.
@@ -62,8 +61,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
                 "bootstrap.servers", broker.bootstrapServers(),
                 "schema.registry.url", registry.url()));
             LOG.info("Embedded Kafka broker on {}; schema registry on {}.", broker.bootstrapServers(), registry.url());
-            final ProfileStreamApp app = ProfileStreamApp.start(embedded,
-                new RestSchemaRegistryClient(registry.url()));
+            final ProfileStreamApp app = ProfileStreamApp.start(embedded, ProfileStreamApp.registryClient(embedded));
             return new EmbeddedRuntime(broker, registry, app, embedded);
         } catch (final RuntimeException e) {
             if (registry != null) {

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -30,6 +31,7 @@ import io.profilestream.embedded.Ports;
 import io.profilestream.http.ApiServer;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.query.KafkaStreamsProfileLookup;
+import io.profilestream.registry.RestSchemaRegistryClient;
 import io.profilestream.registry.SchemaRegistryClient;
 import io.profilestream.serde.EngineSerdes;
 import io.profilestream.topology.EngineSettings;
@@ -68,8 +70,10 @@ public final class ProfileStreamApp implements AutoCloseable {
     /**
      * Starts the engine against the Kafka cluster and schema registry named in the configuration.
      */
-    public static ProfileStreamApp start(final ProfileStreamConfig configuration, final SchemaRegistryClient registry) {
-        final int httpPort = configuration.getInt("http.port") == 0 ? Ports.freePort() : configuration.getInt("http.port");
+    public static ProfileStreamApp start(final ProfileStreamConfig configuration,
+                                         final SchemaRegistryClient registry) {
+        final int configuredPort = configuration.getInt("http.port");
+        final int httpPort = configuredPort == 0 ? Ports.freePort() : configuredPort;
         final String httpHost = configuration.get("http.host");
         final String advertisedHost = configuration.get("http.advertised.host",
             "0.0.0.0".equals(httpHost) ? "localhost" : httpHost);
@@ -152,6 +156,16 @@ public final class ProfileStreamApp implements AutoCloseable {
     }
 
     /**
+     * A schema registry client for the configured URLs, credentials and timeouts.
+     */
+    public static SchemaRegistryClient registryClient(final ProfileStreamConfig config) {
+        return new RestSchemaRegistryClient(config.get("schema.registry.url"),
+            config.get("schema.registry.basic.auth.user.info", null),
+            Duration.ofMillis(config.getLong("schema.registry.connect.timeout.ms")),
+            Duration.ofMillis(config.getLong("schema.registry.request.timeout.ms")));
+    }
+
+    /**
      * Whether Kafka Streams is running (state restored, queryable).
      */
     public boolean isRunning() {
@@ -168,7 +182,9 @@ public final class ProfileStreamApp implements AutoCloseable {
         }
         LOG.info("ProfileStream is shutting down.");
         http.close();
-        if (!streams.close(CLOSE_TIMEOUT)) {
+        // Leaving the group on shutdown hands partitions over at once instead of after the session timeout.
+        if (!streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+            .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
             LOG.warn("Kafka Streams did not shut down within {} s.", CLOSE_TIMEOUT.toSeconds());
         }
         streamsMetrics.close();

@@ -13,7 +13,6 @@ import io.profilestream.app.StartupException;
 import io.profilestream.config.ConfigException;
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.embedded.PortInUseException;
-import io.profilestream.registry.RestSchemaRegistryClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -100,8 +99,7 @@ public final class ProfileStreamCli {
                     runtime.bootstrapServers(), runtime.registryUrl(), runtime.app().httpPort(),
                     runtime.app().httpPort());
             } else {
-                final ProfileStreamApp app = ProfileStreamApp.start(config,
-                    new RestSchemaRegistryClient(config.get("schema.registry.url")));
+                final ProfileStreamApp app = ProfileStreamApp.start(config, ProfileStreamApp.registryClient(config));
                 running = app;
                 System.err.printf("ProfileStream is running. Metrics: http://localhost:%d/metrics%n", app.httpPort());
             }
