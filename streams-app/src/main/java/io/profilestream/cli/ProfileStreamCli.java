@@ -41,8 +41,7 @@ public final class ProfileStreamCli {
         final CommandLine commandLine = new CommandLine(ProfileStreamCli.class);
         commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
             if (error instanceof ConfigException || error instanceof StartupException
-                || error instanceof PortInUseException
-                || error instanceof io.profilestream.http.PortInUseException) {
+                || error instanceof PortInUseException) {
                 cmd.getErr().println("profilestream: " + error.getMessage());
                 return EXIT_CONFIG;
             }

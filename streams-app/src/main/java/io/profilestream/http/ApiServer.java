@@ -1,5 +1,6 @@
 package io.profilestream.http;
 
+import io.profilestream.embedded.PortInUseException;
 import io.profilestream.query.InstanceInfo;
 import io.profilestream.query.LookupResult;
 import io.profilestream.query.ProfileLookup;
@@ -177,7 +178,7 @@ public final class ApiServer implements AutoCloseable {
         } catch (final JavalinBindException e) {
             app.stop();
             if (isAddressInUse(e)) {
-                throw new PortInUseException(port, e);
+                throw new PortInUseException(port, "--http-port", e);
             }
             throw e;
         }

@@ -3,6 +3,8 @@ package io.profilestream.serde;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -32,20 +34,36 @@ public final class StoreAvroSerde<T extends SpecificRecord> implements Serde<T> 
     private final BinaryMessageDecoder<T> decoder;
     private final String typeName;
 
+    /**
+     * A serde that reads values written with the current schema or any schema under {@link #HISTORY_FOLDER}.
+     */
     public StoreAvroSerde(final Class<T> type) {
+        this(type, loadHistory(SpecificData.getForClass(type).getSchema(type).getName()));
+    }
+
+    /**
+     * A serde that reads values written with the current schema or any of the given earlier schemas.
+     */
+    public StoreAvroSerde(final Class<T> type, final List<Schema> earlierSchemas) {
         final SpecificData data = SpecificData.getForClass(type);
         final Schema schema = data.getSchema(type);
         this.typeName = schema.getName();
         this.encoder = new BinaryMessageEncoder<>(data, schema);
         final SchemaStore.Cache history = new SchemaStore.Cache();
+        earlierSchemas.forEach(history::addSchema);
+        this.decoder = new BinaryMessageDecoder<>(data, schema, history);
+    }
+
+    private static List<Schema> loadHistory(final String name) {
+        final List<Schema> schemas = new ArrayList<>();
         for (int version = 1; version <= MAX_HISTORY_VERSIONS; version++) {
-            final Schema old = loadHistory(schema.getName(), version);
+            final Schema old = loadHistory(name, version);
             if (old == null) {
                 break;
             }
-            history.addSchema(old);
+            schemas.add(old);
         }
-        this.decoder = new BinaryMessageDecoder<>(data, schema, history);
+        return schemas;
     }
 
     private static Schema loadHistory(final String name, final int version) {

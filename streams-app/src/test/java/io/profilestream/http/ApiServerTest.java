@@ -1,5 +1,6 @@
 package io.profilestream.http;
 
+import io.profilestream.embedded.PortInUseException;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.query.InstanceInfo;
 import io.profilestream.query.LookupResult;

@@ -1,0 +1,69 @@
+package io.profilestream.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProfileStreamConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldLayerDefaultsFileEnvironmentAndFlagsInThatOrder() throws IOException {
+        final Path file = dir.resolve("engine.properties");
+        Files.writeString(file, "http.port=9000\ncommit.interval.ms=500\ntopics.partitions=3\n");
+        final ProfileStreamConfig config = ProfileStreamConfig.load(file,
+            Map.of("PROFILESTREAM_COMMIT_INTERVAL_MS", "700", "PROFILESTREAM_TOPICS_PARTITIONS", "4", "HOME", "/root"),
+            Map.of("topics.partitions", "5"));
+
+        assertThat(config.get("application.id")).isEqualTo("profilestream");
+        assertThat(config.getInt("http.port")).isEqualTo(9000);
+        assertThat(config.getLong("commit.interval.ms")).isEqualTo(700);
+        assertThat(config.getInt("topics.partitions")).isEqualTo(5);
+        assertThat(config.asMap()).doesNotContainKey("home");
+    }
+
+    @Test
+    void shouldPassKafkaSettingsThroughAndKeepEngineSettingsOut() {
+        final ProfileStreamConfig config = ProfileStreamConfig.of(Map.of("max.poll.records", "100"));
+        assertThat(config.kafkaSettings())
+            .containsEntry("max.poll.records", "100")
+            .containsEntry("processing.guarantee", "exactly_once_v2")
+            .doesNotContainKeys("http.port", "topics.clickstream", "currency.base", "schema.registry.url");
+    }
+
+    @Test
+    void shouldMaskSecretsInTheEffectiveConfiguration() {
+        final ProfileStreamConfig config = ProfileStreamConfig.of(Map.of(
+            "api.key", "s3cret",
+            "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"x\";",
+            "schema.registry.basic.auth.user.info", "user:pw",
+            "ssl.truststore.password", "pw"));
+        assertThat(config.masked())
+            .containsEntry("api.key", "[hidden]")
+            .containsEntry("sasl.jaas.config", "[hidden]")
+            .containsEntry("schema.registry.basic.auth.user.info", "[hidden]")
+            .containsEntry("ssl.truststore.password", "[hidden]")
+            .containsEntry("application.id", "profilestream");
+        assertThat(config.toString()).doesNotContain("s3cret", "user:pw");
+    }
+
+    @Test
+    void shouldNameTheKeyInErrors() {
+        final ProfileStreamConfig config = ProfileStreamConfig.of(Map.of("topics.partitions", "many"));
+        assertThatThrownBy(() -> config.getInt("topics.partitions"))
+            .isInstanceOf(ConfigException.class)
+            .hasMessage("Configuration key topics.partitions must be an integer, not 'many'.");
+        assertThatThrownBy(() -> ProfileStreamConfig.load(dir.resolve("missing.properties"), Map.of(), Map.of()))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("missing.properties");
+    }
+}
