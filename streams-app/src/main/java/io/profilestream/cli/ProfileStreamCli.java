@@ -58,7 +58,8 @@ public final class ProfileStreamCli {
             "Configuration order: built-in defaults, --config FILE, PROFILESTREAM_* environment variables, flags."})
     static final class Run implements Callable<Integer> {
 
-        @Option(names = "--config", paramLabel = "FILE", description = "Properties file with engine and Kafka settings.")
+        @Option(names = "--config", paramLabel = "FILE",
+            description = "Properties file with engine and Kafka settings.")
         private Path configFile;
 
         @Option(names = "--embedded",

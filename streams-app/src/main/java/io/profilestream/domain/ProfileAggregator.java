@@ -247,7 +247,10 @@ public final class ProfileAggregator {
      * Adds decayed interest in a category. Affinity is stored as of {@code affinityAsOf}: a newer event first decays
      * every category to its time, a late event adds its weight already decayed, so arrival order does not matter.
      */
-    private void addAffinity(final Behaviour behaviour, final String category, final double weight, final Instant time) {
+    private void addAffinity(final Behaviour behaviour,
+                             final String category,
+                             final double weight,
+                             final Instant time) {
         if (category == null || category.isBlank()) {
             return;
         }

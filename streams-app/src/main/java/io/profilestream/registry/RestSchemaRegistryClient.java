@@ -308,7 +308,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     /**
      * Describes a connection failure in a few words.
-     * The java.net.http exceptions often carry no message of their own: a refused connection is a bare ConnectException.
+     * The java.net.http exceptions often carry no message of their own:
+     * a refused connection is a bare ConnectException.
      */
     private static String describe(final Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
