@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,11 +34,12 @@ import io.profilestream.events.PurchaseType;
 import io.profilestream.profile.CustomerProfile;
 
 /**
- * The engine end to end on a real broker with the embedded registry and exactly-once processing: Avro events in,
+ * The engine end to end on a real broker and a real schema registry with exactly-once processing: Avro events in,
  * profiles out on {@code profile-updates} and over HTTP, bad records in the dead-letter queue, state kept across
  * a restart.
+ * Subclasses say where the broker and the registry come from; the assertions are the same for every kind of cluster.
  */
-class ProfileStreamIT {
+abstract class AbstractProfileStreamIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -49,15 +49,23 @@ class ProfileStreamIT {
 
     private EngineHarness harness;
 
+    /**
+     * Returns a harness for one test, with its own application id, topics and state under {@code dir}; the app is not
+     * started yet.
+     */
+    abstract EngineHarness createHarness(Path dir);
+
     @BeforeEach
     void start() {
-        harness = new EngineHarness(dir, Map.of());
+        harness = createHarness(dir);
         harness.startApp();
     }
 
     @AfterEach
     void stop() {
-        harness.close();
+        if (harness != null) {
+            harness.close();
+        }
     }
 
     @Test
@@ -92,7 +100,8 @@ class ProfileStreamIT {
         assertThat(latest.get().getIdentity().getVersion()).isEqualTo(5);
 
         final String metrics = harness.get("/metrics").body();
-        assertThat(metrics).contains("profilestream_events_total{outcome=\"applied\",topic=\"purchase-events\"} 2.0");
+        assertThat(metrics).contains("profilestream_events_total{outcome=\"applied\",topic=\""
+            + harness.topics.purchases() + "\"} 2.0");
         assertThat(metrics).contains("kafka_stream_");
     }
 
@@ -227,6 +236,7 @@ class ProfileStreamIT {
             .setType(type)
             .setTimestamp(NOW)
             .build();
-        harness.send(harness.topics.email(), customerId, harness.serdes.email().serialize(harness.topics.email(), email));
+        harness.send(harness.topics.email(), customerId,
+            harness.serdes.email().serialize(harness.topics.email(), email));
     }
 }
