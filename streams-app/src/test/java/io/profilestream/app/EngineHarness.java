@@ -36,15 +36,21 @@ import io.profilestream.serde.EngineSerdes;
 import io.profilestream.topology.Topics;
 
 /**
- * A real broker, the embedded registry and the engine for integration tests; each harness has its own application
- * id, topics and state directory.
+ * A Kafka cluster, a schema registry and the engine for integration tests; each harness has its own application id,
+ * topics and state directory.
+ * The cluster is either an embedded broker with the embedded registry that the harness starts and stops, or one
+ * that runs elsewhere (containers, say), which the harness only connects to.
  */
 final class EngineHarness implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The embedded broker this harness started, or null when it runs against an external cluster. */
     final EmbeddedKafkaBroker broker;
+    /** The embedded registry this harness started, or null when it runs against an external registry. */
     final EmbeddedSchemaRegistry registry;
+    final String bootstrapServers;
+    final String registryUrl;
     final EngineSerdes serdes;
     final Topics topics;
     final ProfileStreamConfig config;
@@ -52,14 +58,52 @@ final class EngineHarness implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     ProfileStreamApp app;
 
-    EngineHarness(final Path dir, final Map<String, String> overrides) {
-        broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0);
-        registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0);
-        serdes = new EngineSerdes(new RestSchemaRegistryClient(registry.url()), 262_144);
+    /**
+     * Starts an embedded broker and the embedded registry of its own, under {@code dir}, closed with the harness.
+     */
+    EngineHarness(final Path dir,
+                  final Map<String, String> overrides) {
+        this(dir, EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0), overrides);
+    }
+
+    /**
+     * Connects to a cluster and a registry that run elsewhere; closing the harness leaves them running.
+     */
+    EngineHarness(final Path dir,
+                  final String bootstrapServers,
+                  final String registryUrl,
+                  final Map<String, String> overrides) {
+        this(dir, null, null, bootstrapServers, registryUrl, overrides);
+    }
+
+    private EngineHarness(final Path dir,
+                          final EmbeddedKafkaBroker broker,
+                          final Map<String, String> overrides) {
+        this(dir, broker, startRegistry(broker), overrides);
+    }
+
+    private EngineHarness(final Path dir,
+                          final EmbeddedKafkaBroker broker,
+                          final EmbeddedSchemaRegistry registry,
+                          final Map<String, String> overrides) {
+        this(dir, broker, registry, broker.bootstrapServers(), registry.url(), overrides);
+    }
+
+    private EngineHarness(final Path dir,
+                          final EmbeddedKafkaBroker broker,
+                          final EmbeddedSchemaRegistry registry,
+                          final String bootstrapServers,
+                          final String registryUrl,
+                          final Map<String, String> overrides) {
+        this.broker = broker;
+        this.registry = registry;
+        this.bootstrapServers = bootstrapServers;
+        this.registryUrl = registryUrl;
+        serdes = new EngineSerdes(new RestSchemaRegistryClient(registryUrl), 262_144);
         final Map<String, String> settings = new HashMap<>();
         settings.put("application.id", "it-" + UUID.randomUUID());
-        settings.put("bootstrap.servers", broker.bootstrapServers());
-        settings.put("schema.registry.url", registry.url());
+        settings.put("bootstrap.servers", bootstrapServers);
+        settings.put("schema.registry.url", registryUrl);
         settings.put("http.host", "127.0.0.1");
         settings.put("http.port", "0");
         settings.put("topics.partitions", "2");
@@ -69,14 +113,23 @@ final class EngineHarness implements AutoCloseable {
         config = ProfileStreamConfig.of(settings);
         topics = Topics.from(config);
         final Properties producerConfig = new Properties();
-        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
     }
 
+    private static EmbeddedSchemaRegistry startRegistry(final EmbeddedKafkaBroker broker) {
+        try {
+            return EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0);
+        } catch (final RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+    }
+
     ProfileStreamApp startApp() {
-        app = ProfileStreamApp.start(config, new RestSchemaRegistryClient(registry.url()));
+        app = ProfileStreamApp.start(config, new RestSchemaRegistryClient(registryUrl));
         return app;
     }
 
@@ -111,7 +164,7 @@ final class EngineHarness implements AutoCloseable {
     /** Reads every committed record of a topic from the beginning until none arrives for a moment. */
     List<ConsumerRecord<String, byte[]>> readAll(final String topic) {
         final Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
@@ -142,7 +195,11 @@ final class EngineHarness implements AutoCloseable {
     public void close() {
         stopApp();
         producer.close();
-        registry.close();
-        broker.close();
+        if (registry != null) {
+            registry.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 }
