@@ -14,6 +14,7 @@ import java.util.function.LongSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,8 @@ import io.profilestream.topology.Topics;
  * as UTF-8 strings, and each record carries its event time as the record timestamp.
  * Every failure, whether thrown by {@code send} or reported to the producer callback, is counted; the first of each
  * kind is logged.
+ * Before the first event it fetches the metadata of the three topics, and fails with a clear message when one is
+ * missing and cannot be created automatically.
  * Once a second it passes a progress line to the consumer given.
  * On the way out it flushes the producer, also when stopped by {@link #close()} or an interrupt; the producer
  * itself belongs to the caller, who closes it afterwards.
@@ -111,6 +114,7 @@ public final class EventProducer implements AutoCloseable {
         startNanos = nanoClock.getAsLong();
         final Progress report = new Progress(startNanos);
         try {
+            awaitTopics();
             while (!stopRequested && (maxEvents == 0 || generated.get() < maxEvents)) {
                 final long due = pacer.acquire(nanoClock.getAsLong());
                 if (!waitUntil(due, report)) {
@@ -156,6 +160,27 @@ public final class EventProducer implements AutoCloseable {
         final long end = endNanos != 0 ? endNanos : nanoClock.getAsLong();
         final Duration elapsed = started.get() ? Duration.ofNanos(Math.max(0, end - start)) : Duration.ZERO;
         return new Stats(generated.get(), sent.get(), acknowledged.get(), errors.get(), elapsed);
+    }
+
+    /**
+     * Fetches the topics' metadata before the first send, which fails fast when a topic is missing and cannot be
+     * auto-created, and keeps the first batches from racing a topic's creation (an idempotent producer can get stuck
+     * retrying a first batch that failed while later ones succeeded, KAFKA-14359).
+     */
+    private void awaitTopics() {
+        for (final EventKind kind : EventKind.values()) {
+            final String topic = kind.topic(topics);
+            try {
+                producer.partitionsFor(topic);
+            } catch (final InterruptException e) {
+                stopRequested = true;
+                Thread.currentThread().interrupt();
+                return;
+            } catch (final KafkaException e) {
+                throw new IllegalStateException("Topic " + topic + " is not available: it does not exist and cannot be "
+                    + "created automatically, or the cluster cannot be reached (" + e.getMessage() + ").", e);
+            }
+        }
     }
 
     /**

@@ -27,8 +27,8 @@ public record GeneratorSettings(int customers,
             throw new IllegalArgumentException("The number of customers must be positive.");
         }
         if (eventsPerSecond < 0 || Double.isNaN(eventsPerSecond) || Double.isInfinite(eventsPerSecond)) {
-            throw new IllegalArgumentException("The rate must be zero (as fast as possible) or a positive number of events "
-                + "per second.");
+            throw new IllegalArgumentException(
+                "The rate must be zero (as fast as possible) or a positive number of events per second.");
         }
         if (maxEvents < 0) {
             throw new IllegalArgumentException("The maximum number of events must be zero (no limit) or positive.");

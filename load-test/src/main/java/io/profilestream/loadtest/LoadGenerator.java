@@ -122,7 +122,7 @@ public final class LoadGenerator implements AutoCloseable {
     /**
      * Waits until generation ends (a limit was reached, or {@link #close()} was called) and returns the final counts.
      *
-     * @throws IllegalStateException when generation stopped on an unexpected error
+     * @throws IllegalStateException when generation stopped on an error (for example a missing topic), with its message
      */
     public EventProducer.Stats awaitCompletion() throws InterruptedException {
         thread.join();
@@ -155,7 +155,7 @@ public final class LoadGenerator implements AutoCloseable {
 
     private EventProducer.Stats outcome() {
         if (failure != null) {
-            throw new IllegalStateException("The load generator stopped on an unexpected error.", failure);
+            throw new IllegalStateException(failure.getMessage(), failure);
         }
         return stats();
     }
@@ -165,7 +165,7 @@ public final class LoadGenerator implements AutoCloseable {
             result = runner.run();
         } catch (final RuntimeException e) {
             failure = e;
-            LOG.error("The load generator stopped on an unexpected error.", e);
+            LOG.error("The load generator stopped on an error.", e);
         } finally {
             try {
                 producer.close(PRODUCER_CLOSE_TIMEOUT);

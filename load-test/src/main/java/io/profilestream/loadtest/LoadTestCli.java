@@ -113,9 +113,14 @@ public final class LoadTestCli implements Runnable {
             try (LoadGenerator generator = LoadGenerator.start(servers, registry, topics, settings, err::println)) {
                 final Thread hook = new Thread(generator::close, "profilestream-load-generator-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
-                final EventProducer.Stats stats = generator.awaitCompletion();
-                removeHook(hook);
-                return stats.errors() == 0 ? 0 : 1;
+                try {
+                    return generator.awaitCompletion().errors() == 0 ? 0 : 1;
+                } catch (final IllegalStateException e) {
+                    err.println(e.getMessage());
+                    return 1;
+                } finally {
+                    removeHook(hook);
+                }
             }
         }
 

@@ -1,6 +1,7 @@
 package io.profilestream.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Clock;
@@ -115,6 +116,19 @@ class EventProducerTest {
 
         assertThat(stats.sent()).isZero();
         assertThat(stats.errors()).isEqualTo(20);
+    }
+
+    @Test
+    void shouldFailFastWhenATopicIsNotAvailable() {
+        final MockProducer<String, byte[]> producer = mockProducer();
+        producer.partitionsForException = new TimeoutException("Topic not present in metadata after 60000 ms.");
+        final EventProducer runner = runner(producer, UNLIMITED, generator(), System::nanoTime);
+
+        assertThatThrownBy(runner::run)
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageStartingWith("Topic " + TOPICS.clickstream() + " is not available");
+        assertThat(producer.history()).isEmpty();
+        assertThat(progress.get(progress.size() - 1)).startsWith("Done: 0 events");
     }
 
     @Test

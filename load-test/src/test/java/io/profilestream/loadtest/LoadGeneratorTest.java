@@ -1,6 +1,7 @@
 package io.profilestream.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Clock;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -60,6 +62,19 @@ class LoadGeneratorTest {
         assertThat(producer.closed()).isTrue();
         assertThat(generator.stats().acknowledged()).isEqualTo(generator.stats().sent());
         assertThat(generator.stats().errors()).isZero();
+    }
+
+    @Test
+    void shouldReportWhyGenerationCouldNotStart() {
+        final MockProducer<String, byte[]> producer = mockProducer();
+        producer.partitionsForException = new TimeoutException("Topic not present in metadata after 60000 ms.");
+
+        try (LoadGenerator generator = start(producer, SETTINGS)) {
+            assertThatThrownBy(generator::awaitCompletion)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is not available");
+            assertThat(producer.closed()).isTrue();
+        }
     }
 
     @Test
