@@ -123,13 +123,16 @@ public final class EventProducer implements AutoCloseable {
                 send(source.next());
             }
         } finally {
-            flush();
-            endNanos = nanoClock.getAsLong();
-            final Stats stats = stats();
-            progress.accept(String.format(Locale.ROOT, "Done: %d events in %.1f s (%.1f events/s), %d acknowledged, "
-                    + "%d errors.", stats.generated(), stats.elapsed().toMillis() / 1000.0, stats.eventsPerSecond(),
-                stats.acknowledged(), stats.errors()));
-            finished.countDown();
+            try {
+                flush();
+                endNanos = nanoClock.getAsLong();
+                final Stats stats = stats();
+                progress.accept(String.format(Locale.ROOT, "Done: %d events in %.1f s (%.1f events/s), "
+                        + "%d acknowledged, %d errors.", stats.generated(), stats.elapsed().toMillis() / 1000.0,
+                    stats.eventsPerSecond(), stats.acknowledged(), stats.errors()));
+            } finally {
+                finished.countDown();
+            }
         }
         return stats();
     }
@@ -169,6 +172,9 @@ public final class EventProducer implements AutoCloseable {
      */
     private void awaitTopics() {
         for (final EventKind kind : EventKind.values()) {
+            if (stopRequested) {
+                return;
+            }
             final String topic = kind.topic(topics);
             try {
                 producer.partitionsFor(topic);
