@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import io.profilestream.config.ConfigException;
 import io.profilestream.config.ProfileStreamConfig;
+import io.profilestream.registry.RestSchemaRegistryClient;
 import io.profilestream.registry.SchemaRegistryClient;
 import io.profilestream.topology.Topics;
 import picocli.CommandLine;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "profilestream-load-test",
     mixinStandardHelpOptions = true,
     description = "Synthetic customer traffic for ProfileStream.",
-    subcommands = {LoadTestCli.GenerateCommand.class})
+    subcommands = {LoadTestCli.GenerateCommand.class, DemoCommand.class})
 public final class LoadTestCli implements Runnable {
 
     @Spec
@@ -97,10 +98,10 @@ public final class LoadTestCli implements Runnable {
             try {
                 config = ProfileStreamConfig.load(configFile, System.getenv(), Map.of());
                 settings = settings(seed != null ? seed : ThreadLocalRandom.current().nextLong());
-                registry = RegistryClients.forUrl(schemaRegistryUrl != null
+                registry = new RestSchemaRegistryClient(schemaRegistryUrl != null
                     ? schemaRegistryUrl
                     : config.get("schema.registry.url"));
-            } catch (final ConfigException | IllegalArgumentException | UnsupportedOperationException e) {
+            } catch (final ConfigException | IllegalArgumentException e) {
                 err.println(e.getMessage());
                 return 1;
             }

@@ -1,0 +1,125 @@
+package io.profilestream.loadtest;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+import io.profilestream.app.StartupException;
+import io.profilestream.config.ConfigException;
+import io.profilestream.embedded.PortInUseException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The one-command demo: an embedded broker and registry, the engine, and live synthetic traffic.
+ * Ctrl-C stops the generator, then the engine, registry and broker; the work directory keeps the state for the
+ * next start.
+ */
+@Command(name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {"Starts Kafka, a schema registry and the engine in-process, and streams synthetic customer events.",
+        "Ctrl-C stops everything cleanly; starting again resumes from the state in the work directory."})
+final class DemoCommand implements Callable<Integer> {
+
+    /** How many ready-to-paste profile URLs the demo prints. */
+    private static final int SAMPLE_PROFILES = 5;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = ".profilestream",
+        description = "Where the broker data and engine state live (default: ${DEFAULT-VALUE}).")
+    private Path workDir;
+
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+        description = "HTTP API port (default: ${DEFAULT-VALUE}).")
+    private int httpPort;
+
+    @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "9092",
+        description = "Embedded broker port (default: ${DEFAULT-VALUE}).")
+    private int kafkaPort;
+
+    @Option(names = "--registry-port", paramLabel = "PORT", defaultValue = "8081",
+        description = "Embedded schema registry port (default: ${DEFAULT-VALUE}).")
+    private int registryPort;
+
+    @Option(names = "--rate", paramLabel = "EVENTS_PER_SECOND", defaultValue = "200",
+        description = "Synthetic events per second (default: ${DEFAULT-VALUE}).")
+    private double rate;
+
+    @Option(names = "--customers", paramLabel = "N", defaultValue = "2000",
+        description = "Customers in the synthetic population (default: ${DEFAULT-VALUE}).")
+    private int customers;
+
+    @Option(names = "--seed", paramLabel = "SEED",
+        description = "Seed of this run's events (default: random, so a restart brings new events).")
+    private Long seed;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        final PrintWriter err = spec.commandLine().getErr();
+        final Demo demo;
+        try {
+            demo = Demo.start(Demo.config(workDir, httpPort), kafkaPort, registryPort,
+                Demo.traffic(customers, seed != null ? seed : ThreadLocalRandom.current().nextLong(), rate),
+                new ProgressLine(err));
+        } catch (final PortInUseException | ConfigException | StartupException e) {
+            err.println("demo: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        final int port = demo.httpPort();
+        final StringBuilder banner = new StringBuilder(String.format(Locale.ROOT,
+            "%nProfileStream demo is running: %d customers, about %.0f events/s.%n"
+                + "  Kafka %s, schema registry %s, state in %s%n"
+                + "  Metrics:  http://localhost:%d/metrics%n"
+                + "  Profiles (counters grow as events arrive):%n",
+            customers, rate, demo.runtime().bootstrapServers(), demo.runtime().registryUrl(),
+            workDir.toAbsolutePath(), port));
+        demo.sampleCustomerIds(SAMPLE_PROFILES).forEach(id -> banner.append(String.format(Locale.ROOT,
+            "    curl http://localhost:%d/api/v1/profiles/%s%n", port, id)));
+        banner.append("  Ctrl-C stops everything.").append(System.lineSeparator());
+        err.println(banner);
+        err.flush();
+
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                demo.close();
+            } finally {
+                stopped.countDown();
+            }
+        }, "profilestream-demo-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /**
+     * Keeps the generator's per-second progress on one line of a terminal, so the URLs above stay visible.
+     */
+    private static final class ProgressLine implements Consumer<String> {
+
+        private final PrintWriter out;
+        private final boolean terminal = System.console() != null;
+
+        ProgressLine(final PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        public void accept(final String line) {
+            if (terminal) {
+                out.print("\r" + line + "   ");
+            } else {
+                out.println(line);
+            }
+            out.flush();
+        }
+    }
+}
