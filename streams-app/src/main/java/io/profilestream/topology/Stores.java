@@ -3,6 +3,7 @@ package io.profilestream.topology;
 import java.time.Duration;
 
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.WindowStore;
@@ -20,7 +21,18 @@ public final class Stores {
     /** Recently seen event ids, keyed by profile id and event id, expiring after the dedup retention. */
     public static final String EVENT_DEDUP = "event-dedup-store";
 
+    /** Index of profiles by the time they are next due for re-evaluation: (due time, profile id). */
+    public static final String REEVALUATION_SCHEDULE = "reevaluation-schedule-store";
+
     private Stores() {
+    }
+
+    /** RocksDB index keyed by due time then profile id; values are empty. */
+    public static StoreBuilder<KeyValueStore<Bytes, byte[]>> reevaluationSchedule() {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+            org.apache.kafka.streams.state.Stores.persistentKeyValueStore(REEVALUATION_SCHEDULE),
+            Serdes.Bytes(),
+            Serdes.ByteArray());
     }
 
     /** RocksDB store of profiles, values in single-object Avro encoding. */
