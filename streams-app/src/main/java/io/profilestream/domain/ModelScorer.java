@@ -56,7 +56,7 @@ public record ModelScorer(double r,
     }
 
     /** P(alive | x, t_x, T), computed in log space so large x and T do not overflow. */
-    double pAlive(final double x, final double tx, final double t) {
+    public double pAlive(final double x, final double tx, final double t) {
         if (x == 0) {
             return 1.0;
         }

@@ -6,10 +6,7 @@ import java.util.Locale;
 import io.profilestream.config.ConfigException;
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.domain.EventValidator;
-import io.profilestream.domain.ModelScorer;
-import io.profilestream.domain.ProfileEvaluator;
-import io.profilestream.domain.lifecycle.LifecycleClassifier;
-import io.profilestream.domain.lifecycle.LifecycleRules;
+import io.profilestream.domain.Evaluators;
 import io.profilestream.domain.Money;
 import io.profilestream.domain.ProfileAggregator;
 
@@ -21,7 +18,7 @@ import io.profilestream.domain.ProfileAggregator;
  * @param dedupRetentionMs how long event ids are remembered
  * @param validator input checks
  * @param aggregator profile update rules
- * @param evaluator scores and lifecycle stages
+ * @param evaluators scores and lifecycle stages, for the default or published model parameters
  * @param reevaluationInterval how often due profiles are re-evaluated (wall clock, or stream time in event-time mode)
  * @param reevaluationBatchSize the most profiles one re-evaluation run touches
  */
@@ -30,7 +27,7 @@ public record EngineSettings(Topics topics,
                              long dedupRetentionMs,
                              EventValidator validator,
                              ProfileAggregator aggregator,
-                             ProfileEvaluator evaluator,
+                             Evaluators evaluators,
                              Duration reevaluationInterval,
                              int reevaluationBatchSize) {
 
@@ -51,21 +48,8 @@ public record EngineSettings(Topics topics,
                 config.getInt("profile.max.purchase.days"),
                 config.getDouble("profile.affinity.half.life.days"),
                 money),
-            evaluator(config),
+            Evaluators.from(config),
             Duration.ofMillis(config.getLong("lifecycle.reevaluation.interval.ms")),
             config.getInt("lifecycle.reevaluation.batch.size"));
-    }
-
-    private static ProfileEvaluator evaluator(final ProfileStreamConfig config) {
-        final Duration unit = switch (config.get("model.time.unit").toLowerCase(Locale.ROOT)) {
-            case "days" -> Duration.ofDays(1);
-            case "weeks" -> Duration.ofDays(7);
-            default -> throw new ConfigException("model.time.unit must be days or weeks, not '"
-                + config.get("model.time.unit") + "'.");
-        };
-        final ModelScorer scorer = new ModelScorer(config.getDouble("model.bgnbd.r"),
-            config.getDouble("model.bgnbd.alpha"), config.getDouble("model.bgnbd.a"), config.getDouble("model.bgnbd.b"),
-            unit, Duration.ofDays(config.getLong("model.churn.horizon.days")));
-        return new ProfileEvaluator(scorer, new LifecycleClassifier(LifecycleRules.from(config), scorer));
     }
 }

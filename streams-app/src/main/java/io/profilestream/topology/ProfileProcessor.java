@@ -16,9 +16,13 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import io.profilestream.config.ConfigException;
 import io.profilestream.domain.MembershipChange;
 import io.profilestream.domain.ProfileAggregator;
+import io.profilestream.domain.ProfileEvaluator;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.ErasureRequest;
@@ -27,6 +31,7 @@ import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.metrics.EngineMetrics.Outcome;
 import io.profilestream.profile.ChangeKind;
 import io.profilestream.profile.CustomerProfile;
+import io.profilestream.profile.ModelParameters;
 import io.profilestream.profile.SegmentChange;
 
 /**
@@ -43,6 +48,10 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     /** Separates the profile id from the event id in dedup keys; ids never contain it. */
     static final char KEY_SEPARATOR = '\u0000';
     private static final byte[] EMPTY = new byte[0];
+    /** Key of the BG/NBD parameters in {@code model-parameters}. */
+    static final String BGNBD = "bgnbd";
+    private static final long PARAMETERS_CHECK_INTERVAL_MS = 1_000;
+    private static final Logger LOG = LoggerFactory.getLogger(ProfileProcessor.class);
 
     private final EngineSettings settings;
     private final EngineMetrics metrics;
@@ -50,6 +59,10 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private KeyValueStore<String, CustomerProfile> profiles;
     private WindowStore<String, Long> seenEvents;
     private KeyValueStore<Bytes, byte[]> schedule;
+    private KeyValueStore<String, ModelParameters> modelParameters;
+    private ProfileEvaluator evaluator;
+    private ModelParameters activeParameters;
+    private long parametersCheckedAtMs = -PARAMETERS_CHECK_INTERVAL_MS;
 
     ProfileProcessor(final EngineSettings settings, final EngineMetrics metrics) {
         this.settings = settings;
@@ -62,6 +75,8 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         this.profiles = context.getStateStore(Stores.PROFILES);
         this.seenEvents = context.getStateStore(Stores.EVENT_DEDUP);
         this.schedule = context.getStateStore(Stores.REEVALUATION_SCHEDULE);
+        this.modelParameters = context.getStateStore(Stores.MODEL_PARAMETERS);
+        this.evaluator = settings.evaluators().defaults();
         context.schedule(settings.reevaluationInterval(),
             settings.eventTime() ? PunctuationType.STREAM_TIME : PunctuationType.WALL_CLOCK_TIME,
             this::reevaluateDue);
@@ -98,7 +113,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             aggregator.apply(profile, email, now);
         }
         seenEvents.put(dedupKey, eventTime, eventTime);
-        final List<MembershipChange> changes = settings.evaluator().evaluate(profile, now);
+        final List<MembershipChange> changes = evaluator().evaluate(profile, now);
         publish(profile, previousDue, changes, eventId, Instant.ofEpochMilli(eventTime));
         metrics.event(topic, Outcome.APPLIED);
     }
@@ -161,11 +176,35 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                 || profile.getReevaluateAt().toEpochMilli() != ReevaluationSchedule.due(key)) {
                 continue;
             }
-            final List<MembershipChange> changes = settings.evaluator().evaluate(profile, now);
+            final List<MembershipChange> changes = evaluator().evaluate(profile, now);
             // The entry just deleted no longer exists, so publish must not try to delete it again.
             publish(profile, null, changes, SegmentChanges.CAUSE_TIME, now);
         }
         metrics.reevaluated(due.size());
+    }
+
+    /**
+     * The evaluator for the latest published BG/NBD parameters, looked up at most once a second; the configured
+     * defaults until a fit is published. Parameters that cannot be used are logged once and ignored.
+     */
+    private ProfileEvaluator evaluator() {
+        final long now = context.currentSystemTimeMs();
+        if (now - parametersCheckedAtMs < PARAMETERS_CHECK_INTERVAL_MS) {
+            return evaluator;
+        }
+        parametersCheckedAtMs = now;
+        final ModelParameters published = modelParameters.get(BGNBD);
+        if (published != null && !published.equals(activeParameters)) {
+            activeParameters = published;
+            try {
+                evaluator = settings.evaluators().forBgNbd(published.getParameters(), published.getTimeUnit());
+                LOG.info("Scoring with the BG/NBD parameters fitted at {}.", published.getFittedAt());
+            } catch (final IllegalArgumentException | ConfigException e) {
+                LOG.warn("Ignoring the published BG/NBD parameters fitted at {}: {}", published.getFittedAt(),
+                    e.getMessage());
+            }
+        }
+        return evaluator;
     }
 
     private boolean seenBefore(final String dedupKey, final long eventTime) {

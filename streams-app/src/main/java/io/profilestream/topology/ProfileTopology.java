@@ -59,6 +59,10 @@ public final class ProfileTopology {
         final EventTimestampExtractor eventTime = new EventTimestampExtractor(
             settings.validator().maxFutureSkewMs(), settings.eventTime());
 
+        builder.addGlobalStore(Stores.modelParameters(serdes), topics.modelParameters(),
+            Consumed.with(keys, serdes.modelParameters()).withName("model-parameters-source"),
+            ModelParametersUpdater::new);
+
         final KStream<String, ClickEvent> clicks = builder
             .stream(topics.clickstream(), Consumed.with(keys, serdes.click())
                 .withTimestampExtractor(eventTime)

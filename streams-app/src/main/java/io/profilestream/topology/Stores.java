@@ -9,6 +9,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.WindowStore;
 
 import io.profilestream.profile.CustomerProfile;
+import io.profilestream.profile.ModelParameters;
 import io.profilestream.serde.EngineSerdes;
 
 /**
@@ -24,7 +25,18 @@ public final class Stores {
     /** Index of profiles by the time they are next due for re-evaluation: (due time, profile id). */
     public static final String REEVALUATION_SCHEDULE = "reevaluation-schedule-store";
 
+    /** Global store of published model parameters by model name ({@code bgnbd}, {@code gamma-gamma}). */
+    public static final String MODEL_PARAMETERS = "model-parameters-store";
+
     private Stores() {
+    }
+
+    /** Global store of model parameters; it is restored from its source topic, so it keeps no changelog. */
+    public static StoreBuilder<KeyValueStore<String, ModelParameters>> modelParameters(final EngineSerdes serdes) {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+            org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(MODEL_PARAMETERS),
+            serdes.key(),
+            serdes.modelParameters()).withLoggingDisabled();
     }
 
     /** RocksDB index keyed by due time then profile id; values are empty. */

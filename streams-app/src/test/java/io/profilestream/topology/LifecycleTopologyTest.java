@@ -7,19 +7,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.profilestream.domain.ModelScorer;
 import io.profilestream.domain.ProfileAggregator;
 import io.profilestream.events.ClickType;
 import io.profilestream.profile.ChangeKind;
 import io.profilestream.profile.ChangeType;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.LifecycleStage;
+import io.profilestream.profile.ModelParameters;
 import io.profilestream.profile.SegmentChange;
 
 /**
@@ -113,6 +118,33 @@ class LifecycleTopologyTest {
             .containsExactly(org.assertj.core.groups.Tuple.tuple("NEW", ChangeType.EXITED));
         assertThat(fixture.driver.<Bytes, byte[]>getKeyValueStore(Stores.REEVALUATION_SCHEDULE).approximateNumEntries())
             .isZero();
+    }
+
+    @Test
+    void shouldScoreWithPublishedParametersOnceTheyArrive() {
+        fixture.purchases.pipeInput("c1", order("p1", "c1", daysBefore(200), 1_000));
+        fixture.purchases.pipeInput("c1", order("p2", "c1", daysBefore(100), 1_000));
+        final double withDefaults = fixture.profile("c1").getScores().getPAlive();
+
+        final TestInputTopic<String, ModelParameters> parameters = fixture.driver.createInputTopic(
+            fixture.topics.modelParameters(), new StringSerializer(), fixture.serdes.modelParameters().serializer());
+        parameters.pipeInput("bgnbd", ModelParameters.newBuilder()
+            .setModel("bgnbd")
+            .setParameters(Map.of("r", 0.243, "alpha", 4.414, "a", 0.793, "b", 0.01))
+            .setTimeUnit("weeks")
+            .setFittedAt(WALL_CLOCK)
+            .build());
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(2));
+        fixture.purchases.pipeInput("c1", order("p3", "c1", daysBefore(50), 1_000));
+
+        final double withPublished = fixture.profile("c1").getScores().getPAlive();
+        final ModelScorer expected = new ModelScorer(0.243, 4.414 * 7, 0.793, 0.01, Duration.ofDays(1),
+            Duration.ofDays(90));
+        // Purchase days count from the start of their UTC day.
+        final double t = Duration.between(daysBefore(200).truncatedTo(java.time.temporal.ChronoUnit.DAYS),
+            WALL_CLOCK.plusSeconds(2)).toMillis() / 86_400_000.0;
+        assertThat(withPublished).isCloseTo(expected.pAlive(2, 150, t), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(withPublished).isLessThan(withDefaults);
     }
 
     @Test
