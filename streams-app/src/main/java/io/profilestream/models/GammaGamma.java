@@ -1,7 +1,9 @@
 package io.profilestream.models;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import org.hipparchus.special.Gamma;
 
@@ -83,6 +85,57 @@ public final class GammaGamma {
         return sum;
     }
 
+    /**
+     * The same sum arranged for repeated evaluation: Gamma-function terms once per distinct x, logarithms of the
+     * data once.
+     */
+    private static final class Likelihood {
+        private final int[] x;
+        private final double[] m;
+        private final double[] weight;
+        private final double[] logM;
+        private final int[] distinctX;
+        private final int[] xIndex;
+
+        Likelihood(final CustomerSummaries data) {
+            final int n = data.size();
+            x = new int[n];
+            m = new double[n];
+            weight = new double[n];
+            logM = new double[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = data.x(i);
+                m[i] = data.m(i);
+                weight[i] = data.weight(i);
+                logM[i] = Math.log(m[i]);
+            }
+            distinctX = IntStream.of(x).distinct().sorted().toArray();
+            xIndex = new int[n];
+            for (int i = 0; i < n; i++) {
+                xIndex[i] = Arrays.binarySearch(distinctX, x[i]);
+            }
+        }
+
+        double logLikelihood(final double[] values) {
+            final double p = values[0];
+            final double q = values[1];
+            final double gamma = values[2];
+            final double[] common = new double[distinctX.length];
+            final double base = -Gamma.logGamma(q) + q * Math.log(gamma);
+            for (int j = 0; j < distinctX.length; j++) {
+                final double px = p * distinctX[j];
+                common[j] = base + Gamma.logGamma(px + q) - Gamma.logGamma(px) + px * Math.log(distinctX[j]);
+            }
+            double sum = 0.0;
+            for (int i = 0; i < x.length; i++) {
+                final double px = p * x[i];
+                sum += weight[i] * (common[xIndex[i]] + (px - 1.0) * logM[i]
+                    - (px + q) * Math.log(gamma + x[i] * m[i]));
+            }
+            return sum;
+        }
+    }
+
     /** Maximum-likelihood fit with the default options. */
     public static GammaGammaFit fit(final CustomerSummaries data) {
         return fit(data, FitOptions.DEFAULTS);
@@ -119,13 +172,11 @@ public final class GammaGamma {
         }
         final CustomerSummaries search = fitted.subsample(options.subsampleSize());
         BoundedMaximumLikelihood.Result result = BoundedMaximumLikelihood.maximize(
-            values -> logLikelihood(new GammaGammaParameters(values[0], values[1], values[2]), search),
-            search.customers(), lower, upper, starts, options.maxEvaluations());
+            new Likelihood(search)::logLikelihood, search.customers(), lower, upper, starts, options.maxEvaluations());
         int evaluations = result.evaluations();
         if (search != fitted) {
-            result = BoundedMaximumLikelihood.maximize(
-                values -> logLikelihood(new GammaGammaParameters(values[0], values[1], values[2]), fitted),
-                customers, lower, upper, List.of(result.parameters()), options.maxEvaluations());
+            result = BoundedMaximumLikelihood.maximize(new Likelihood(fitted)::logLikelihood, customers, lower, upper,
+                List.of(result.parameters()), options.maxEvaluations());
             evaluations += result.evaluations();
         }
         final double[] best = result.parameters();
