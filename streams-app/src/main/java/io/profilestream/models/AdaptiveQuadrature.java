@@ -41,7 +41,8 @@ final class AdaptiveQuadrature {
                             final double[] breakpoints,
                             final double relativeTolerance,
                             final int maxPanels) {
-        final PriorityQueue<Panel> panels = new PriorityQueue<>((left, right) -> Double.compare(right.error, left.error));
+        final PriorityQueue<Panel> panels =
+            new PriorityQueue<>((left, right) -> Double.compare(right.error, left.error));
         double total = 0.0;
         double error = 0.0;
         for (int i = 0; i + 1 < breakpoints.length; i++) {

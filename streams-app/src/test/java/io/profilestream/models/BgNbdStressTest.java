@@ -64,7 +64,8 @@ class BgNbdStressTest {
     @Test
     void shouldAgreeWithNumericalIntegrationForLongWindows() {
         // Where the series is still affordable but the integral is what long windows use.
-        final double[][] cases = {{0.5, 2_000, 0.9, 3}, {50, 100, 0.01, 0.01}, {3, 3_000, 200, 0.5}, {2_000, 5, 1, 2_000}};
+        final double[][] cases = {
+            {0.5, 2_000, 0.9, 3}, {50, 100, 0.01, 0.01}, {3, 3_000, 200, 0.5}, {2_000, 5, 1, 2_000}};
         for (final double[] c : cases) {
             final double series = AliveCountExpectation.series(c[0], c[1], c[2], c[3]);
             assertThat(AliveCountExpectation.integral(c[0], c[1], c[2], c[3])).isCloseTo(series, within(1e-8 * series));
