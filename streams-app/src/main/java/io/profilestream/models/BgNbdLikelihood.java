@@ -120,12 +120,12 @@ final class BgNbdLikelihood {
         final CustomerSummaries search = data.subsample(options.subsampleSize());
         final BgNbdLikelihood searchLikelihood = new BgNbdLikelihood(search, options.parallel());
         BoundedMaximumLikelihood.Result result = BoundedMaximumLikelihood.maximize(searchLikelihood::logLikelihood,
-            search.customers(), lower, upper, starts, options.maxEvaluations());
+            search.customers(), lower, upper, starts, BoundedMaximumLikelihood.SEARCH_RADIUS, options.maxEvaluations());
         int evaluations = result.evaluations();
         if (search != data) {
             final BgNbdLikelihood full = new BgNbdLikelihood(data, options.parallel());
             result = BoundedMaximumLikelihood.maximize(full::logLikelihood, customers, lower, upper,
-                List.of(result.parameters()), options.maxEvaluations());
+                List.of(result.parameters()), BoundedMaximumLikelihood.REFINE_RADIUS, options.maxEvaluations());
             evaluations += result.evaluations();
         }
         return new BgNbdFit(BgNbdParameters.fromArray(result.parameters()), result.logLikelihood(),

@@ -23,7 +23,10 @@ import org.hipparchus.optim.nonlinear.scalar.noderiv.BOBYQAOptimizer;
  */
 final class BoundedMaximumLikelihood {
 
-    private static final double INITIAL_RADIUS = 0.5;
+    /** Initial trust-region radius, in log units, for a search from rough starting points. */
+    static final double SEARCH_RADIUS = 0.5;
+    /** Initial trust-region radius for refining an estimate that is already close (from a subsample). */
+    static final double REFINE_RADIUS = 0.02;
     private static final double STOPPING_RADIUS = 1e-10;
     private static final double PENALTY = 1e30;
     private static final double BOUND_TOLERANCE = 1e-4;
@@ -39,6 +42,7 @@ final class BoundedMaximumLikelihood {
      * @param lower lower bounds of the parameters
      * @param upper upper bounds of the parameters
      * @param starts starting points, each within the bounds
+     * @param initialRadius initial trust-region radius, in log units
      * @param maxEvaluations bound on evaluations per run
      */
     static Result maximize(final ToDoubleFunction<double[]> logLikelihood,
@@ -46,6 +50,7 @@ final class BoundedMaximumLikelihood {
                            final double[] lower,
                            final double[] upper,
                            final List<double[]> starts,
+                           final double initialRadius,
                            final int maxEvaluations) {
         final int n = lower.length;
         final double[] logLower = new double[n];
@@ -67,7 +72,7 @@ final class BoundedMaximumLikelihood {
             double value = Double.POSITIVE_INFINITY;
             for (int pass = 0; pass < 2; pass++) {
                 try {
-                    final PointValuePair found = new BOBYQAOptimizer(2 * n + 1, INITIAL_RADIUS, STOPPING_RADIUS)
+                    final PointValuePair found = new BOBYQAOptimizer(2 * n + 1, initialRadius, STOPPING_RADIUS)
                         .optimize(new MaxEval(maxEvaluations), objective, GoalType.MINIMIZE,
                             new InitialGuess(theta), new SimpleBounds(logLower, logUpper));
                     if (found.getValue() <= value) {

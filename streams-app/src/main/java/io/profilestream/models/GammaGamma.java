@@ -90,14 +90,17 @@ public final class GammaGamma {
      * data once.
      */
     private static final class Likelihood {
+        private static final int BLOCK = 1 << 14;
         private final int[] x;
         private final double[] m;
         private final double[] weight;
         private final double[] logM;
         private final int[] distinctX;
         private final int[] xIndex;
+        private final boolean parallel;
 
-        Likelihood(final CustomerSummaries data) {
+        Likelihood(final CustomerSummaries data, final boolean parallel) {
+            this.parallel = parallel;
             final int n = data.size();
             x = new int[n];
             m = new double[n];
@@ -126,13 +129,22 @@ public final class GammaGamma {
                 final double px = p * distinctX[j];
                 common[j] = base + Gamma.logGamma(px + q) - Gamma.logGamma(px) + px * Math.log(distinctX[j]);
             }
-            double sum = 0.0;
-            for (int i = 0; i < x.length; i++) {
-                final double px = p * x[i];
-                sum += weight[i] * (common[xIndex[i]] + (px - 1.0) * logM[i]
-                    - (px + q) * Math.log(gamma + x[i] * m[i]));
+            final int blocks = (x.length + BLOCK - 1) / BLOCK;
+            final IntStream stream = IntStream.range(0, blocks);
+            final double[] sums = (parallel && blocks > 1 ? stream.parallel() : stream).mapToDouble(block -> {
+                double sum = 0.0;
+                for (int i = block * BLOCK; i < Math.min(x.length, (block + 1) * BLOCK); i++) {
+                    final double px = p * x[i];
+                    sum += weight[i] * (common[xIndex[i]] + (px - 1.0) * logM[i]
+                        - (px + q) * Math.log(gamma + x[i] * m[i]));
+                }
+                return sum;
+            }).toArray();
+            double total = 0.0;
+            for (final double sum : sums) {
+                total += sum;
             }
-            return sum;
+            return total;
         }
     }
 
@@ -172,11 +184,13 @@ public final class GammaGamma {
         }
         final CustomerSummaries search = fitted.subsample(options.subsampleSize());
         BoundedMaximumLikelihood.Result result = BoundedMaximumLikelihood.maximize(
-            new Likelihood(search)::logLikelihood, search.customers(), lower, upper, starts, options.maxEvaluations());
+            new Likelihood(search, options.parallel())::logLikelihood, search.customers(), lower, upper, starts,
+            BoundedMaximumLikelihood.SEARCH_RADIUS, options.maxEvaluations());
         int evaluations = result.evaluations();
         if (search != fitted) {
-            result = BoundedMaximumLikelihood.maximize(new Likelihood(fitted)::logLikelihood, customers, lower, upper,
-                List.of(result.parameters()), options.maxEvaluations());
+            result = BoundedMaximumLikelihood.maximize(new Likelihood(fitted, options.parallel())::logLikelihood,
+                customers, lower, upper, List.of(result.parameters()), BoundedMaximumLikelihood.REFINE_RADIUS,
+                options.maxEvaluations());
             evaluations += result.evaluations();
         }
         final double[] best = result.parameters();
