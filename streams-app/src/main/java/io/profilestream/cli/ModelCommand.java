@@ -187,6 +187,8 @@ public final class ModelCommand implements Runnable {
                 final PrintWriter out = spec.commandLine().getOut();
                 out.println(json(bgnbd, gammaGamma));
                 out.flush();
+                warnAtBound(spec, "BG/NBD", bgnbd.atBound());
+                warnAtBound(spec, "Gamma-Gamma", gammaGamma != null && gammaGamma.atBound());
                 if (publish) {
                     final ProfileStreamConfig config = ProfileStreamConfig.load(configFile, System.getenv(),
                         new HashMap<>(settings));
@@ -330,6 +332,14 @@ public final class ModelCommand implements Runnable {
                 Thread.currentThread().interrupt();
                 throw new ModelInputException("Interrupted while publishing to " + topic);
             }
+        }
+    }
+
+    private static void warnAtBound(final CommandSpec spec, final String model, final boolean atBound) {
+        if (atBound) {
+            spec.commandLine().getErr().println("profilestream: warning: a " + model + " estimate lies on a bound of "
+                + "the search box; the model may not describe this data (see docs/models.md).");
+            spec.commandLine().getErr().flush();
         }
     }
 

@@ -97,6 +97,10 @@ final class BoundedMaximumLikelihood {
             atBound |= best[i] - logLower[i] < BOUND_TOLERANCE || logUpper[i] - best[i] < BOUND_TOLERANCE;
         }
         final double[] parameters = exp(best);
+        for (int i = 0; i < n; i++) {
+            // exp(log(bound)) may land one ulp outside the box.
+            parameters[i] = Math.min(upper[i], Math.max(lower[i], parameters[i]));
+        }
         return new Result(parameters, logLikelihood.applyAsDouble(parameters), evaluations.get(), atBound);
     }
 

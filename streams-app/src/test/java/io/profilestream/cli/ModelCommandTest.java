@@ -188,6 +188,17 @@ class ModelCommandTest {
     }
 
     @Test
+    void shouldWarnWhenTooLittleDataPushesAnEstimateToABound() throws IOException {
+        final Path input = write("customers.csv", "id,x,t_x,T", "a,1,7,30", "b,1,17,28", "c,0,0,6");
+
+        final Result fit = run("model", "fit", "--input", input.toString());
+
+        assertThat(fit.exit()).isZero();
+        assertThat(fit.out()).startsWith("{\"bgnbd\":{");
+        assertThat(fit.err()).contains("warning: a BG/NBD estimate lies on a bound of the search box");
+    }
+
+    @Test
     void shouldPublishOneRecordPerModelKeyedByName() {
         final MockProducer<String, ModelParameters> producer = new MockProducer<>(true, null,
             new StringSerializer(), (topic, value) -> new byte[0]);
