@@ -21,6 +21,8 @@ import io.profilestream.domain.ProfileAggregator;
  * @param evaluators scores and lifecycle stages, for the default or published model parameters
  * @param reevaluationInterval how often due profiles are re-evaluated (wall clock, or stream time in event-time mode)
  * @param reevaluationBatchSize the most profiles one re-evaluation run touches
+ * @param rfmRefreshInterval how often RFM breakpoints are recomputed from the local profiles
+ * @param rfmMinPopulation fewer buyers than this keeps the fixed RFM breakpoints
  */
 public record EngineSettings(Topics topics,
                              boolean eventTime,
@@ -29,7 +31,9 @@ public record EngineSettings(Topics topics,
                              ProfileAggregator aggregator,
                              Evaluators evaluators,
                              Duration reevaluationInterval,
-                             int reevaluationBatchSize) {
+                             int reevaluationBatchSize,
+                             Duration rfmRefreshInterval,
+                             long rfmMinPopulation) {
 
     public static EngineSettings from(final ProfileStreamConfig config) {
         final Money money = new Money(config.get("currency.base"), Money.parseRates(config.get("currency.rates", "")));
@@ -50,6 +54,8 @@ public record EngineSettings(Topics topics,
                 money),
             Evaluators.from(config),
             Duration.ofMillis(config.getLong("lifecycle.reevaluation.interval.ms")),
-            config.getInt("lifecycle.reevaluation.batch.size"));
+            config.getInt("lifecycle.reevaluation.batch.size"),
+            Duration.ofMillis(config.getLong("model.rfm.refresh.interval.ms")),
+            config.getLong("model.rfm.min.population"));
     }
 }

@@ -3,6 +3,7 @@ package io.profilestream.topology;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
@@ -19,7 +20,7 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.profilestream.config.ConfigException;
+import io.profilestream.domain.Evaluators;
 import io.profilestream.domain.MembershipChange;
 import io.profilestream.domain.ProfileAggregator;
 import io.profilestream.domain.ProfileEvaluator;
@@ -31,7 +32,13 @@ import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.metrics.EngineMetrics.Outcome;
 import io.profilestream.profile.ChangeKind;
 import io.profilestream.profile.CustomerProfile;
+import io.profilestream.models.BgNbdParameters;
+import io.profilestream.models.GammaGammaParameters;
+import io.profilestream.models.ModelTimeUnit;
+import io.profilestream.models.RfmBreakpoints;
+import io.profilestream.models.RfmSketch;
 import io.profilestream.profile.ModelParameters;
+import io.profilestream.profile.Transactions;
 import io.profilestream.profile.SegmentChange;
 
 /**
@@ -50,6 +57,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private static final byte[] EMPTY = new byte[0];
     /** Key of the BG/NBD parameters in {@code model-parameters}. */
     static final String BGNBD = "bgnbd";
+    /** Key of the Gamma-Gamma parameters in {@code model-parameters}. */
+    static final String GAMMA_GAMMA = "gamma-gamma";
+    private static final double MILLIS_PER_DAY = 86_400_000.0;
     private static final long PARAMETERS_CHECK_INTERVAL_MS = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(ProfileProcessor.class);
 
@@ -61,7 +71,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private KeyValueStore<Bytes, byte[]> schedule;
     private KeyValueStore<String, ModelParameters> modelParameters;
     private ProfileEvaluator evaluator;
-    private ModelParameters activeParameters;
+    private ModelParameters publishedBgNbd;
+    private ModelParameters publishedGammaGamma;
+    private RfmBreakpoints rfm = RfmBreakpoints.DEFAULT_FIXED;
     private long parametersCheckedAtMs = -PARAMETERS_CHECK_INTERVAL_MS;
 
     ProfileProcessor(final EngineSettings settings, final EngineMetrics metrics) {
@@ -80,6 +92,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         context.schedule(settings.reevaluationInterval(),
             settings.eventTime() ? PunctuationType.STREAM_TIME : PunctuationType.WALL_CLOCK_TIME,
             this::reevaluateDue);
+        context.schedule(settings.rfmRefreshInterval(), PunctuationType.WALL_CLOCK_TIME, this::refreshRfm);
     }
 
     @Override
@@ -184,8 +197,8 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     }
 
     /**
-     * The evaluator for the latest published BG/NBD parameters, looked up at most once a second; the configured
-     * defaults until a fit is published. Parameters that cannot be used are logged once and ignored.
+     * The evaluator for the latest published model parameters and RFM breakpoints, looked up at most once a second;
+     * the configured defaults until a fit is published. Parameters that cannot be used are logged and ignored.
      */
     private ProfileEvaluator evaluator() {
         final long now = context.currentSystemTimeMs();
@@ -193,18 +206,53 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             return evaluator;
         }
         parametersCheckedAtMs = now;
-        final ModelParameters published = modelParameters.get(BGNBD);
-        if (published != null && !published.equals(activeParameters)) {
-            activeParameters = published;
-            try {
-                evaluator = settings.evaluators().forBgNbd(published.getParameters(), published.getTimeUnit());
-                LOG.info("Scoring with the BG/NBD parameters fitted at {}.", published.getFittedAt());
-            } catch (final IllegalArgumentException | ConfigException e) {
-                LOG.warn("Ignoring the published BG/NBD parameters fitted at {}: {}", published.getFittedAt(),
-                    e.getMessage());
-            }
+        final ModelParameters bgNbd = modelParameters.get(BGNBD);
+        final ModelParameters gammaGamma = modelParameters.get(GAMMA_GAMMA);
+        if (!Objects.equals(bgNbd, publishedBgNbd) || !Objects.equals(gammaGamma, publishedGammaGamma)) {
+            publishedBgNbd = bgNbd;
+            publishedGammaGamma = gammaGamma;
+            rebuildEvaluator();
         }
         return evaluator;
+    }
+
+    private void rebuildEvaluator() {
+        final Evaluators evaluators = settings.evaluators();
+        BgNbdParameters bgNbd = evaluators.defaultBgNbd();
+        GammaGammaParameters gammaGamma = evaluators.defaultGammaGamma();
+        try {
+            if (publishedBgNbd != null) {
+                bgNbd = evaluators.inEngineUnit(BgNbdParameters.fromMap(publishedBgNbd.getParameters()),
+                    ModelTimeUnit.parse(publishedBgNbd.getTimeUnit()));
+                LOG.info("Scoring with the BG/NBD parameters fitted at {}.", publishedBgNbd.getFittedAt());
+            }
+            if (publishedGammaGamma != null) {
+                gammaGamma = GammaGammaParameters.fromMap(publishedGammaGamma.getParameters());
+                LOG.info("Scoring with the Gamma-Gamma parameters fitted at {}.", publishedGammaGamma.getFittedAt());
+            }
+        } catch (final IllegalArgumentException e) {
+            LOG.warn("Ignoring published model parameters that cannot be used: {}", e.getMessage());
+        }
+        evaluator = evaluators.evaluator(bgNbd, gammaGamma, rfm);
+    }
+
+    /**
+     * Recomputes the RFM quintile breakpoints from this task's profiles; profiles pick them up when next scored.
+     */
+    private void refreshRfm(final long nowMs) {
+        final RfmSketch sketch = new RfmSketch();
+        try (KeyValueIterator<String, CustomerProfile> all = profiles.all()) {
+            while (all.hasNext()) {
+                final CustomerProfile profile = all.next().value;
+                final Transactions tx = profile.getTransactions();
+                if (tx.getOrders() > 0 && tx.getLastPurchaseAt() != null) {
+                    sketch.update((nowMs - tx.getLastPurchaseAt().toEpochMilli()) / MILLIS_PER_DAY, tx.getOrders(),
+                        Math.max(0, tx.getRevenueMinor()));
+                }
+            }
+        }
+        rfm = sketch.freeze(settings.rfmMinPopulation(), RfmBreakpoints.DEFAULT_FIXED);
+        rebuildEvaluator();
     }
 
     private boolean seenBefore(final String dedupKey, final long eventTime) {
