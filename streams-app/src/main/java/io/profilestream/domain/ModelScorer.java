@@ -81,9 +81,13 @@ public final class ModelScorer implements ProfileScorer {
         scores.setPAlive(bgNbd.probabilityAlive(summary));
         scores.setExpectedPurchases(bgNbd.expectedPurchases(summary, purchasesHorizon));
         scores.setChurnRisk(ChurnRisk.probabilityOfNoPurchase(bgNbd, summary, churnHorizon));
-        final double orderValue = gammaGamma != null && summary.x() > 0 && summary.m() > 0
-            ? gammaGamma.expectedAverageValue(summary)
-            : summary.m();
+        // Gamma-Gamma shrinks the customer's average order value towards the population's (all of it for x = 0).
+        final double averageOrderValue = averageOrderValue(tx);
+        final double shrunk = gammaGamma == null
+            ? averageOrderValue
+            : gammaGamma.expectedAverageValue(summary.x(), averageOrderValue);
+        // With q <= 1 the population mean is infinite; the customer's own average is the only finite answer.
+        final double orderValue = Double.isFinite(shrunk) ? shrunk : averageOrderValue;
         scores.setExpectedOrderValue(orderValue);
         scores.setClv(Clv.value(bgNbd, summary, orderValue, clv));
         final RfmScore score = rfm.score(
@@ -105,11 +109,12 @@ public final class ModelScorer implements ProfileScorer {
             return null;
         }
         final int days = tx.getPurchaseDays().size();
-        final double averageOrderValue = tx.getAverageOrderValueMinor() == null
-            ? 0
-            : Math.max(0, tx.getAverageOrderValueMinor());
         final double nowDays = Math.max(at.toEpochMilli() / MILLIS_PER_DAY, tx.getPurchaseDays().get(days - 1));
         return CustomerSummary.fromDayCounts(tx.getDistinctPurchaseDays(), tx.getPurchaseDays().get(0),
-            tx.getPurchaseDays().get(days - 1), nowDays, unit, averageOrderValue);
+            tx.getPurchaseDays().get(days - 1), nowDays, unit, averageOrderValue(tx));
+    }
+
+    private static double averageOrderValue(final Transactions tx) {
+        return tx.getAverageOrderValueMinor() == null ? 0 : Math.max(0, tx.getAverageOrderValueMinor());
     }
 }

@@ -66,7 +66,9 @@ class LifecycleTopologyTest {
         assertThat(profile.getLifecycleStage()).isEqualTo(LifecycleStage.NEW);
         assertThat(profile.getScores().getPAlive()).isEqualTo(1.0);
         assertThat(profile.getScores().getExpectedPurchases()).isPositive();
-        assertThat(profile.getScores().getExpectedOrderValue()).isEqualTo(1_000.0);
+        // One order: Gamma-Gamma expects the population mean, p gamma / (q - 1) with the configured defaults.
+        assertThat(profile.getScores().getExpectedOrderValue())
+            .isCloseTo(6.25 * 1544 / 2.74, org.assertj.core.data.Offset.offset(1e-6));
         assertThat(profile.getScores().getClv()).isPositive();
         assertThat(profile.getScores().getRfm().getFrequency()).isBetween(1, 5);
         assertThat(profile.getReevaluateAt()).isAfter(WALL_CLOCK);
