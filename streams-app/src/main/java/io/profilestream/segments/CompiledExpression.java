@@ -39,10 +39,7 @@ public final class CompiledExpression {
         try {
             result = program.eval(context.variables());
         } catch (final CelEvaluationException e) {
-            final Throwable cause = e.getCause();
-            final String detail = cause != null && cause.getMessage() != null && !cause.getMessage().isBlank()
-                && !e.getMessage().contains(cause.getMessage()) ? ": " + cause.getMessage() : "";
-            throw new SegmentEvaluationException(e.getMessage() + detail, e);
+            throw new SegmentEvaluationException(describe(e), e);
         } catch (final RuntimeException e) {
             // The planner wraps errors in CelEvaluationException; this guards the promise that a rule never throws.
             throw new SegmentEvaluationException("Evaluation failed: " + e, e);
@@ -51,6 +48,21 @@ public final class CompiledExpression {
             return (Boolean) result;
         }
         throw new SegmentEvaluationException("Expected a bool result, got " + result, null);
+    }
+
+    /**
+     * CEL's message, with the message of the root cause when CEL's does not include it (a helper's own message).
+     */
+    private static String describe(final CelEvaluationException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        final String detail = root.getMessage();
+        if (root == e || detail == null || detail.isBlank() || e.getMessage().contains(detail)) {
+            return e.getMessage();
+        }
+        return e.getMessage() + ": " + detail;
     }
 
     /**
