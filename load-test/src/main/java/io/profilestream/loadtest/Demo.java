@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 import io.profilestream.app.EmbeddedRuntime;
@@ -53,10 +54,12 @@ public final class Demo implements AutoCloseable {
      * The demo's engine settings on top of the defaults and the environment.
      */
     public static ProfileStreamConfig config(final Path workDir, final int httpPort) {
-        return ProfileStreamConfig.load(null, System.getenv(), Map.of(
+        final ProfileStreamConfig config = ProfileStreamConfig.load(null, System.getenv(), Map.of(
             "work.dir", workDir.toString(),
             "http.port", Integer.toString(httpPort),
             "application.id", "profilestream-demo"));
+        // Mutating calls need a key; unless one is configured, the demo makes one up for this run.
+        return config.contains("api.key") ? config : config.with(Map.of("api.key", UUID.randomUUID().toString()));
     }
 
     /** Customers that will have a profile with an order within seconds. */

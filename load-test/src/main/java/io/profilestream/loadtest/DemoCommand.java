@@ -84,6 +84,8 @@ final class DemoCommand implements Callable<Integer> {
             workDir.toAbsolutePath(), port));
         demo.sampleCustomerIds(SAMPLE_PROFILES).forEach(id -> banner.append(String.format(Locale.ROOT,
             "    curl http://localhost:%d/api/v1/profiles/%s%n", port, id)));
+        banner.append(String.format(Locale.ROOT, "  API key for mutating calls (X-API-Key): %s%n",
+            demo.runtime().config().get("api.key")));
         banner.append("  Ctrl-C stops everything.").append(System.lineSeparator());
         err.println(banner);
         err.flush();

@@ -1,6 +1,7 @@
 package io.profilestream.app;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,7 +29,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.embedded.Ports;
+import io.profilestream.http.ApiKeyGuard;
 import io.profilestream.http.ApiServer;
+import io.profilestream.http.ErasureRoutes;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.query.KafkaStreamsProfileLookup;
 import io.profilestream.registry.RestSchemaRegistryClient;
@@ -53,16 +56,19 @@ public final class ProfileStreamApp implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final ApiServer http;
+    private final RecordPublisher publisher;
     private final KafkaStreamsMetrics streamsMetrics;
     private final PrometheusMeterRegistry meters;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ProfileStreamApp(final KafkaStreams streams,
                              final ApiServer http,
+                             final RecordPublisher publisher,
                              final KafkaStreamsMetrics streamsMetrics,
                              final PrometheusMeterRegistry meters) {
         this.streams = streams;
         this.http = http;
+        this.publisher = publisher;
         this.streamsMetrics = streamsMetrics;
         this.meters = meters;
     }
@@ -121,15 +127,20 @@ public final class ProfileStreamApp implements AutoCloseable {
 
         final KafkaStreamsProfileLookup lookup = new KafkaStreamsProfileLookup(streams,
             new HostInfo(advertisedHost, httpPort), Stores.PROFILES);
-        final ApiServer http = ApiServer.start(lookup, meters, ready::get, httpHost, httpPort, app -> { });
+        final RecordPublisher publisher = RecordPublisher.create(new HashMap<>(config.kafkaSettings()));
+        final ApiKeyGuard guard = new ApiKeyGuard(config.get("api.key", null));
+        final ErasureRoutes erasures = new ErasureRoutes(guard, publisher, serdes.erasure(), settings.topics().erasure(),
+            Clock.systemUTC());
+        final ApiServer http = ApiServer.start(lookup, meters, ready::get, httpHost, httpPort, erasures::register);
         try {
             streams.start();
         } catch (final RuntimeException e) {
             http.close();
+            publisher.close();
             throw e;
         }
         LOG.info("ProfileStream is starting; HTTP on {}:{}.", httpHost, http.port());
-        return new ProfileStreamApp(streams, http, streamsMetrics, meters);
+        return new ProfileStreamApp(streams, http, publisher, streamsMetrics, meters);
     }
 
     private static void provisionTopics(final ProfileStreamConfig config, final EngineSettings settings) {
@@ -182,6 +193,7 @@ public final class ProfileStreamApp implements AutoCloseable {
         }
         LOG.info("ProfileStream is shutting down.");
         http.close();
+        publisher.close();
         // Leaving the group on shutdown hands partitions over at once instead of after the session timeout.
         if (!streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
             .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {

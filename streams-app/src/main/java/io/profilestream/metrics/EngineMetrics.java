@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.profilestream.domain.MembershipChange;
 import io.profilestream.errors.DlqReason;
 
 /**
@@ -33,9 +34,18 @@ public final class EngineMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> events = new ConcurrentHashMap<>();
     private final Map<DlqReason, Counter> dlq = new ConcurrentHashMap<>();
+    private final Map<String, Counter> changes = new ConcurrentHashMap<>();
+    private final Counter reevaluations;
+    private final Counter punctuations;
 
     public EngineMetrics(final MeterRegistry registry) {
         this.registry = registry;
+        this.reevaluations = Counter.builder("profilestream.reevaluations")
+            .description("Profiles re-evaluated because their re-evaluation time had come.")
+            .register(registry);
+        this.punctuations = Counter.builder("profilestream.reevaluation.punctuations")
+            .description("Runs of the time-driven re-evaluation.")
+            .register(registry);
     }
 
     public MeterRegistry registry() {
@@ -51,6 +61,26 @@ public final class EngineMetrics {
             .tag("topic", topic)
             .tag("outcome", outcome.tag())
             .register(registry)).increment();
+    }
+
+    /**
+     * Counts one membership change ({@code profilestream_membership_changes_total{kind,change}}).
+     */
+    public void membershipChange(final MembershipChange change) {
+        changes.computeIfAbsent(change.kind().name() + '\n' + change.change().name(), k ->
+            Counter.builder("profilestream.membership.changes")
+                .description("Segment, lifecycle and persona enters and exits.")
+                .tag("kind", change.kind().name().toLowerCase(Locale.ROOT))
+                .tag("change", change.change().name().toLowerCase(Locale.ROOT))
+                .register(registry)).increment();
+    }
+
+    /**
+     * Counts the profiles one punctuation re-evaluated because they were due.
+     */
+    public void reevaluated(final int profiles) {
+        reevaluations.increment(profiles);
+        punctuations.increment();
     }
 
     /**

@@ -1,10 +1,12 @@
 package io.profilestream.topology;
 
+import java.time.Duration;
 import java.util.Locale;
 
 import io.profilestream.config.ConfigException;
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.domain.EventValidator;
+import io.profilestream.domain.Evaluators;
 import io.profilestream.domain.Money;
 import io.profilestream.domain.ProfileAggregator;
 
@@ -16,12 +18,18 @@ import io.profilestream.domain.ProfileAggregator;
  * @param dedupRetentionMs how long event ids are remembered
  * @param validator input checks
  * @param aggregator profile update rules
+ * @param evaluators scores and lifecycle stages, for the default or published model parameters
+ * @param reevaluationInterval how often due profiles are re-evaluated (wall clock, or stream time in event-time mode)
+ * @param reevaluationBatchSize the most profiles one re-evaluation run touches
  */
 public record EngineSettings(Topics topics,
                              boolean eventTime,
                              long dedupRetentionMs,
                              EventValidator validator,
-                             ProfileAggregator aggregator) {
+                             ProfileAggregator aggregator,
+                             Evaluators evaluators,
+                             Duration reevaluationInterval,
+                             int reevaluationBatchSize) {
 
     public static EngineSettings from(final ProfileStreamConfig config) {
         final Money money = new Money(config.get("currency.base"), Money.parseRates(config.get("currency.rates", "")));
@@ -39,6 +47,9 @@ public record EngineSettings(Topics topics,
                 config.getInt("profile.max.session.ids"),
                 config.getInt("profile.max.purchase.days"),
                 config.getDouble("profile.affinity.half.life.days"),
-                money));
+                money),
+            Evaluators.from(config),
+            Duration.ofMillis(config.getLong("lifecycle.reevaluation.interval.ms")),
+            config.getInt("lifecycle.reevaluation.batch.size"));
     }
 }

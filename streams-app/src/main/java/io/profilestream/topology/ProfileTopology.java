@@ -18,7 +18,6 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import io.profilestream.domain.ProfileIds;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.metrics.EngineMetrics;
-import io.profilestream.profile.CustomerProfile;
 import io.profilestream.serde.EngineSerdes;
 
 /**
@@ -29,11 +28,23 @@ import io.profilestream.serde.EngineSerdes;
  * purchase-events    -> validate ------------------------------------------------->+
  * email-events       -> validate ------------------------------------------------->+-> profile processor
  * erasure-requests   -> validate ------------------------------------------------->+   -> profile-updates
+ *                                                                                          -> segment-changes
  * </pre>
  */
 public final class ProfileTopology {
 
+    /** Sink the profile processor forwards profiles (and tombstones) to. */
+    static final String PROFILE_UPDATES_SINK = "profile-updates-sink";
+    /** Sink the profile processor forwards segment, lifecycle and persona changes to. */
+    static final String SEGMENT_CHANGES_SINK = "segment-changes-sink";
+
     private ProfileTopology() {
+    }
+
+    /** Widens a serde of one record type to the processor's output type; each sink only receives its own type. */
+    @SuppressWarnings("unchecked")
+    private static Serde<SpecificRecord> as(final Serde<? extends SpecificRecord> serde) {
+        return (Serde<SpecificRecord>) serde;
     }
 
     /**
@@ -47,6 +58,10 @@ public final class ProfileTopology {
         final Serde<String> keys = serdes.key();
         final EventTimestampExtractor eventTime = new EventTimestampExtractor(
             settings.validator().maxFutureSkewMs(), settings.eventTime());
+
+        builder.addGlobalStore(Stores.modelParameters(serdes), topics.modelParameters(),
+            Consumed.with(keys, serdes.modelParameters()).withName("model-parameters-source"),
+            ModelParametersUpdater::new);
 
         final KStream<String, ClickEvent> clicks = builder
             .stream(topics.clickstream(), Consumed.with(keys, serdes.click())
@@ -67,9 +82,12 @@ public final class ProfileTopology {
             .merge(validated(builder, topics.erasure(), serdes.erasure(), keys, eventTime, settings, "erasures"),
                 Named.as("merge-erasures"));
 
-        events
-            .process(profileProcessor(settings, serdes, metrics), Named.as("profile-processor"))
-            .to(topics.profileUpdates(), Produced.with(keys, serdes.profile()).withName("profile-updates-sink"));
+        final KStream<String, SpecificRecord> outputs =
+            events.process(profileProcessor(settings, serdes, metrics), Named.as("profile-processor"));
+        // The processor forwards each record to one of these sinks by name.
+        outputs.to(topics.profileUpdates(), Produced.with(keys, as(serdes.profile())).withName(PROFILE_UPDATES_SINK));
+        outputs.to(topics.segmentChanges(),
+            Produced.with(keys, as(serdes.segmentChange())).withName(SEGMENT_CHANGES_SINK));
         return builder.build();
     }
 
@@ -93,7 +111,7 @@ public final class ProfileTopology {
         return stream.mapValues(value -> (SpecificRecord) value, Named.as("as-event-" + name));
     }
 
-    private static ProcessorSupplier<String, SpecificRecord, String, CustomerProfile> profileProcessor(
+    private static ProcessorSupplier<String, SpecificRecord, String, SpecificRecord> profileProcessor(
         final EngineSettings settings,
         final EngineSerdes serdes,
         final EngineMetrics metrics) {
@@ -106,7 +124,8 @@ public final class ProfileTopology {
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(Stores.profiles(serdes),
-                    Stores.eventDedup(serdes, Duration.ofMillis(settings.dedupRetentionMs())));
+                    Stores.eventDedup(serdes, Duration.ofMillis(settings.dedupRetentionMs())),
+                    Stores.reevaluationSchedule());
             }
         };
     }

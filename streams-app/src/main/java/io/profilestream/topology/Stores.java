@@ -3,11 +3,13 @@ package io.profilestream.topology;
 import java.time.Duration;
 
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.WindowStore;
 
 import io.profilestream.profile.CustomerProfile;
+import io.profilestream.profile.ModelParameters;
 import io.profilestream.serde.EngineSerdes;
 
 /**
@@ -20,7 +22,29 @@ public final class Stores {
     /** Recently seen event ids, keyed by profile id and event id, expiring after the dedup retention. */
     public static final String EVENT_DEDUP = "event-dedup-store";
 
+    /** Index of profiles by the time they are next due for re-evaluation: (due time, profile id). */
+    public static final String REEVALUATION_SCHEDULE = "reevaluation-schedule-store";
+
+    /** Global store of published model parameters by model name ({@code bgnbd}, {@code gamma-gamma}). */
+    public static final String MODEL_PARAMETERS = "model-parameters-store";
+
     private Stores() {
+    }
+
+    /** Global store of model parameters; it is restored from its source topic, so it keeps no changelog. */
+    public static StoreBuilder<KeyValueStore<String, ModelParameters>> modelParameters(final EngineSerdes serdes) {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+            org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(MODEL_PARAMETERS),
+            serdes.key(),
+            serdes.modelParameters()).withLoggingDisabled();
+    }
+
+    /** RocksDB index keyed by due time then profile id; values are empty. */
+    public static StoreBuilder<KeyValueStore<Bytes, byte[]>> reevaluationSchedule() {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+            org.apache.kafka.streams.state.Stores.persistentKeyValueStore(REEVALUATION_SCHEDULE),
+            Serdes.Bytes(),
+            Serdes.ByteArray());
     }
 
     /** RocksDB store of profiles, values in single-object Avro encoding. */

@@ -24,6 +24,7 @@ import io.profilestream.events.ErasureRequest;
 import io.profilestream.events.PurchaseEvent;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.profile.CustomerProfile;
+import io.profilestream.profile.SegmentChange;
 import io.profilestream.registry.InMemorySchemaRegistryClient;
 import io.profilestream.serde.EngineSerdes;
 
@@ -48,6 +49,7 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<String, ErasureRequest> erasures;
     final TestOutputTopic<String, CustomerProfile> updates;
     final TestOutputTopic<String, byte[]> dlq;
+    final TestOutputTopic<String, SegmentChange> changes;
 
     TopologyFixture() {
         this(Map.of(), null);
@@ -80,6 +82,8 @@ final class TopologyFixture implements AutoCloseable {
         erasures = driver.createInputTopic(topics.erasure(), keys, serdes.erasure().serializer());
         updates = driver.createOutputTopic(topics.profileUpdates(), new StringDeserializer(),
             serdes.profile().deserializer());
+        changes = driver.createOutputTopic(topics.segmentChanges(), new StringDeserializer(),
+            serdes.segmentChange().deserializer());
         dlq = driver.createOutputTopic(topics.deadLetterQueue(), new StringDeserializer(), new ByteArrayDeserializer());
     }
 

@@ -1,0 +1,48 @@
+package io.profilestream.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+
+import io.profilestream.domain.MembershipChange;
+import io.profilestream.profile.CustomerProfile;
+import io.profilestream.profile.SegmentChange;
+
+/**
+ * Builds {@code segment-changes} records.
+ * The event id is a name-based UUID of the profile, the change, the definition version, the cause and its time, so
+ * re-emitting the same change (a replay) gives the same id and consumers can deduplicate on it.
+ */
+final class SegmentChanges {
+
+    /** Cause of changes that time alone brought about. */
+    static final String CAUSE_TIME = "time";
+
+    private SegmentChanges() {
+    }
+
+    static SegmentChange of(final CustomerProfile profile,
+                            final MembershipChange change,
+                            final String cause,
+                            final Instant eventTime,
+                            final Instant emittedAt) {
+        final String profileId = profile.getProfileId();
+        final String identity = String.join("\n", profileId, change.kind().name(), change.id(),
+            change.change().name(), Long.toString(change.version()), cause, Long.toString(eventTime.toEpochMilli()));
+        return SegmentChange.newBuilder()
+            .setEventId(UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString())
+            .setCustomerId(profileId)
+            .setKind(change.kind())
+            .setSegmentId(change.id())
+            .setDefinitionVersion(change.version())
+            .setChange(change.change())
+            .setEventTime(eventTime)
+            .setEmittedAt(emittedAt)
+            .setCauseEventId(cause)
+            .setReason(null)
+            .setLifecycleStage(profile.getLifecycleStage() == null ? null : profile.getLifecycleStage().name())
+            .setChurnRisk(profile.getScores().getChurnRisk())
+            .setClv(profile.getScores().getClv())
+            .build();
+    }
+}
