@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.profilestream.domain.MembershipChange;
 import io.profilestream.profile.CustomerProfile;
 
 /**

@@ -9,14 +9,17 @@ import java.util.TreeSet;
 
 import org.apache.avro.generic.IndexedRecord;
 
+import io.profilestream.domain.MembershipChange;
 import io.profilestream.profile.ChangeKind;
+import io.profilestream.profile.ChangeType;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.DefinitionKind;
 
 /**
  * Evaluates a catalogue against a profile and diffs the result with the profile's previous memberships.
  * No Kafka here: the profile processor calls it on every profile change, on time-driven re-evaluation and in
- * backfill batches, and turns the {@link MembershipChange}s into {@code segment-changes} records.
+ * backfill batches, and turns the {@link MembershipChange}s (whose reason is a {@link ChangeReason#text()}) into
+ * {@code segment-changes} records.
  *
  * <p>Rules: an enabled segment whose rule is true has the profile as a member; a rule that fails for a profile
  * counts as false and is reported to the {@link EvaluationErrorListener} (never thrown); a disabled, invalid or
@@ -175,7 +178,7 @@ public final class SegmentEvaluator {
                 // Not a member before.
                 if (inScope(definition.id(), onlyId) && definition.enabled()
                     && evaluate(definition, diff) == Match.MATCH) {
-                    diff.enter(definition.id(), MembershipChange.entered(ChangeKind.SEGMENT, definition));
+                    diff.enter(definition.id(), entered(ChangeKind.SEGMENT, definition));
                 }
                 i++;
             } else if (order == 0) {
@@ -183,14 +186,14 @@ public final class SegmentEvaluator {
                 if (!inScope(member, onlyId)) {
                     diff.keep(member);
                 } else if (!definition.enabled()) {
-                    diff.exit(MembershipChange.exited(ChangeKind.SEGMENT, member, definition.version(),
+                    diff.exit(exited(ChangeKind.SEGMENT, member, definition.version(),
                         ChangeReason.DISABLED));
                 } else {
                     final Match match = evaluate(definition, diff);
                     if (match == Match.MATCH) {
                         diff.keep(member);
                     } else {
-                        diff.exit(MembershipChange.exited(ChangeKind.SEGMENT, member, definition.version(),
+                        diff.exit(exited(ChangeKind.SEGMENT, member, definition.version(),
                             match == Match.ERROR ? ChangeReason.EVALUATION_ERROR : ChangeReason.NO_LONGER_MATCHES));
                     }
                 }
@@ -201,8 +204,8 @@ public final class SegmentEvaluator {
                 if (inScope(member, onlyId)) {
                     final InvalidDefinition invalid = catalogue.invalid().get(member);
                     diff.exit(invalid != null
-                        ? MembershipChange.exited(ChangeKind.SEGMENT, member, invalid.version(), ChangeReason.INVALID)
-                        : MembershipChange.exited(ChangeKind.SEGMENT, member, 0L, ChangeReason.DELETED));
+                        ? exited(ChangeKind.SEGMENT, member, invalid.version(), ChangeReason.INVALID)
+                        : exited(ChangeKind.SEGMENT, member, 0L, ChangeReason.DELETED));
                 } else {
                     diff.keep(member);
                 }
@@ -227,7 +230,7 @@ public final class SegmentEvaluator {
             diff.change(personaExit(catalogue, diff, previousPersona, winner));
         }
         if (winner != null) {
-            diff.change(MembershipChange.entered(ChangeKind.PERSONA, winner));
+            diff.change(entered(ChangeKind.PERSONA, winner));
         }
         return next;
     }
@@ -242,11 +245,11 @@ public final class SegmentEvaluator {
         if (previous == null) {
             final InvalidDefinition invalid = catalogue.invalid().get(previousPersona);
             return invalid != null
-                ? MembershipChange.exited(ChangeKind.PERSONA, previousPersona, invalid.version(), ChangeReason.INVALID)
-                : MembershipChange.exited(ChangeKind.PERSONA, previousPersona, 0L, ChangeReason.DELETED);
+                ? exited(ChangeKind.PERSONA, previousPersona, invalid.version(), ChangeReason.INVALID)
+                : exited(ChangeKind.PERSONA, previousPersona, 0L, ChangeReason.DELETED);
         }
         if (!previous.enabled()) {
-            return MembershipChange.exited(ChangeKind.PERSONA, previousPersona, previous.version(),
+            return exited(ChangeKind.PERSONA, previousPersona, previous.version(),
                 ChangeReason.DISABLED);
         }
         final ChangeReason reason;
@@ -261,7 +264,19 @@ public final class SegmentEvaluator {
             reason = match == Match.MATCH ? ChangeReason.OUTRANKED
                 : match == Match.ERROR ? ChangeReason.EVALUATION_ERROR : ChangeReason.NO_LONGER_MATCHES;
         }
-        return MembershipChange.exited(ChangeKind.PERSONA, previousPersona, previous.version(), reason);
+        return exited(ChangeKind.PERSONA, previousPersona, previous.version(), reason);
+    }
+
+    private static MembershipChange entered(final ChangeKind kind, final CompiledDefinition definition) {
+        return new MembershipChange(kind, definition.id(), definition.version(), ChangeType.ENTERED,
+            ChangeReason.MATCHED.text());
+    }
+
+    private static MembershipChange exited(final ChangeKind kind,
+                                           final String id,
+                                           final long version,
+                                           final ChangeReason reason) {
+        return new MembershipChange(kind, id, version, ChangeType.EXITED, reason.text());
     }
 
     private Match evaluate(final CompiledDefinition definition, final Diff diff) {

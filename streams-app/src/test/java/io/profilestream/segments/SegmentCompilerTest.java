@@ -18,6 +18,7 @@ import org.apache.avro.generic.IndexedRecord;
 import org.junit.jupiter.api.Test;
 
 import io.profilestream.profile.CustomerProfile;
+import io.profilestream.profile.RfmScores;
 
 class SegmentCompilerTest {
 
@@ -174,6 +175,18 @@ class SegmentCompilerTest {
         assertThatThrownBy(() -> rule.matches(COMPILER.context("p-1", emptyProfile("p-1"), NOW)))
             .isInstanceOf(SegmentEvaluationException.class)
             .hasMessageContaining("No matching overload");
+    }
+
+    @Test
+    void shouldReadANullableNestedRecordOnlyWhenPresent() throws Exception {
+        final String rule = "has(profile.scores.rfm) && profile.scores.rfm.recency >= 4";
+        final CustomerProfile scored = richProfile("p-1");
+        scored.getScores().setRfm(RfmScores.newBuilder().setRecency(5).setFrequency(3).setMonetary(4).build());
+
+        assertThat(matches(rule, emptyProfile("p-1"))).isFalse();
+        assertThat(matches(rule, scored)).isTrue();
+        assertThatThrownBy(() -> matches("profile.scores.rfm.recency >= 4", emptyProfile("p-1")))
+            .isInstanceOf(SegmentEvaluationException.class);
     }
 
     @Test

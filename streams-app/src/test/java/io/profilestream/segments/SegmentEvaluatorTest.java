@@ -13,6 +13,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.profilestream.domain.MembershipChange;
 import io.profilestream.profile.ChangeKind;
 import io.profilestream.profile.ChangeType;
 import io.profilestream.profile.CustomerProfile;
@@ -40,14 +41,14 @@ class SegmentEvaluatorTest {
                                                   final long version,
                                                   final ChangeType change,
                                                   final ChangeReason reason) {
-        return new MembershipChange(ChangeKind.SEGMENT, id, version, change, reason);
+        return new MembershipChange(ChangeKind.SEGMENT, id, version, change, reason.text());
     }
 
     private static MembershipChange personaChange(final String id,
                                                   final long version,
                                                   final ChangeType change,
                                                   final ChangeReason reason) {
-        return new MembershipChange(ChangeKind.PERSONA, id, version, change, reason);
+        return new MembershipChange(ChangeKind.PERSONA, id, version, change, reason.text());
     }
 
     private static CustomerProfile buyer(final long orders) {
