@@ -365,7 +365,8 @@ final class AvroCelTypes implements CelTypeProvider {
 
     /** How a value is converted. */
     enum Kind {
-        IDENTITY, INT, FLOAT, STRING, TIMESTAMP_MILLIS, TIMESTAMP_MICROS, DATE, DECIMAL, BYTES, LIST, MAP, RECORD, DYNAMIC
+        IDENTITY, INT, FLOAT, STRING, TIMESTAMP_MILLIS, TIMESTAMP_MICROS, DATE, DECIMAL, BYTES, LIST, MAP, RECORD,
+        DYNAMIC
     }
 
     /** The CEL type of an Avro schema and how to convert its values. */
@@ -418,11 +419,13 @@ final class AvroCelTypes implements CelTypeProvider {
     /** The fields of one record type, indexed by name. */
     static final class RecordBinding {
         final Schema schema;
+        final CelType type;
         private Map<String, Integer> slotIndex;
         private Slot[] slots;
 
         RecordBinding(final Schema schema) {
             this.schema = schema;
+            this.type = StructTypeReference.create(schema.getFullName());
         }
 
         void init(final List<Slot> fieldSlots) {

@@ -6,7 +6,6 @@ import org.apache.avro.generic.IndexedRecord;
 
 import dev.cel.common.exceptions.CelAttributeNotFoundException;
 import dev.cel.common.types.CelType;
-import dev.cel.common.types.StructTypeReference;
 import dev.cel.common.values.NullValue;
 import dev.cel.common.values.StructValue;
 
@@ -17,7 +16,7 @@ import dev.cel.common.values.StructValue;
  * profile convert each field they read once; a nested record's wrapper is kept the same way.
  * An instance belongs to one evaluation on one thread: it is not thread-safe and must not outlive the record.
  */
-final class AvroStructValue extends StructValue<String, IndexedRecord> {
+final class AvroStructValue extends StructValue<String, AvroStructValue> {
 
     private final IndexedRecord record;
     private final AvroCelTypes.RecordBinding binding;
@@ -29,8 +28,16 @@ final class AvroStructValue extends StructValue<String, IndexedRecord> {
         this.memo = new Object[binding.slotCount()];
     }
 
+    /**
+     * The wrapper itself, not the record: the runtime unwraps values after each field selection, and a struct must
+     * stay selectable (for instance the elements of a list of records inside a comprehension).
+     */
     @Override
-    public IndexedRecord value() {
+    public AvroStructValue value() {
+        return this;
+    }
+
+    IndexedRecord record() {
         return record;
     }
 
@@ -41,7 +48,7 @@ final class AvroStructValue extends StructValue<String, IndexedRecord> {
 
     @Override
     public CelType celType() {
-        return StructTypeReference.create(binding.schema.getFullName());
+        return binding.type;
     }
 
     @Override
@@ -71,8 +78,8 @@ final class AvroStructValue extends StructValue<String, IndexedRecord> {
         if (value == null) {
             final AvroCelTypes.Slot slot = binding.slot(index);
             value = slot.derived != null
-                ? slot.derived.compute().apply(record)
-                : AvroCelTypes.toCel(record.get(slot.position), slot.mapping);
+                ? PlainValue.wrap(slot.derived.compute().apply(record), slot.derived.type())
+                : PlainValue.wrap(AvroCelTypes.toCel(record.get(slot.position), slot.mapping), slot.mapping.type);
             memo[index] = value;
         }
         return value;

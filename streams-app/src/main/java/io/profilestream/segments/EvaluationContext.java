@@ -39,7 +39,7 @@ public final class EvaluationContext {
      * The profile record being evaluated.
      */
     public IndexedRecord profile() {
-        return ((AvroStructValue) profile.get()).value();
+        return ((AvroStructValue) profile.get()).record();
     }
 
     /**

@@ -271,6 +271,8 @@ class SegmentCompilerTest {
               {"name": "consent", "type": ["null", {"type": "record", "name": "Consent", "fields": [
                 {"name": "email", "type": "boolean"}]}]},
               {"name": "tags", "type": {"type": "array", "items": "string"}},
+              {"name": "orders", "type": {"type": "array", "items": {"type": "record", "name": "Order", "fields": [
+                {"name": "total", "type": "long"}]}}},
               {"name": "scoresByModel", "type": {"type": "map", "values": "float"}},
               {"name": "updated", "type": {"type": "long", "logicalType": "timestamp-millis"}}]}
             """);
@@ -285,13 +287,20 @@ class SegmentCompilerTest {
         profile.put("demographics", demographics);
         profile.put("consent", null);
         profile.put("tags", List.of("vip", "beta"));
+        final Schema order = schema.getField("orders").schema().getElementType();
+        final GenericRecord small = new GenericData.Record(order);
+        small.put("total", 50L);
+        final GenericRecord large = new GenericData.Record(order);
+        large.put("total", 500L);
+        profile.put("orders", List.of(small, large));
         profile.put("scoresByModel", Map.of("fraud", 0.25f));
         profile.put("updated", NOW.minus(Duration.ofHours(1)).toEpochMilli());
 
         final String rule = "profile.demographics.age >= 40 && profile.demographics.gender == 'FEMALE'"
             + " && profile.demographics.birthday == timestamp('2022-01-08T00:00:00Z')"
             + " && !has(profile.consent) && 'beta' in profile.tags && profile.scoresByModel['fraud'] == 0.25"
-            + " && daysSince(profile.updated) < 1.0";
+            + " && daysSince(profile.updated) < 1.0"
+            + " && profile.orders.exists(o, o.total > 100) && profile.orders.filter(o, o.total < 100).size() == 1";
         assertThat(compiler.compile(rule).matches(compiler.context("p-1", profile, NOW))).isTrue();
         assertThat(invalid(compiler, "profile.demographics.income > 0").error())
             .isEqualTo("undefined field 'income'");

@@ -63,7 +63,8 @@ final class SegmentFixtures {
         profile.getTransactions().setFirstPurchaseAt(NOW.minus(Duration.ofDays(300)));
         profile.getTransactions().setLastPurchaseAt(NOW.minus(Duration.ofDays(100)));
         profile.getTransactions().setDistinctPurchaseDays(6);
-        profile.getTransactions().setPurchaseDays(new ArrayList<>(List.of(19_800, 19_850, 19_900, 19_950, 20_000, 20_040)));
+        profile.getTransactions().setPurchaseDays(
+            new ArrayList<>(List.of(19_800, 19_850, 19_900, 19_950, 20_000, 20_040)));
         profile.getTransactions().setAverageOrderValueMinor(20_833.0);
         profile.getTransactions().setCategorySpendMinor(new HashMap<>(Map.of("outdoor", 100_000L, "books", 25_000L)));
         profile.getEmail().setSent(20);
