@@ -1,0 +1,156 @@
+package io.profilestream.segments;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import io.profilestream.profile.DefinitionKind;
+import io.profilestream.profile.SegmentDefinition;
+
+/**
+ * Reads segment catalogues written in YAML, such as the default catalogue shipped in
+ * {@value #DEFAULT_RESOURCE} that the engine publishes on first start.
+ * Every definition read gets version 1 and the given {@code updatedAt}.
+ */
+public final class CatalogueYaml {
+
+    /** The classpath resource of the default catalogue. */
+    public static final String DEFAULT_RESOURCE = "segments/default-catalogue.yaml";
+
+    /** Segment and persona ids: lower-case letters, digits and single dashes, as they appear in URLs. */
+    private static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+    private static final int MAX_ID_LENGTH = 64;
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private CatalogueYaml() {
+    }
+
+    /**
+     * Whether a string can be a segment or persona id: 1 to 64 lower-case letters, digits and single dashes.
+     */
+    public static boolean isValidId(final String id) {
+        return id != null && id.length() <= MAX_ID_LENGTH && ID.matcher(id).matches();
+    }
+
+    /**
+     * Reads the default catalogue and checks that every expression compiles.
+     *
+     * @throws IllegalStateException when the shipped file is unreadable or a rule in it does not compile
+     */
+    public static List<SegmentDefinition> loadDefault(final SegmentCompiler compiler, final Instant updatedAt) {
+        try (InputStream in = CatalogueYaml.class.getClassLoader().getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("The default segment catalogue " + DEFAULT_RESOURCE
+                    + " is not on the classpath");
+            }
+            return readValidated(in, compiler, updatedAt);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("Cannot read the default segment catalogue " + DEFAULT_RESOURCE, e);
+        }
+    }
+
+    /**
+     * Reads a catalogue and checks that every expression compiles.
+     *
+     * @throws IllegalStateException naming every definition whose expression does not compile, with the error
+     */
+    public static List<SegmentDefinition> readValidated(final InputStream in,
+                                                        final SegmentCompiler compiler,
+                                                        final Instant updatedAt) throws IOException {
+        final List<SegmentDefinition> definitions = read(in, updatedAt);
+        final List<String> problems = new ArrayList<>();
+        for (final SegmentDefinition definition : definitions) {
+            try {
+                compiler.compile(definition.getExpression());
+            } catch (final InvalidExpressionException e) {
+                problems.add(definition.getId() + ": " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Invalid segment catalogue: " + String.join("; ", problems));
+        }
+        return definitions;
+    }
+
+    /**
+     * Reads a catalogue and checks its structure (ids, kinds, required fields), not its expressions.
+     *
+     * @throws IllegalArgumentException when an entry is malformed, with its id or index
+     * @throws IOException when the text is not YAML of the expected shape
+     */
+    public static List<SegmentDefinition> read(final InputStream in, final Instant updatedAt) throws IOException {
+        final CatalogueFile file = YAML.readValue(in, CatalogueFile.class);
+        if (file == null || file.definitions() == null) {
+            throw new IllegalArgumentException("A segment catalogue needs a 'definitions' list");
+        }
+        final Set<String> ids = new HashSet<>();
+        final List<SegmentDefinition> definitions = new ArrayList<>(file.definitions().size());
+        for (int i = 0; i < file.definitions().size(); i++) {
+            final Entry entry = file.definitions().get(i);
+            final String where = "definition " + (i + 1) + (entry.id() == null ? "" : " (" + entry.id() + ")");
+            if (!isValidId(entry.id())) {
+                throw new IllegalArgumentException(where + ": the id must be 1 to " + MAX_ID_LENGTH
+                    + " lower-case letters, digits and single dashes");
+            }
+            if (!ids.add(entry.id())) {
+                throw new IllegalArgumentException(where + ": the id is used twice");
+            }
+            requireText(entry.name(), "name", where);
+            requireText(entry.kind(), "kind", where);
+            requireText(entry.expression(), "expression", where);
+            final DefinitionKind kind;
+            try {
+                kind = DefinitionKind.valueOf(entry.kind().trim().toUpperCase(Locale.ROOT));
+            } catch (final IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": kind must be SEGMENT or PERSONA, not " + entry.kind(), e);
+            }
+            definitions.add(SegmentDefinition.newBuilder()
+                .setId(entry.id())
+                .setName(entry.name().trim())
+                .setDescription(entry.description() == null ? "" : entry.description().trim())
+                .setKind(kind)
+                .setExpression(entry.expression().trim())
+                .setPriority(entry.priority() == null ? 0 : entry.priority())
+                .setEnabled(entry.enabled() == null || entry.enabled())
+                .setVersion(1L)
+                .setUpdatedAt(updatedAt)
+                .build());
+        }
+        return List.copyOf(definitions);
+    }
+
+    private static void requireText(final String value, final String field, final String where) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(where + ": '" + field + "' is required");
+        }
+    }
+
+    /** The file: a list of definitions under {@code definitions}. */
+    private record CatalogueFile(@JsonProperty("definitions") List<Entry> definitions) {
+    }
+
+    /** One entry as written in YAML. */
+    private record Entry(@JsonProperty("id") String id,
+                         @JsonProperty("name") String name,
+                         @JsonProperty("description") String description,
+                         @JsonProperty("kind") String kind,
+                         @JsonProperty("expression") String expression,
+                         @JsonProperty("priority") Integer priority,
+                         @JsonProperty("enabled") Boolean enabled) {
+    }
+}

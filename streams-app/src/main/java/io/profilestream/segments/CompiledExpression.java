@@ -1,0 +1,101 @@
+package io.profilestream.segments;
+
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+
+/**
+ * A rule that parsed, type-checked as a boolean over the profile and passed the cost limits, planned once
+ * for evaluation.
+ * Immutable and thread-safe: one instance serves every profile and thread.
+ */
+public final class CompiledExpression {
+
+    private final String source;
+    private final CelRuntime.Program program;
+    private final int astNodes;
+    private final int comprehensionDepth;
+    private final boolean usesNow;
+
+    CompiledExpression(final String source,
+                       final CelRuntime.Program program,
+                       final int astNodes,
+                       final int comprehensionDepth,
+                       final boolean usesNow) {
+        this.source = source;
+        this.program = program;
+        this.astNodes = astNodes;
+        this.comprehensionDepth = comprehensionDepth;
+        this.usesNow = usesNow;
+    }
+
+    /**
+     * Evaluates the rule for the profile in the context.
+     *
+     * @return whether the profile matches
+     * @throws SegmentEvaluationException when the rule fails for this profile
+     */
+    public boolean matches(final EvaluationContext context) throws SegmentEvaluationException {
+        final Object result;
+        try {
+            result = program.eval(context.variables());
+        } catch (final CelEvaluationException e) {
+            throw new SegmentEvaluationException(describe(e), e);
+        } catch (final RuntimeException e) {
+            // The planner wraps errors in CelEvaluationException; this guards the promise that a rule never throws.
+            throw new SegmentEvaluationException("Evaluation failed: " + e, e);
+        }
+        if (result instanceof Boolean) {
+            return (Boolean) result;
+        }
+        throw new SegmentEvaluationException("Expected a bool result, got " + result, null);
+    }
+
+    /**
+     * CEL's message, with the message of the root cause when CEL's does not include it (a helper's own message).
+     */
+    private static String describe(final CelEvaluationException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        final String detail = root.getMessage();
+        if (root == e || detail == null || detail.isBlank() || e.getMessage().contains(detail)) {
+            return e.getMessage();
+        }
+        return e.getMessage() + ": " + detail;
+    }
+
+    /**
+     * The expression text.
+     */
+    public String source() {
+        return source;
+    }
+
+    /**
+     * Nodes in the checked syntax tree, after macro expansion.
+     */
+    public int astNodes() {
+        return astNodes;
+    }
+
+    /**
+     * The deepest nesting of comprehensions; 0 when there is none.
+     */
+    public int comprehensionDepth() {
+        return comprehensionDepth;
+    }
+
+    /**
+     * Whether the rule reads {@code now} (directly or through {@code daysSince}), so that its result can change
+     * while the profile does not: such rules need time-driven re-evaluation.
+     */
+    public boolean usesNow() {
+        return usesNow;
+    }
+
+    @Override
+    public String toString() {
+        return source;
+    }
+}

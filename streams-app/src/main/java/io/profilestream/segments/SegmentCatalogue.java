@@ -1,0 +1,196 @@
+package io.profilestream.segments;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import io.profilestream.profile.DefinitionKind;
+import io.profilestream.profile.SegmentDefinition;
+
+/**
+ * An immutable snapshot of the segment and persona definitions, compiled.
+ * The engine keeps one in a volatile field and replaces it when the {@code segment-definitions} topic changes:
+ * {@link #with(SegmentDefinition)} and {@link #without(String)} return a new snapshot that reuses every compiled
+ * rule whose expression did not change, so a rule is compiled once per version.
+ * A definition whose expression does not compile is kept apart ({@link #invalid()}) instead of failing the
+ * catalogue: it matches nobody.
+ *
+ * <p>Segments are in id order. Personas are in priority order (lower first), then id order: the first enabled
+ * persona that matches is the profile's persona.
+ */
+public final class SegmentCatalogue {
+
+    private static final Comparator<CompiledDefinition> PERSONA_ORDER =
+        Comparator.comparingInt(CompiledDefinition::priority).thenComparing(CompiledDefinition::id);
+
+    private final SegmentCompiler compiler;
+    private final Map<String, CompiledDefinition> byId;
+    private final Map<String, InvalidDefinition> invalid;
+    private final List<CompiledDefinition> segments;
+    private final List<CompiledDefinition> personas;
+    private final boolean timeDependent;
+
+    private SegmentCatalogue(final SegmentCompiler compiler,
+                             final Map<String, CompiledDefinition> byId,
+                             final Map<String, InvalidDefinition> invalid) {
+        this.compiler = compiler;
+        this.byId = Collections.unmodifiableMap(new TreeMap<>(byId));
+        this.invalid = Collections.unmodifiableMap(new TreeMap<>(invalid));
+        final List<CompiledDefinition> segmentList = new ArrayList<>();
+        final List<CompiledDefinition> personaList = new ArrayList<>();
+        boolean usesNow = false;
+        for (final CompiledDefinition definition : this.byId.values()) {
+            if (definition.kind() == DefinitionKind.PERSONA) {
+                personaList.add(definition);
+            } else {
+                segmentList.add(definition);
+            }
+            usesNow |= definition.enabled() && definition.expression().usesNow();
+        }
+        personaList.sort(PERSONA_ORDER);
+        this.segments = List.copyOf(segmentList);
+        this.personas = List.copyOf(personaList);
+        this.timeDependent = usesNow;
+    }
+
+    /**
+     * A catalogue with no definition.
+     */
+    public static SegmentCatalogue empty(final SegmentCompiler compiler) {
+        return new SegmentCatalogue(Objects.requireNonNull(compiler, "compiler"), Map.of(), Map.of());
+    }
+
+    /**
+     * Compiles every definition; the last one wins when two have the same id.
+     */
+    public static SegmentCatalogue of(final SegmentCompiler compiler, final Collection<SegmentDefinition> definitions) {
+        final Map<String, CompiledDefinition> byId = new TreeMap<>();
+        final Map<String, InvalidDefinition> invalid = new TreeMap<>();
+        for (final SegmentDefinition definition : definitions) {
+            byId.remove(definition.getId());
+            invalid.remove(definition.getId());
+            try {
+                byId.put(definition.getId(), compiler.compile(definition));
+            } catch (final InvalidExpressionException e) {
+                invalid.put(definition.getId(), new InvalidDefinition(definition, e));
+            }
+        }
+        return new SegmentCatalogue(compiler, byId, invalid);
+    }
+
+    /**
+     * This catalogue with a definition added or replaced, compiling its expression unless the current definition
+     * with that id has the same expression.
+     * A definition that does not compile replaces the current one as an invalid definition.
+     */
+    public SegmentCatalogue with(final SegmentDefinition definition) {
+        final CompiledDefinition current = byId.get(definition.getId());
+        if (current != null && current.expression().source().equals(definition.getExpression())) {
+            return with(current.withDefinition(definition));
+        }
+        try {
+            return with(compiler.compile(definition));
+        } catch (final InvalidExpressionException e) {
+            final Map<String, CompiledDefinition> nextById = new TreeMap<>(byId);
+            nextById.remove(definition.getId());
+            final Map<String, InvalidDefinition> nextInvalid = new TreeMap<>(invalid);
+            nextInvalid.put(definition.getId(), new InvalidDefinition(definition, e));
+            return new SegmentCatalogue(compiler, nextById, nextInvalid);
+        }
+    }
+
+    /**
+     * This catalogue with a definition, compiled already (for instance by the REST API while validating it),
+     * added or replaced.
+     */
+    public SegmentCatalogue with(final CompiledDefinition definition) {
+        final Map<String, CompiledDefinition> nextById = new TreeMap<>(byId);
+        nextById.put(definition.id(), definition);
+        final Map<String, InvalidDefinition> nextInvalid = new TreeMap<>(invalid);
+        nextInvalid.remove(definition.id());
+        return new SegmentCatalogue(compiler, nextById, nextInvalid);
+    }
+
+    /**
+     * This catalogue without the definition with this id (a tombstone on the topic).
+     */
+    public SegmentCatalogue without(final String id) {
+        if (!byId.containsKey(id) && !invalid.containsKey(id)) {
+            return this;
+        }
+        final Map<String, CompiledDefinition> nextById = new TreeMap<>(byId);
+        nextById.remove(id);
+        final Map<String, InvalidDefinition> nextInvalid = new TreeMap<>(invalid);
+        nextInvalid.remove(id);
+        return new SegmentCatalogue(compiler, nextById, nextInvalid);
+    }
+
+    /**
+     * The compiled definition with this id.
+     */
+    public Optional<CompiledDefinition> definition(final String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    /**
+     * Every compiled definition, by id.
+     */
+    public Collection<CompiledDefinition> definitions() {
+        return byId.values();
+    }
+
+    /**
+     * Segment definitions (enabled or not), in id order.
+     */
+    public List<CompiledDefinition> segments() {
+        return segments;
+    }
+
+    /**
+     * Persona definitions (enabled or not), in evaluation order: priority, then id.
+     */
+    public List<CompiledDefinition> personas() {
+        return personas;
+    }
+
+    /**
+     * Definitions that do not compile, by id.
+     */
+    public Map<String, InvalidDefinition> invalid() {
+        return invalid;
+    }
+
+    /**
+     * Number of definitions, valid or not.
+     */
+    public int size() {
+        return byId.size() + invalid.size();
+    }
+
+    /**
+     * Whether an enabled rule reads {@code now}, so that memberships can change with time alone and profiles need
+     * time-driven re-evaluation.
+     */
+    public boolean isTimeDependent() {
+        return timeDependent;
+    }
+
+    /**
+     * The compiler that compiled this catalogue; it also wraps profiles for evaluation.
+     */
+    public SegmentCompiler compiler() {
+        return compiler;
+    }
+
+    @Override
+    public String toString() {
+        return "SegmentCatalogue(" + segments.size() + " segments, " + personas.size() + " personas, "
+            + invalid.size() + " invalid)";
+    }
+}
