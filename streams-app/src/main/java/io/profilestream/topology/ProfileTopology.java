@@ -61,7 +61,10 @@ public final class ProfileTopology {
 
         builder.addGlobalStore(Stores.modelParameters(serdes), topics.modelParameters(),
             Consumed.with(keys, serdes.modelParameters()).withName("model-parameters-source"),
-            ModelParametersUpdater::new);
+            () -> new GlobalStoreUpdater<>(Stores.MODEL_PARAMETERS));
+        builder.addGlobalStore(Stores.segmentDefinitions(serdes), topics.segmentDefinitions(),
+            Consumed.with(keys, serdes.segmentDefinition()).withName("segment-definitions-source"),
+            () -> new GlobalStoreUpdater<>(Stores.SEGMENT_DEFINITIONS));
 
         final KStream<String, ClickEvent> clicks = builder
             .stream(topics.clickstream(), Consumed.with(keys, serdes.click())
@@ -125,7 +128,9 @@ public final class ProfileTopology {
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(Stores.profiles(serdes),
                     Stores.eventDedup(serdes, Duration.ofMillis(settings.dedupRetentionMs())),
-                    Stores.reevaluationSchedule());
+                    Stores.reevaluationSchedule(),
+                    Stores.segmentMembers(),
+                    Stores.segmentBackfill());
             }
         };
     }
