@@ -119,7 +119,8 @@ class LoadTestCliTest {
 
         assertThat(converter.convert("2025-01-01")).isEqualTo(Instant.parse("2025-01-01T00:00:00Z"));
         assertThat(converter.convert("2025-01-01T09:30:00Z")).isEqualTo(Instant.parse("2025-01-01T09:30:00Z"));
-        assertThatThrownBy(() -> converter.convert("yesterday")).isInstanceOf(CommandLine.TypeConversionException.class);
+        assertThatThrownBy(() -> converter.convert("yesterday"))
+            .isInstanceOf(CommandLine.TypeConversionException.class);
     }
 
     @Test
