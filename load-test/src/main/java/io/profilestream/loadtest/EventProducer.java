@@ -32,8 +32,12 @@ import io.profilestream.topology.Topics;
  * is reached, the source runs out or it is closed.
  *
  * <p>Values are serialized with the engine's own serdes (registry wire format, subject {@code <topic>-value}), keys
- * as UTF-8 strings, and each record carries its event time as the record timestamp; malformed records that are raw
- * bytes go out as they are.
+ * as UTF-8 strings; malformed records that are raw bytes go out as they are.
+ * Live, each record carries its event time as the record timestamp.
+ * With simulated time the record timestamp is left to the producer (the time of sending) and the event time travels
+ * only in the value, where the engine reads it: brokers reject record timestamps more than an hour ahead
+ * ({@code message.timestamp.after.max.ms}) and delete records whose timestamps are older than the retention time,
+ * so simulated months in the past or the future would otherwise be refused or vanish.
  * With a speed-up (see {@link SimulatedTime}) each event waits until the {@link SimulatedClock} reaches its time;
  * otherwise a {@link Pacer} holds the target rate.
  * Every failure, whether thrown by {@code send} or reported to the producer callback, is counted; the first of each
@@ -238,7 +242,8 @@ public final class EventProducer implements AutoCloseable {
         final String topic = event.kind().topic(topics);
         try {
             final byte[] value = event.value() != null ? serialize(topic, event.value()) : event.rawValue();
-            producer.send(new ProducerRecord<>(topic, null, event.timestamp().toEpochMilli(), event.key(), value),
+            final Long timestamp = simulated ? null : event.timestamp().toEpochMilli();
+            producer.send(new ProducerRecord<>(topic, null, timestamp, event.key(), value),
                 (metadata, exception) -> {
                     if (exception == null) {
                         acknowledged.incrementAndGet();

@@ -58,7 +58,8 @@ public final class LoadTestCli implements Runnable {
         description = {"Produces synthetic click, purchase and email events for a simulated customer population.",
             "Live by default: events carry the wall-clock time, at a target rate.",
             "With --simulated-start, --speedup or --simulate-days, events carry simulated time instead, which can run "
-                + "months in minutes; run the engine with time.mode=event-time then.",
+                + "months in minutes.",
+            "Run the engine with time.mode=event-time for simulated time.",
             "Customers buy by the BG/NBD process; --truth writes what each of them really did.",
             "Progress is printed to stderr every second; Ctrl-C stops cleanly after flushing."})
     static final class GenerateCommand implements Callable<Integer> {
