@@ -56,8 +56,7 @@ public final class ProfileTopology {
         final Topics topics = settings.topics();
         final StreamsBuilder builder = new StreamsBuilder();
         final Serde<String> keys = serdes.key();
-        final EventTimestampExtractor eventTime = new EventTimestampExtractor(
-            settings.validator().maxFutureSkewMs(), settings.eventTime());
+        final EventTimestampExtractor eventTime = new EventTimestampExtractor(settings.validator().maxFutureSkewMs());
 
         builder.addGlobalStore(Stores.modelParameters(serdes), topics.modelParameters(),
             Consumed.with(keys, serdes.modelParameters()).withName("model-parameters-source"),
@@ -70,7 +69,7 @@ public final class ProfileTopology {
             .stream(topics.clickstream(), Consumed.with(keys, serdes.click())
                 .withTimestampExtractor(eventTime)
                 .withName("clickstream-source"))
-            .processValues(() -> new ValidateEvent<>(settings.validator(), settings.eventTime()),
+            .processValues(() -> new ValidateEvent<>(settings.validator()),
                 Named.as("validate-clicks"))
             .selectKey((anonymousId, click) -> ProfileIds.forClick(click), Named.as("key-clicks-by-profile"))
             .repartition(Repartitioned.<String, ClickEvent>as(Topics.PROFILE_EVENTS)
@@ -104,7 +103,7 @@ public final class ProfileTopology {
         final String name) {
         final KStream<String, V> stream = builder
             .stream(topic, Consumed.with(keys, serde).withTimestampExtractor(eventTime).withName(name + "-source"))
-            .processValues(() -> new ValidateEvent<>(settings.validator(), settings.eventTime()),
+            .processValues(() -> new ValidateEvent<>(settings.validator()),
                 Named.as("validate-" + name));
         return upcast(stream, name);
     }
