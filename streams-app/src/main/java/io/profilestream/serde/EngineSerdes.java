@@ -4,10 +4,15 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 import io.profilestream.events.ClickEvent;
+import io.profilestream.events.CustomerTraits;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.ErasureRequest;
 import io.profilestream.events.PurchaseEvent;
+import io.profilestream.internal.IdentityCommand;
+import io.profilestream.internal.IdentityLink;
+import io.profilestream.internal.ProfileEvent;
 import io.profilestream.profile.CustomerProfile;
+import io.profilestream.profile.IdentityEvent;
 import io.profilestream.profile.ModelParameters;
 import io.profilestream.profile.SegmentChange;
 import io.profilestream.profile.SegmentDefinition;
@@ -29,6 +34,11 @@ public final class EngineSerdes {
     private final RegistryAvroSerde<SegmentDefinition> segmentDefinition;
     private final RegistryAvroSerde<ModelParameters> modelParameters;
     private final StoreAvroSerde<CustomerProfile> storedProfile;
+    private final RegistryAvroSerde<CustomerTraits> traits;
+    private final RegistryAvroSerde<IdentityEvent> identityEvent;
+    private final RegistryAvroSerde<ProfileEvent> profileEvent;
+    private final RegistryAvroSerde<IdentityCommand> identityCommand;
+    private final StoreAvroSerde<IdentityLink> storedLink;
 
     public EngineSerdes(final SchemaRegistryClient registry, final int maxRecordBytes) {
         this.registry = registry;
@@ -41,6 +51,12 @@ public final class EngineSerdes {
         this.segmentDefinition = new RegistryAvroSerde<>(registry, SegmentDefinition.class, maxRecordBytes);
         this.modelParameters = new RegistryAvroSerde<>(registry, ModelParameters.class, maxRecordBytes);
         this.storedProfile = new StoreAvroSerde<>(CustomerProfile.class);
+        this.traits = new RegistryAvroSerde<>(registry, CustomerTraits.class, maxRecordBytes);
+        this.identityEvent = new RegistryAvroSerde<>(registry, IdentityEvent.class, Integer.MAX_VALUE);
+        // Internal topics: written by the engine itself, and a merge carries a whole profile.
+        this.profileEvent = new RegistryAvroSerde<>(registry, ProfileEvent.class, Integer.MAX_VALUE);
+        this.identityCommand = new RegistryAvroSerde<>(registry, IdentityCommand.class, Integer.MAX_VALUE);
+        this.storedLink = new StoreAvroSerde<>(IdentityLink.class);
     }
 
     public SchemaRegistryClient registry() {
@@ -85,5 +101,27 @@ public final class EngineSerdes {
 
     public StoreAvroSerde<CustomerProfile> storedProfile() {
         return storedProfile;
+    }
+
+    public RegistryAvroSerde<CustomerTraits> traits() {
+        return traits;
+    }
+
+    public RegistryAvroSerde<IdentityEvent> identityEvent() {
+        return identityEvent;
+    }
+
+    /** Values of the internal {@code profile-events} repartition topic. */
+    public RegistryAvroSerde<ProfileEvent> profileEvent() {
+        return profileEvent;
+    }
+
+    /** Values of the internal {@code identity-commands} repartition topic. */
+    public RegistryAvroSerde<IdentityCommand> identityCommand() {
+        return identityCommand;
+    }
+
+    public StoreAvroSerde<IdentityLink> storedLink() {
+        return storedLink;
     }
 }

@@ -17,9 +17,12 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 
 import io.profilestream.domain.ProfileAggregator;
 import io.profilestream.events.ClickEvent;
+import io.profilestream.events.CustomerTraits;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.ErasureRequest;
 import io.profilestream.events.PurchaseEvent;
+import io.profilestream.internal.MergeRequest;
+import io.profilestream.internal.ProfileMerge;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.metrics.EngineMetrics.Outcome;
 import io.profilestream.profile.CustomerProfile;
@@ -29,18 +32,21 @@ import io.profilestream.profile.CustomerProfile;
  * stores the profile and emits it to {@code profile-updates}; an erasure request deletes the profile and its
  * remembered event ids and emits a tombstone.
  * Events arrive validated and keyed by profile id.
+ * Identity resolution adds merge requests and merges, handled by {@link ProfileMerges}; besides profiles the processor
+ * then emits merges (for {@code profile-events}), identity commands and identity events.
  */
-final class ProfileProcessor implements Processor<String, SpecificRecord, String, CustomerProfile> {
+final class ProfileProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
     /** Separates the profile id from the event id in dedup keys; ids never contain it. */
     static final char KEY_SEPARATOR = '\u0000';
 
     private final EngineSettings settings;
     private final EngineMetrics metrics;
-    private ProcessorContext<String, CustomerProfile> context;
+    private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, CustomerProfile> profiles;
     private WindowStore<String, Long> seenEvents;
     private long dedupRetentionMs;
+    private ProfileMerges merges;
 
     ProfileProcessor(final EngineSettings settings, final EngineMetrics metrics) {
         this.settings = settings;
@@ -48,11 +54,12 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     }
 
     @Override
-    public void init(final ProcessorContext<String, CustomerProfile> context) {
+    public void init(final ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.profiles = context.getStateStore(Stores.PROFILES);
         this.seenEvents = context.getStateStore(Stores.EVENT_DEDUP);
         this.dedupRetentionMs = settings.dedupRetentionMs();
+        this.merges = new ProfileMerges(settings, metrics, context);
     }
 
     @Override
@@ -61,6 +68,10 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         final SpecificRecord event = record.value();
         if (event instanceof ErasureRequest) {
             erase(profileId, record);
+            return;
+        }
+        if (event instanceof MergeRequest request) {
+            merges.moveOut(profileId, request, record);
             return;
         }
         final String topic = topicOf(event);
@@ -78,15 +89,22 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         final Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         final ProfileAggregator aggregator = settings.aggregator();
         if (event instanceof ClickEvent click) {
+            merges.rememberClick(profileId, profile, click);
             aggregator.apply(profile, click, now);
         } else if (event instanceof PurchaseEvent purchase) {
             aggregator.apply(profile, purchase, now);
         } else if (event instanceof EmailEvent email) {
             aggregator.apply(profile, email, now);
+        } else if (event instanceof CustomerTraits traits) {
+            aggregator.apply(profile, traits, now);
+        } else if (event instanceof ProfileMerge merge) {
+            merges.mergeIn(profile, merge, record, now);
         }
         seenEvents.put(dedupKey, eventTime, eventTime);
         profiles.put(profileId, profile);
-        context.forward(record.withValue(profile));
+        context.forward(event instanceof ProfileMerge
+            ? record.withValue(profile).withHeaders(ProfileMerges.causedByMerge(record.headers()))
+            : record.withValue(profile));
         metrics.event(topic, Outcome.APPLIED);
     }
 
@@ -99,6 +117,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     }
 
     private void erase(final String customerId, final Record<String, SpecificRecord> record) {
+        merges.unlinkAll(customerId, ((ErasureRequest) record.value()).getRequestId(), record);
         final String prefix = customerId + KEY_SEPARATOR;
         final List<KeyValue<Windowed<String>, Long>> remembered = new ArrayList<>();
         try (KeyValueIterator<Windowed<String>, Long> entries = seenEvents.fetch(
@@ -126,6 +145,12 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         if (event instanceof EmailEvent) {
             return topics.email();
         }
+        if (event instanceof CustomerTraits) {
+            return topics.customerTraits();
+        }
+        if (event instanceof ProfileMerge) {
+            return Topics.PROFILE_EVENTS;
+        }
         throw new IllegalArgumentException("Unsupported event type " + event.getClass().getSimpleName() + ".");
     }
 
@@ -135,6 +160,14 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         }
         if (event instanceof PurchaseEvent purchase) {
             return purchase.getEventId();
+        }
+        if (event instanceof CustomerTraits traits) {
+            return traits.getEventId() != null
+                ? traits.getEventId()
+                : "traits@" + traits.getUpdatedAt().toEpochMilli();
+        }
+        if (event instanceof ProfileMerge merge) {
+            return ProfileMerges.mergeId(merge);
         }
         return ((EmailEvent) event).getEventId();
     }

@@ -11,25 +11,24 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 
-import io.profilestream.domain.ProfileIds;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.metrics.EngineMetrics;
-import io.profilestream.profile.CustomerProfile;
 import io.profilestream.serde.EngineSerdes;
 
 /**
  * Builds the engine's topology; it does no I/O, so tests and the application call the same function.
  *
  * <pre>
- * clickstream-events -> validate -> key by profile id -> profile-events (internal) -+
+ * clickstream-events -> validate -> identity resolver -> profile-events (internal) -+
  * purchase-events    -> validate ------------------------------------------------->+
  * email-events       -> validate ------------------------------------------------->+-> profile processor
  * erasure-requests   -> validate ------------------------------------------------->+   -> profile-updates
+ * customer-traits    -> validate ------------------------------------------------->+
  * </pre>
+ * {@link IdentityTopology} draws the identity-resolution parts in detail.
  */
 public final class ProfileTopology {
 
@@ -53,22 +52,22 @@ public final class ProfileTopology {
                 .withTimestampExtractor(eventTime)
                 .withName("clickstream-source"))
             .processValues(() -> new ValidateEvent<>(settings.validator(), settings.eventTime()),
-                Named.as("validate-clicks"))
-            .selectKey((anonymousId, click) -> ProfileIds.forClick(click), Named.as("key-clicks-by-profile"))
-            .repartition(Repartitioned.<String, ClickEvent>as(Topics.PROFILE_EVENTS)
-                .withKeySerde(keys)
-                .withValueSerde(serdes.click()));
+                Named.as("validate-clicks"));
 
-        final KStream<String, SpecificRecord> events = upcast(clicks, "clicks")
+        final KStream<String, SpecificRecord> events = IdentityTopology
+            .resolveClicks(builder, clicks, settings, serdes, metrics)
             .merge(validated(builder, topics.purchases(), serdes.purchase(), keys, eventTime, settings, "purchases"),
                 Named.as("merge-purchases"))
             .merge(validated(builder, topics.email(), serdes.email(), keys, eventTime, settings, "emails"),
                 Named.as("merge-emails"))
             .merge(validated(builder, topics.erasure(), serdes.erasure(), keys, eventTime, settings, "erasures"),
-                Named.as("merge-erasures"));
+                Named.as("merge-erasures"))
+            .merge(validated(builder, topics.customerTraits(), serdes.traits(), keys, eventTime, settings, "traits"),
+                Named.as("merge-traits"));
 
-        events
-            .process(profileProcessor(settings, serdes, metrics), Named.as("profile-processor"))
+        final KStream<String, SpecificRecord> output = events
+            .process(profileProcessor(settings, serdes, metrics), Named.as("profile-processor"));
+        IdentityTopology.routeProcessorOutput(output, settings, serdes, metrics)
             .to(topics.profileUpdates(), Produced.with(keys, serdes.profile()).withName("profile-updates-sink"));
         return builder.build();
     }
@@ -93,7 +92,7 @@ public final class ProfileTopology {
         return stream.mapValues(value -> (SpecificRecord) value, Named.as("as-event-" + name));
     }
 
-    private static ProcessorSupplier<String, SpecificRecord, String, CustomerProfile> profileProcessor(
+    private static ProcessorSupplier<String, SpecificRecord, String, SpecificRecord> profileProcessor(
         final EngineSettings settings,
         final EngineSerdes serdes,
         final EngineMetrics metrics) {
@@ -106,7 +105,8 @@ public final class ProfileTopology {
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(Stores.profiles(serdes),
-                    Stores.eventDedup(serdes, Duration.ofMillis(settings.dedupRetentionMs())));
+                    Stores.eventDedup(serdes, Duration.ofMillis(settings.dedupRetentionMs())),
+                    Stores.customerLinks(serdes));
             }
         };
     }
