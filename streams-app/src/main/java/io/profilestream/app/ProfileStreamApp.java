@@ -29,8 +29,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.embedded.Ports;
 import io.profilestream.http.ApiServer;
+import io.profilestream.http.ForwardingIdentityLookup;
+import io.profilestream.http.IdentityRoutes;
 import io.profilestream.metrics.EngineMetrics;
+import io.profilestream.query.KafkaStreamsIdentityLookup;
 import io.profilestream.query.KafkaStreamsProfileLookup;
+import io.profilestream.query.ProfileLookup;
+import io.profilestream.query.ResolvingProfileLookup;
 import io.profilestream.registry.RestSchemaRegistryClient;
 import io.profilestream.registry.SchemaRegistryClient;
 import io.profilestream.serde.EngineSerdes;
@@ -119,9 +124,14 @@ public final class ProfileStreamApp implements AutoCloseable {
         final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
 
-        final KafkaStreamsProfileLookup lookup = new KafkaStreamsProfileLookup(streams,
-            new HostInfo(advertisedHost, httpPort), Stores.PROFILES);
-        final ApiServer http = ApiServer.start(lookup, meters, ready::get, httpHost, httpPort, app -> { });
+        final HostInfo self = new HostInfo(advertisedHost, httpPort);
+        final KafkaStreamsIdentityLookup links = new KafkaStreamsIdentityLookup(streams, self, Stores.IDENTITY_LINKS);
+        final ForwardingIdentityLookup identities = new ForwardingIdentityLookup(links,
+            advertisedHost + ":" + httpPort, ApiServer.DEFAULT_FORWARD_TIMEOUT);
+        final ProfileLookup lookup = new ResolvingProfileLookup(
+            new KafkaStreamsProfileLookup(streams, self, Stores.PROFILES), identities);
+        final ApiServer http = ApiServer.start(lookup, meters, ready::get, httpHost, httpPort,
+            app -> IdentityRoutes.register(app, links, identities));
         try {
             streams.start();
         } catch (final RuntimeException e) {
