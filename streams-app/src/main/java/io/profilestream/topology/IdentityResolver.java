@@ -7,6 +7,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.profilestream.domain.IdentityPolicy;
 import io.profilestream.domain.ProfileIds;
@@ -16,6 +18,7 @@ import io.profilestream.internal.MergeRequest;
 import io.profilestream.internal.ProfileEvent;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.metrics.EngineMetrics.Outcome;
+import io.profilestream.profile.IdentityAction;
 import io.profilestream.profile.IdentityEvent;
 
 /**
@@ -27,6 +30,8 @@ import io.profilestream.profile.IdentityEvent;
  * Every link, re-link and quarantine is forwarded as an {@link IdentityEvent} keyed by customer id.
  */
 final class IdentityResolver implements Processor<String, ClickEvent, String, SpecificRecord> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IdentityResolver.class);
 
     private final EngineSettings settings;
     private final EngineMetrics metrics;
@@ -61,6 +66,11 @@ final class IdentityResolver implements Processor<String, ClickEvent, String, Sp
         links.put(anonymousId, resolution.link());
         final Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         for (final IdentityPolicy.Change change : resolution.changes()) {
+            if (change.action() == IdentityAction.QUARANTINED) {
+                LOG.warn("An anonymous id on {}-{} was quarantined ({}); it is no longer linked or merged.",
+                    settings.topics().clickstream(), context.recordMetadata().map(m -> m.partition()).orElse(-1),
+                    change.reason());
+            }
             final IdentityEvent event = identityEvents.create(anonymousId, change, click.getEventId(),
                 click.getTimestamp(), now);
             context.forward(record.withKey(IdentityEvents.key(event)).withValue(event));
