@@ -35,12 +35,9 @@ public final class ResolvingProfileLookup implements ProfileLookup {
     public LookupResult lookup(final String id) {
         Objects.requireNonNull(id, "id");
         final boolean prefixed = ProfileIds.isAnonymous(id);
-        LookupResult direct = null;
-        if (!prefixed) {
-            direct = profiles.lookup(id);
-            if (direct instanceof LookupResult.Found || direct instanceof LookupResult.Unavailable) {
-                return direct;
-            }
+        final LookupResult direct = prefixed ? null : profiles.lookup(id);
+        if (direct instanceof LookupResult.Found || direct instanceof LookupResult.Unavailable) {
+            return direct;
         }
         final String anonymousId = prefixed ? id.substring(ProfileIds.ANONYMOUS_PREFIX.length()) : id;
         final IdentityLookupResult link = anonymousId.isEmpty()

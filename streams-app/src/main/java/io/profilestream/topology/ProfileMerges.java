@@ -42,7 +42,8 @@ import io.profilestream.profile.IdentityEvent;
  * <li>Erasure: every anonymous id ever seen with the customer is sent an unlink command through
  * {@code identity-commands}, keyed by anonymous id, so the links on the resolver's partitions go too.</li>
  * </ul>
- * {@code customer-links-store} remembers every anonymous id seen with a customer, beyond the capped list in the profile.
+ * {@code customer-links-store} remembers every anonymous id seen with a customer, beyond the capped list in the
+ * profile.
  */
 final class ProfileMerges {
 

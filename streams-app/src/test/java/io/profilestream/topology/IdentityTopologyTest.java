@@ -22,6 +22,7 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.profilestream.domain.Journey;
 import io.profilestream.domain.ProfileAggregator;
 import io.profilestream.domain.Profiles;
@@ -32,6 +33,7 @@ import io.profilestream.events.EmailEvent;
 import io.profilestream.events.EmailEventType;
 import io.profilestream.events.PurchaseEvent;
 import io.profilestream.internal.LinkStatus;
+import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.IdentityAction;
 import io.profilestream.profile.IdentityEvent;
@@ -309,6 +311,19 @@ class IdentityTopologyTest {
         assertThat(fixture.profile("anon:a1").getBehaviour().getPageViews())
             .as("the erased customer's click ids are forgotten too").isEqualTo(1);
         assertThat(fixture.counter("profilestream.identity.changes", "action", "unlinked")).isEqualTo(2.0);
+    }
+
+    @Test
+    void shouldLoopMovedProfilesBackIntoTheProfileEventsTopic() {
+        final String description = ProfileTopology.build(EngineSettings.from(fixture.config), fixture.serdes,
+            new EngineMetrics(new SimpleMeterRegistry())).describe().toString();
+
+        assertThat(description)
+            .contains("Source: profile-events-repartition-source (topics: [profile-events-repartition])")
+            .contains("Sink: profile-events-repartition-sink (topic: profile-events-repartition)")
+            .contains("Sink: merges-to-profile-events (topic: profile-events-repartition)")
+            .contains("Source: identity-commands-repartition-source (topics: [identity-commands-repartition])")
+            .contains("identity-links-store", "click-dedup-store", "customer-links-store");
     }
 
     private void restart(final Map<String, String> overrides) {
