@@ -323,7 +323,8 @@ class IdentityTopologyTest {
             .contains("Sink: profile-events-repartition-sink (topic: profile-events-repartition)")
             .contains("Sink: merges-to-profile-events (topic: profile-events-repartition)")
             .contains("Source: identity-commands-repartition-source (topics: [identity-commands-repartition])")
-            .contains("identity-links-store", "click-dedup-store", "customer-links-store");
+            .contains("identity-links-store", "click-dedup-store", "customer-links-store")
+            .doesNotContain("KSTREAM-", "KTABLE-");
     }
 
     private void restart(final Map<String, String> overrides) {
