@@ -1,5 +1,9 @@
 package io.profilestream.serde;
 
+import java.util.List;
+
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -10,7 +14,8 @@ import io.profilestream.events.ErasureRequest;
 import io.profilestream.events.PurchaseEvent;
 import io.profilestream.internal.IdentityCommand;
 import io.profilestream.internal.IdentityLink;
-import io.profilestream.internal.ProfileEvent;
+import io.profilestream.internal.MergeRequest;
+import io.profilestream.internal.ProfileMerge;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.IdentityEvent;
 import io.profilestream.profile.ModelParameters;
@@ -24,6 +29,14 @@ import io.profilestream.registry.SchemaRegistryClient;
  */
 public final class EngineSerdes {
 
+    /**
+     * Values of the internal {@code profile-events} topic: a click keyed by its profile id, a merge request or a moved
+     * profile. {@code ClickEvent} comes first: the topic carried plain clicks before identity resolution, and a union
+     * reads them, so an upgrade keeps the clicks in flight and the schema stays BACKWARD compatible.
+     */
+    public static final Schema PROFILE_EVENT_SCHEMA = Schema.createUnion(List.of(ClickEvent.getClassSchema(),
+        MergeRequest.getClassSchema(), ProfileMerge.getClassSchema()));
+
     private final SchemaRegistryClient registry;
     private final RegistryAvroSerde<ClickEvent> click;
     private final RegistryAvroSerde<PurchaseEvent> purchase;
@@ -36,7 +49,7 @@ public final class EngineSerdes {
     private final StoreAvroSerde<CustomerProfile> storedProfile;
     private final RegistryAvroSerde<CustomerTraits> traits;
     private final RegistryAvroSerde<IdentityEvent> identityEvent;
-    private final RegistryAvroSerde<ProfileEvent> profileEvent;
+    private final RegistryAvroSerde<SpecificRecord> profileEvent;
     private final RegistryAvroSerde<IdentityCommand> identityCommand;
     private final StoreAvroSerde<IdentityLink> storedLink;
 
@@ -54,7 +67,7 @@ public final class EngineSerdes {
         this.traits = new RegistryAvroSerde<>(registry, CustomerTraits.class, maxRecordBytes);
         this.identityEvent = new RegistryAvroSerde<>(registry, IdentityEvent.class, Integer.MAX_VALUE);
         // Internal topics: written by the engine itself, and a merge carries a whole profile.
-        this.profileEvent = new RegistryAvroSerde<>(registry, ProfileEvent.class, Integer.MAX_VALUE);
+        this.profileEvent = new RegistryAvroSerde<>(registry, PROFILE_EVENT_SCHEMA, Integer.MAX_VALUE);
         this.identityCommand = new RegistryAvroSerde<>(registry, IdentityCommand.class, Integer.MAX_VALUE);
         this.storedLink = new StoreAvroSerde<>(IdentityLink.class);
     }
@@ -111,8 +124,8 @@ public final class EngineSerdes {
         return identityEvent;
     }
 
-    /** Values of the internal {@code profile-events} repartition topic. */
-    public RegistryAvroSerde<ProfileEvent> profileEvent() {
+    /** Values of the internal {@code profile-events} repartition topic; see {@link #PROFILE_EVENT_SCHEMA}. */
+    public RegistryAvroSerde<SpecificRecord> profileEvent() {
         return profileEvent;
     }
 

@@ -15,7 +15,6 @@ import io.profilestream.domain.ProfileIds;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.internal.IdentityLink;
 import io.profilestream.internal.MergeRequest;
-import io.profilestream.internal.ProfileEvent;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.metrics.EngineMetrics.Outcome;
 import io.profilestream.profile.IdentityAction;
@@ -83,8 +82,8 @@ final class IdentityResolver implements Processor<String, ClickEvent, String, Sp
                 .setEventTime(click.getTimestamp())
                 .setRequestedAt(now)
                 .build();
-            context.forward(record.withKey(ProfileIds.anonymous(anonymousId)).withValue(new ProfileEvent(request)));
+            context.forward(record.withKey(ProfileIds.anonymous(anonymousId)).withValue(request));
         }
-        context.forward(record.withKey(resolution.profileId()).withValue(new ProfileEvent(click)));
+        context.forward(record.withKey(resolution.profileId()).withValue(click));
     }
 }

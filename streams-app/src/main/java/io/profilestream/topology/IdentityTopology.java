@@ -14,7 +14,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 
 import io.profilestream.events.ClickEvent;
 import io.profilestream.internal.IdentityCommand;
-import io.profilestream.internal.ProfileEvent;
+import io.profilestream.internal.ProfileMerge;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.IdentityEvent;
@@ -66,11 +66,9 @@ final class IdentityTopology {
             .defaultBranch(Branched.as("profile-events"));
         final Serde<String> keys = serdes.key();
         return outputs.get(RESOLVER_OUTPUT + "profile-events")
-            .mapValues(value -> (ProfileEvent) value, Named.as("as-profile-event"))
-            .repartition(Repartitioned.<String, ProfileEvent>as(Topics.PROFILE_EVENTS)
+            .repartition(Repartitioned.<String, SpecificRecord>as(Topics.PROFILE_EVENTS)
                 .withKeySerde(keys)
-                .withValueSerde(serdes.profileEvent()))
-            .mapValues(value -> (SpecificRecord) value.getEvent(), Named.as("unwrap-profile-events"));
+                .withValueSerde(serdes.profileEvent()));
     }
 
     /**
@@ -83,8 +81,7 @@ final class IdentityTopology {
         final Serde<String> keys = serdes.key();
         final Map<String, KStream<String, SpecificRecord>> outputs = output
             .split(Named.as(PROCESSOR_OUTPUT))
-            .branch((key, value) -> value instanceof ProfileEvent, Branched.withConsumer(merges -> merges
-                .mapValues(value -> (ProfileEvent) value, Named.as("as-merge"))
+            .branch((key, value) -> value instanceof ProfileMerge, Branched.withConsumer(merges -> merges
                 .to(Topics.PROFILE_EVENTS_SINK, Produced.with(keys, serdes.profileEvent())
                     .withName("merges-to-profile-events")), "merges"))
             .branch((key, value) -> value instanceof IdentityCommand, Branched.withConsumer(commands ->

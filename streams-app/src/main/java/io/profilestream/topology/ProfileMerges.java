@@ -23,7 +23,6 @@ import io.profilestream.events.ClickEvent;
 import io.profilestream.internal.IdentityCommand;
 import io.profilestream.internal.IdentityCommandType;
 import io.profilestream.internal.MergeRequest;
-import io.profilestream.internal.ProfileEvent;
 import io.profilestream.internal.ProfileMerge;
 import io.profilestream.internal.SeenEvent;
 import io.profilestream.metrics.EngineMetrics;
@@ -105,7 +104,7 @@ final class ProfileMerges {
             .setProfile(anonymous)
             .setSeenEvents(seen)
             .build();
-        context.forward(new Record<>(request.getCustomerId(), new ProfileEvent(merge), record.timestamp(), merged));
+        context.forward(new Record<>(request.getCustomerId(), merge, record.timestamp(), merged));
     }
 
     /**
