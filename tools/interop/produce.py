@@ -52,7 +52,9 @@ def main():
         text = (ROOT / f"{name}.avsc").read_text()
         schemas[topic] = (avro.schema.parse(text), register(args.registry, f"{topic}-value", text))
 
-    producer = Producer({"bootstrap.servers": args.bootstrap, "enable.idempotence": True})
+    # murmur2_random is the Java client's partitioner, which Kafka Streams uses for its internal topics too.
+    producer = Producer({"bootstrap.servers": args.bootstrap, "enable.idempotence": True,
+                         "partitioner": "murmur2_random"})
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     customer, anonymous = args.customer, f"anon-{args.customer}"
 

@@ -41,8 +41,13 @@ import io.profilestream.http.ErasureRoutes;
 import io.profilestream.http.SegmentRoutes;
 import io.profilestream.profile.SegmentDefinition;
 import io.profilestream.segments.CatalogueYaml;
+import io.profilestream.http.ForwardingIdentityLookup;
+import io.profilestream.http.IdentityRoutes;
 import io.profilestream.metrics.EngineMetrics;
+import io.profilestream.query.KafkaStreamsIdentityLookup;
 import io.profilestream.query.KafkaStreamsProfileLookup;
+import io.profilestream.query.ProfileLookup;
+import io.profilestream.query.ResolvingProfileLookup;
 import io.profilestream.registry.RestSchemaRegistryClient;
 import io.profilestream.registry.SchemaRegistryClient;
 import io.profilestream.serde.EngineSerdes;
@@ -134,8 +139,12 @@ public final class ProfileStreamApp implements AutoCloseable {
         final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
 
-        final KafkaStreamsProfileLookup lookup = new KafkaStreamsProfileLookup(streams,
-            new HostInfo(advertisedHost, httpPort), Stores.PROFILES);
+        final HostInfo self = new HostInfo(advertisedHost, httpPort);
+        final KafkaStreamsIdentityLookup links = new KafkaStreamsIdentityLookup(streams, self, Stores.IDENTITY_LINKS);
+        final ForwardingIdentityLookup identities = new ForwardingIdentityLookup(links,
+            advertisedHost + ":" + httpPort, ApiServer.DEFAULT_FORWARD_TIMEOUT);
+        final ProfileLookup lookup = new ResolvingProfileLookup(
+            new KafkaStreamsProfileLookup(streams, self, Stores.PROFILES), identities);
         final RecordPublisher publisher = RecordPublisher.create(new HashMap<>(config.kafkaSettings()));
         final ApiKeyGuard guard = new ApiKeyGuard(config.get("api.key", null));
         final ErasureRoutes erasures = new ErasureRoutes(guard, publisher, serdes.erasure(), settings.topics().erasure(),
@@ -146,6 +155,7 @@ public final class ProfileStreamApp implements AutoCloseable {
             publishDefaultCatalogue(config, settings, serdes, publisher);
         }
         final ApiServer http = ApiServer.start(lookup, meters, ready::get, httpHost, httpPort, app -> {
+            IdentityRoutes.register(app, links, identities);
             erasures.register(app);
             segments.register(app);
         });

@@ -27,7 +27,7 @@ public final class ProfileStreamConfig {
 
     private static final String DEFAULTS_RESOURCE = "/profilestream-defaults.properties";
     private static final Pattern SECRET_KEY = Pattern.compile(
-        ".*(password|secret|api\\.key|sasl\\.jaas\\.config|basic\\.auth\\.user\\.info|token).*");
+        ".*(password|secret|salt|api\\.key|sasl\\.jaas\\.config|basic\\.auth\\.user\\.info|token).*");
     private static final Set<String> ENGINE_NAMESPACES = Set.of(
         "topics", "http", "schema", "time", "currency", "validation", "profile", "api", "dedup", "model",
         "lifecycle", "embedded", "work", "metrics", "segments", "identity");

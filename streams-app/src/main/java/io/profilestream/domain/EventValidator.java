@@ -1,14 +1,18 @@
 package io.profilestream.domain;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Currency;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import io.profilestream.errors.DlqReason;
 import io.profilestream.errors.RejectedRecordException;
 import io.profilestream.events.ClickEvent;
+import io.profilestream.events.CustomerTraits;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.ErasureRequest;
 import io.profilestream.events.LineItem;
@@ -21,14 +25,41 @@ import io.profilestream.events.PurchaseEvent;
  */
 public final class EventValidator {
 
+    /** Default bound on the extra attributes of one customer traits record. */
+    public static final int DEFAULT_MAX_ATTRIBUTES = 50;
+    /** Default bound on the length of strings in customer traits. */
+    public static final int DEFAULT_MAX_LENGTH = 256;
+
+    private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
+    private static final int MAX_EMAIL_LENGTH = 254;
+    private static final int EARLIEST_BIRTH_YEAR = 1900;
+
     private final long maxFutureSkewMs;
     private final long maxAmountMinor;
     private final Money money;
+    private final int maxAttributes;
+    private final int maxLength;
 
     public EventValidator(final long maxFutureSkewMs, final long maxAmountMinor, final Money money) {
+        this(maxFutureSkewMs, maxAmountMinor, money, DEFAULT_MAX_ATTRIBUTES, DEFAULT_MAX_LENGTH);
+    }
+
+    /**
+     * A validator with bounds for customer traits.
+     *
+     * @param maxAttributes most extra attributes in one customer traits record
+     * @param maxLength longest string in customer traits (attribute keys and values included)
+     */
+    public EventValidator(final long maxFutureSkewMs,
+                          final long maxAmountMinor,
+                          final Money money,
+                          final int maxAttributes,
+                          final int maxLength) {
         this.maxFutureSkewMs = maxFutureSkewMs;
         this.maxAmountMinor = maxAmountMinor;
         this.money = money;
+        this.maxAttributes = maxAttributes;
+        this.maxLength = maxLength;
     }
 
     public long maxFutureSkewMs() {
@@ -39,7 +70,7 @@ public final class EventValidator {
      * Validates any input event.
      *
      * @param key the record key, which must equal the id the topic is keyed by
-     * @param event a ClickEvent, PurchaseEvent, EmailEvent or ErasureRequest
+     * @param event a ClickEvent, PurchaseEvent, EmailEvent, ErasureRequest or CustomerTraits
      * @param nowMs engine time; events further ahead than the configured skew are rejected
      */
     public void validate(final String key, final Object event, final long nowMs) {
@@ -51,6 +82,8 @@ public final class EventValidator {
             validateEmail(key, email, nowMs);
         } else if (event instanceof ErasureRequest erasure) {
             validateErasure(key, erasure);
+        } else if (event instanceof CustomerTraits traits) {
+            validateTraits(key, traits, nowMs);
         } else {
             throw new RejectedRecordException(DlqReason.INVALID_FIELD, "Unsupported event type "
                 + (event == null ? "null" : event.getClass().getSimpleName()) + ".");
@@ -112,6 +145,52 @@ public final class EventValidator {
         required("requestId", erasure.getRequestId());
         required("customerId", erasure.getCustomerId());
         keyMatches(key, erasure.getCustomerId(), "customerId");
+    }
+
+    private void validateTraits(final String key, final CustomerTraits traits, final long nowMs) {
+        required("customerId", traits.getCustomerId());
+        keyMatches(key, traits.getCustomerId(), "customerId");
+        timestamp(traits.getUpdatedAt(), nowMs);
+        if (traits.getEventId() != null) {
+            required("eventId", traits.getEventId());
+        }
+        final String email = traits.getEmail();
+        if (email != null && (email.length() > MAX_EMAIL_LENGTH || email.indexOf('@') < 1
+            || email.indexOf('@') == email.trim().length() - 1)) {
+            throw invalid("email must be an address of at most " + MAX_EMAIL_LENGTH + " characters.");
+        }
+        final Integer birthYear = traits.getBirthYear();
+        final int thisYear = Instant.ofEpochMilli(Math.max(nowMs, traits.getUpdatedAt().toEpochMilli()))
+            .atZone(ZoneOffset.UTC).getYear();
+        if (birthYear != null && (birthYear < EARLIEST_BIRTH_YEAR || birthYear > thisYear)) {
+            throw invalid("birthYear must be between " + EARLIEST_BIRTH_YEAR + " and the current year.");
+        }
+        final String country = traits.getCountry();
+        if (country != null && !COUNTRIES.contains(country.trim().toUpperCase(Locale.ROOT))) {
+            throw invalid("country must be an ISO 3166-1 alpha-2 code.");
+        }
+        bounded("gender", traits.getGender());
+        bounded("city", traits.getCity());
+        bounded("region", traits.getRegion());
+        bounded("postalCode", traits.getPostalCode());
+        bounded("loyaltyTier", traits.getLoyaltyTier());
+        final Map<String, String> attributes = traits.getAttributes();
+        if (attributes.size() > maxAttributes) {
+            throw invalid("attributes must have at most " + maxAttributes + " entries.");
+        }
+        for (final Map.Entry<String, String> attribute : attributes.entrySet()) {
+            if (attribute.getKey().isBlank() || attribute.getKey().length() > maxLength
+                || attribute.getValue() != null && attribute.getValue().length() > maxLength) {
+                throw invalid("attribute keys must not be blank and keys and values must have at most "
+                    + maxLength + " characters.");
+            }
+        }
+    }
+
+    private void bounded(final String field, final String value) {
+        if (value != null && value.length() > maxLength) {
+            throw invalid(field + " must have at most " + maxLength + " characters.");
+        }
     }
 
     private static void required(final String field, final String value) {

@@ -1,6 +1,7 @@
 package io.profilestream.domain;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -10,11 +11,14 @@ import java.util.Map;
 import java.util.Set;
 
 import io.profilestream.events.ClickEvent;
+import io.profilestream.events.CustomerTraits;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.LineItem;
 import io.profilestream.events.PurchaseEvent;
 import io.profilestream.profile.Behaviour;
+import io.profilestream.profile.Consent;
 import io.profilestream.profile.CustomerProfile;
+import io.profilestream.profile.Demographics;
 import io.profilestream.profile.EmailEngagement;
 import io.profilestream.profile.Identity;
 import io.profilestream.profile.Scores;
@@ -37,23 +41,41 @@ public final class ProfileAggregator {
     private static final double CART_WEIGHT = 3.0;
     private static final double PURCHASE_WEIGHT = 5.0;
     private static final long MILLIS_PER_DAY = 86_400_000L;
+    /** {@code demographics.locationSource} when the location comes from customer traits. */
+    public static final String LOCATION_FROM_CRM = "crm";
+    /** {@code demographics.locationSource} when the country is the one of the latest click. */
+    public static final String LOCATION_FROM_CLICKS = "clickstream";
 
     private final int maxAnonymousIds;
     private final int maxSessionIds;
     private final int maxPurchaseDays;
     private final double affinityHalfLifeMs;
     private final Money money;
+    private final EmailHasher emailHasher;
 
     public ProfileAggregator(final int maxAnonymousIds,
                              final int maxSessionIds,
                              final int maxPurchaseDays,
                              final double affinityHalfLifeDays,
                              final Money money) {
+        this(maxAnonymousIds, maxSessionIds, maxPurchaseDays, affinityHalfLifeDays, money, EmailHasher.disabled());
+    }
+
+    /**
+     * An aggregator that also keeps the salted hash of a customer's email address from customer traits.
+     */
+    public ProfileAggregator(final int maxAnonymousIds,
+                             final int maxSessionIds,
+                             final int maxPurchaseDays,
+                             final double affinityHalfLifeDays,
+                             final Money money,
+                             final EmailHasher emailHasher) {
         this.maxAnonymousIds = maxAnonymousIds;
         this.maxSessionIds = maxSessionIds;
         this.maxPurchaseDays = maxPurchaseDays;
         this.affinityHalfLifeMs = affinityHalfLifeDays * MILLIS_PER_DAY;
         this.money = money;
+        this.emailHasher = emailHasher;
     }
 
     /**
@@ -77,6 +99,8 @@ public final class ProfileAggregator {
             .setEmail(EmailEngagement.newBuilder().build())
             .setScores(Scores.newBuilder().build())
             .setSegments(new ArrayList<>())
+            .setDemographics(Demographics.newBuilder().setAttributes(new HashMap<>()).build())
+            .setConsent(Consent.newBuilder().build())
             .build();
     }
 
@@ -95,6 +119,7 @@ public final class ProfileAggregator {
         increment(behaviour.getChannelCounts(), channel(click.getChannel()));
         if (latest && click.getCountry() != null && !click.getCountry().isBlank()) {
             behaviour.setLastCountry(click.getCountry().toUpperCase(Locale.ROOT));
+            fillLocationFromClicks(profile);
         }
         switch (click.getType()) {
             case PAGE_VIEW -> behaviour.setPageViews(behaviour.getPageViews() + 1);
@@ -186,6 +211,97 @@ public final class ProfileAggregator {
     }
 
     /**
+     * Applies customer traits: each record is the customer's full current traits, so a null field clears it.
+     * Traits older than the newest applied are ignored, which makes the result independent of arrival order.
+     * The email address is kept only as a salted hash.
+     * Withdrawn email consent unsubscribes the customer like an unsubscribe event, even when the record is older than
+     * the newest applied, and like an unsubscribe it is not undone by consent given later.
+     */
+    public CustomerProfile apply(final CustomerProfile profile, final CustomerTraits traits, final Instant now) {
+        final Identity identity = profile.getIdentity();
+        identity.setVersion(identity.getVersion() + 1);
+        identity.setUpdatedAt(now);
+        if (Boolean.FALSE.equals(traits.getEmailConsent())) {
+            profile.getEmail().setSubscribed(false);
+        }
+        final Demographics demographics = profile.getDemographics();
+        final Instant updatedAt = traits.getUpdatedAt();
+        if (demographics.getTraitsUpdatedAt() != null && updatedAt.isBefore(demographics.getTraitsUpdatedAt())) {
+            return profile;
+        }
+        demographics.setTraitsUpdatedAt(updatedAt);
+        demographics.setBirthYear(traits.getBirthYear());
+        demographics.setGender(trimmed(traits.getGender()));
+        demographics.setLoyaltyTier(trimmed(traits.getLoyaltyTier()));
+        demographics.setAttributes(new HashMap<>(traits.getAttributes()));
+        final String country = trimmed(traits.getCountry());
+        demographics.setCity(trimmed(traits.getCity()));
+        demographics.setRegion(trimmed(traits.getRegion()));
+        demographics.setPostalCode(trimmed(traits.getPostalCode()));
+        if (country != null) {
+            demographics.setCountry(country.toUpperCase(Locale.ROOT));
+            demographics.setLocationSource(LOCATION_FROM_CRM);
+        } else {
+            demographics.setCountry(null);
+            demographics.setLocationSource(null);
+            fillLocationFromClicks(profile);
+        }
+        refreshAgeBand(profile);
+        identity.setEmailHash(traits.getEmail() == null ? null : emailHasher.hash(traits.getEmail()));
+        final Consent consent = profile.getConsent();
+        consent.setEmail(traits.getEmailConsent());
+        consent.setSms(traits.getSmsConsent());
+        consent.setUpdatedAt(updatedAt);
+        return profile;
+    }
+
+    /**
+     * The age band for an age in whole years: under-18, 18-24, 25-34, 35-44, 45-54, 55-64 or 65+.
+     */
+    public static String ageBand(final int age) {
+        if (age < 18) {
+            return "under-18";
+        } else if (age < 25) {
+            return "18-24";
+        } else if (age < 35) {
+            return "25-34";
+        } else if (age < 45) {
+            return "35-44";
+        } else if (age < 55) {
+            return "45-54";
+        } else if (age < 65) {
+            return "55-64";
+        }
+        return "65+";
+    }
+
+    /**
+     * Sets {@code demographics.ageBand} from the birth year as of the year of the newest event or traits applied.
+     */
+    static void refreshAgeBand(final CustomerProfile profile) {
+        final Demographics demographics = profile.getDemographics();
+        final Instant asOf = max(profile.getIdentity().getLastSeen(), demographics.getTraitsUpdatedAt());
+        if (demographics.getBirthYear() == null || asOf == null) {
+            demographics.setAgeBand(null);
+            return;
+        }
+        final int year = asOf.atZone(ZoneOffset.UTC).getYear();
+        demographics.setAgeBand(ageBand(year - demographics.getBirthYear()));
+    }
+
+    /**
+     * Uses the latest click's country as the location while customer traits name none.
+     */
+    static void fillLocationFromClicks(final CustomerProfile profile) {
+        final Demographics demographics = profile.getDemographics();
+        final String lastCountry = profile.getBehaviour().getLastCountry();
+        if (!LOCATION_FROM_CRM.equals(demographics.getLocationSource()) && lastCountry != null) {
+            demographics.setCountry(lastCountry);
+            demographics.setLocationSource(LOCATION_FROM_CLICKS);
+        }
+    }
+
+    /**
      * Updates first/last seen and the version; returns whether this event is the newest seen so far.
      */
     private static boolean touch(final CustomerProfile profile, final Instant time, final Instant now) {
@@ -195,6 +311,9 @@ public final class ProfileAggregator {
         identity.setLastSeen(max(identity.getLastSeen(), time));
         identity.setVersion(identity.getVersion() + 1);
         identity.setUpdatedAt(now);
+        if (latest && profile.getDemographics().getBirthYear() != null) {
+            refreshAgeBand(profile);
+        }
         return latest;
     }
 
@@ -268,7 +387,19 @@ public final class ProfileAggregator {
         }
     }
 
-    private double decay(final long elapsedMs) {
+    int maxAnonymousIds() {
+        return maxAnonymousIds;
+    }
+
+    int maxSessionIds() {
+        return maxSessionIds;
+    }
+
+    int maxPurchaseDays() {
+        return maxPurchaseDays;
+    }
+
+    double decay(final long elapsedMs) {
         return Math.pow(0.5, elapsedMs / affinityHalfLifeMs);
     }
 
@@ -281,11 +412,21 @@ public final class ProfileAggregator {
         counts.merge(key, 1L, Long::sum);
     }
 
-    private static Instant min(final Instant current, final Instant candidate) {
+    private static String trimmed(final String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    static Instant min(final Instant current, final Instant candidate) {
+        if (candidate == null) {
+            return current;
+        }
         return current == null || candidate.isBefore(current) ? candidate : current;
     }
 
-    private static Instant max(final Instant current, final Instant candidate) {
+    static Instant max(final Instant current, final Instant candidate) {
+        if (candidate == null) {
+            return current;
+        }
         return current == null || candidate.isAfter(current) ? candidate : current;
     }
 }

@@ -1,6 +1,7 @@
 package io.profilestream.http;
 
 import io.profilestream.embedded.PortInUseException;
+import io.profilestream.profile.CustomerProfile;
 import io.profilestream.query.InstanceInfo;
 import io.profilestream.query.LookupResult;
 import io.profilestream.query.ProfileLookup;
@@ -53,6 +54,16 @@ public final class ApiServer implements AutoCloseable {
      * The header that marks a request forwarded by another instance.
      */
     public static final String FORWARDED_BY_HEADER = "X-Forwarded-By";
+
+    /**
+     * On a profile found through an anonymous id: the id asked for.
+     */
+    public static final String RESOLVED_FROM_HEADER = "X-Resolved-From";
+
+    /**
+     * On a profile found through an anonymous id: the profile id it resolved to (the customer id when linked).
+     */
+    public static final String RESOLVED_TO_HEADER = "X-Resolved-To";
 
     /**
      * How long a forwarded lookup may take, connection included, unless told otherwise.
@@ -199,7 +210,12 @@ public final class ApiServer implements AutoCloseable {
         final String id = ctx.pathParam("id");
         final LookupResult result = lookup.lookup(id);
         if (result instanceof LookupResult.Found) {
-            ctx.json(AvroJson.toJson(((LookupResult.Found) result).profile()));
+            final CustomerProfile profile = ((LookupResult.Found) result).profile();
+            if (!id.equals(profile.getProfileId())) {
+                ctx.header(RESOLVED_FROM_HEADER, id);
+                ctx.header(RESOLVED_TO_HEADER, profile.getProfileId());
+            }
+            ctx.json(AvroJson.toJson(profile));
         } else if (result instanceof LookupResult.NotFound) {
             error(ctx, HttpStatus.NOT_FOUND.getCode(), "No profile with id " + id + ".");
         } else if (result instanceof LookupResult.Unavailable) {
@@ -252,7 +268,9 @@ public final class ApiServer implements AutoCloseable {
         forwards("relayed").increment();
         ctx.status(response.statusCode());
         response.headers().firstValue("Content-Type").ifPresent(ctx::contentType);
-        response.headers().firstValue(RETRY_AFTER_HEADER).ifPresent(value -> ctx.header(RETRY_AFTER_HEADER, value));
+        for (final String relayed : List.of(RETRY_AFTER_HEADER, RESOLVED_FROM_HEADER, RESOLVED_TO_HEADER)) {
+            response.headers().firstValue(relayed).ifPresent(value -> ctx.header(relayed, value));
+        }
         ctx.result(response.body());
     }
 

@@ -1,5 +1,6 @@
 package io.profilestream.metrics;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,7 +10,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.profilestream.domain.MembershipChange;
+import io.micrometer.core.instrument.Timer;
 import io.profilestream.errors.DlqReason;
+import io.profilestream.profile.IdentityAction;
 
 /**
  * The engine's own meters, named {@code profilestream.*} with low-cardinality tags.
@@ -42,6 +45,8 @@ public final class EngineMetrics {
     private final Counter backfilled;
     private final Counter reevaluations;
     private final Counter punctuations;
+    private final Map<IdentityAction, Counter> identity = new ConcurrentHashMap<>();
+    private final Timer mergeLatency;
 
     public EngineMetrics(final MeterRegistry registry) {
         this.registry = registry;
@@ -53,6 +58,10 @@ public final class EngineMetrics {
             .register(registry);
         this.punctuations = Counter.builder("profilestream.reevaluation.punctuations")
             .description("Runs of the time-driven re-evaluation.")
+            .register(registry);
+        this.mergeLatency = Timer.builder("profilestream.identity.merge.latency")
+            .description("Time from the login that links an anonymous id to its profile merged into the customer's.")
+            .publishPercentileHistogram()
             .register(registry);
     }
 
@@ -140,5 +149,23 @@ public final class EngineMetrics {
             .description("Records sent to the dead-letter queue, by reason.")
             .tag("reason", r.tag())
             .register(registry)).increment();
+    }
+
+    /**
+     * Counts one change to the identity graph by action ({@code profilestream_identity_changes_total}): links,
+     * merges, re-links, quarantines and unlinks.
+     */
+    public void identityChange(final IdentityAction action) {
+        identity.computeIfAbsent(action, a -> Counter.builder("profilestream.identity.changes")
+            .description("Changes to the identity graph, by action.")
+            .tag("action", a.name().toLowerCase(Locale.ROOT))
+            .register(registry)).increment();
+    }
+
+    /**
+     * Records how long a merge took from the login that caused it ({@code profilestream_identity_merge_latency}).
+     */
+    public void mergeLatency(final Duration latency) {
+        mergeLatency.record(latency.isNegative() ? Duration.ZERO : latency);
     }
 }

@@ -1,13 +1,23 @@
 package io.profilestream.serde;
 
+import java.util.List;
+
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 import io.profilestream.events.ClickEvent;
+import io.profilestream.events.CustomerTraits;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.ErasureRequest;
 import io.profilestream.events.PurchaseEvent;
+import io.profilestream.internal.IdentityCommand;
+import io.profilestream.internal.IdentityLink;
+import io.profilestream.internal.MergeRequest;
+import io.profilestream.internal.ProfileMerge;
 import io.profilestream.profile.CustomerProfile;
+import io.profilestream.profile.IdentityEvent;
 import io.profilestream.profile.ModelParameters;
 import io.profilestream.profile.SegmentChange;
 import io.profilestream.profile.SegmentDefinition;
@@ -19,6 +29,14 @@ import io.profilestream.registry.SchemaRegistryClient;
  */
 public final class EngineSerdes {
 
+    /**
+     * Values of the internal {@code profile-events} topic: a click keyed by its profile id, a merge request or a moved
+     * profile. {@code ClickEvent} comes first: the topic carried plain clicks before identity resolution, and a union
+     * reads them, so an upgrade keeps the clicks in flight and the schema stays BACKWARD compatible.
+     */
+    public static final Schema PROFILE_EVENT_SCHEMA = Schema.createUnion(List.of(ClickEvent.getClassSchema(),
+        MergeRequest.getClassSchema(), ProfileMerge.getClassSchema()));
+
     private final SchemaRegistryClient registry;
     private final RegistryAvroSerde<ClickEvent> click;
     private final RegistryAvroSerde<PurchaseEvent> purchase;
@@ -29,6 +47,11 @@ public final class EngineSerdes {
     private final RegistryAvroSerde<SegmentDefinition> segmentDefinition;
     private final RegistryAvroSerde<ModelParameters> modelParameters;
     private final StoreAvroSerde<CustomerProfile> storedProfile;
+    private final RegistryAvroSerde<CustomerTraits> traits;
+    private final RegistryAvroSerde<IdentityEvent> identityEvent;
+    private final RegistryAvroSerde<SpecificRecord> profileEvent;
+    private final RegistryAvroSerde<IdentityCommand> identityCommand;
+    private final StoreAvroSerde<IdentityLink> storedLink;
 
     public EngineSerdes(final SchemaRegistryClient registry, final int maxRecordBytes) {
         this.registry = registry;
@@ -41,6 +64,12 @@ public final class EngineSerdes {
         this.segmentDefinition = new RegistryAvroSerde<>(registry, SegmentDefinition.class, maxRecordBytes);
         this.modelParameters = new RegistryAvroSerde<>(registry, ModelParameters.class, maxRecordBytes);
         this.storedProfile = new StoreAvroSerde<>(CustomerProfile.class);
+        this.traits = new RegistryAvroSerde<>(registry, CustomerTraits.class, maxRecordBytes);
+        this.identityEvent = new RegistryAvroSerde<>(registry, IdentityEvent.class, Integer.MAX_VALUE);
+        // Internal topics: written by the engine itself, and a merge carries a whole profile.
+        this.profileEvent = new RegistryAvroSerde<>(registry, PROFILE_EVENT_SCHEMA, Integer.MAX_VALUE);
+        this.identityCommand = new RegistryAvroSerde<>(registry, IdentityCommand.class, Integer.MAX_VALUE);
+        this.storedLink = new StoreAvroSerde<>(IdentityLink.class);
     }
 
     public SchemaRegistryClient registry() {
@@ -85,5 +114,27 @@ public final class EngineSerdes {
 
     public StoreAvroSerde<CustomerProfile> storedProfile() {
         return storedProfile;
+    }
+
+    public RegistryAvroSerde<CustomerTraits> traits() {
+        return traits;
+    }
+
+    public RegistryAvroSerde<IdentityEvent> identityEvent() {
+        return identityEvent;
+    }
+
+    /** Values of the internal {@code profile-events} repartition topic; see {@link #PROFILE_EVENT_SCHEMA}. */
+    public RegistryAvroSerde<SpecificRecord> profileEvent() {
+        return profileEvent;
+    }
+
+    /** Values of the internal {@code identity-commands} repartition topic. */
+    public RegistryAvroSerde<IdentityCommand> identityCommand() {
+        return identityCommand;
+    }
+
+    public StoreAvroSerde<IdentityLink> storedLink() {
+        return storedLink;
     }
 }

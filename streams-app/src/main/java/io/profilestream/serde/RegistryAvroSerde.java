@@ -57,8 +57,21 @@ public final class RegistryAvroSerde<T extends SpecificRecord> implements Serde<
     public RegistryAvroSerde(final SchemaRegistryClient registry,
                              final Class<T> type,
                              final int maxRecordBytes) {
+        this(registry, SpecificData.get().getSchema(type), maxRecordBytes);
+    }
+
+    /**
+     * Creates a serde for a schema whose values are generated classes, for example a union of records.
+     *
+     * @param registry where schemas are registered and looked up
+     * @param schema the schema written and read; records in it are read into their generated classes
+     * @param maxRecordBytes records larger than this are rejected when read
+     */
+    public RegistryAvroSerde(final SchemaRegistryClient registry,
+                             final Schema schema,
+                             final int maxRecordBytes) {
         this.registry = registry;
-        this.readerSchema = SpecificData.get().getSchema(type);
+        this.readerSchema = schema;
         this.maxRecordBytes = maxRecordBytes;
         this.writer = new SpecificDatumWriter<>(readerSchema);
     }

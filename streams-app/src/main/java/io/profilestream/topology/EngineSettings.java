@@ -5,10 +5,13 @@ import java.util.Locale;
 
 import io.profilestream.config.ConfigException;
 import io.profilestream.config.ProfileStreamConfig;
+import io.profilestream.domain.EmailHasher;
 import io.profilestream.domain.EventValidator;
 import io.profilestream.domain.Evaluators;
+import io.profilestream.domain.IdentityPolicy;
 import io.profilestream.domain.Money;
 import io.profilestream.domain.ProfileAggregator;
+import io.profilestream.domain.ProfileMerger;
 import io.profilestream.segments.SegmentCompiler;
 import io.profilestream.segments.SegmentLimits;
 
@@ -20,6 +23,8 @@ import io.profilestream.segments.SegmentLimits;
  * @param dedupRetentionMs how long event ids are remembered
  * @param validator input checks
  * @param aggregator profile update rules
+ * @param identity identity resolution rules (links, re-links, quarantine)
+ * @param merger how an anonymous profile merges into a customer's
  * @param evaluators scores and lifecycle stages, for the default or published model parameters
  * @param reevaluationInterval how often due profiles are re-evaluated (wall clock, or stream time in event-time mode)
  * @param reevaluationBatchSize the most profiles one re-evaluation run touches
@@ -33,6 +38,8 @@ public record EngineSettings(Topics topics,
                              long dedupRetentionMs,
                              EventValidator validator,
                              ProfileAggregator aggregator,
+                             IdentityPolicy identity,
+                             ProfileMerger merger,
                              Evaluators evaluators,
                              Duration reevaluationInterval,
                              int reevaluationBatchSize,
@@ -47,17 +54,27 @@ public record EngineSettings(Topics topics,
         if (!"wall-clock".equals(mode) && !"event-time".equals(mode)) {
             throw new ConfigException("time.mode must be wall-clock or event-time, not '" + mode + "'.");
         }
+        final ProfileAggregator aggregator = new ProfileAggregator(
+            config.getInt(config.contains("profile.max.anonymous.ids")
+                ? "profile.max.anonymous.ids"
+                : "identity.max.anonymous.ids"),
+            config.getInt("profile.max.session.ids"),
+            config.getInt("profile.max.purchase.days"),
+            config.getDouble("profile.affinity.half.life.days"),
+            money,
+            EmailHasher.withSalt(config.get("identity.email.hash.salt", null)));
         return new EngineSettings(
             Topics.from(config),
             "event-time".equals(mode),
             config.getLong("dedup.retention.ms"),
             new EventValidator(config.getLong("validation.max.future.skew.ms"),
-                config.getLong("validation.max.amount.minor"), money),
-            new ProfileAggregator(config.getInt("profile.max.anonymous.ids"),
-                config.getInt("profile.max.session.ids"),
-                config.getInt("profile.max.purchase.days"),
-                config.getDouble("profile.affinity.half.life.days"),
-                money),
+                config.getLong("validation.max.amount.minor"), money,
+                config.getInt("validation.traits.max.attributes"),
+                config.getInt("validation.traits.max.length")),
+            aggregator,
+            new IdentityPolicy(config.getInt("identity.quarantine.max.customers"),
+                config.getLong("identity.quarantine.max.events")),
+            new ProfileMerger(aggregator),
             Evaluators.from(config),
             Duration.ofMillis(config.getLong("lifecycle.reevaluation.interval.ms")),
             config.getInt("lifecycle.reevaluation.batch.size"),

@@ -4,6 +4,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 
 import io.profilestream.events.ClickEvent;
+import io.profilestream.events.CustomerTraits;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.ErasureRequest;
 import io.profilestream.events.PurchaseEvent;
@@ -43,6 +44,9 @@ final class EventTimestampExtractor implements TimestampExtractor {
         }
         if (value instanceof ErasureRequest erasure) {
             return erasure.getRequestedAt().toEpochMilli();
+        }
+        if (value instanceof CustomerTraits traits) {
+            return traits.getUpdatedAt().toEpochMilli();
         }
         return fallback;
     }

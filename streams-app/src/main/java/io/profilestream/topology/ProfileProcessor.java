@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -27,9 +29,12 @@ import io.profilestream.domain.MembershipChange;
 import io.profilestream.domain.ProfileAggregator;
 import io.profilestream.domain.ProfileEvaluator;
 import io.profilestream.events.ClickEvent;
+import io.profilestream.events.CustomerTraits;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.ErasureRequest;
 import io.profilestream.events.PurchaseEvent;
+import io.profilestream.internal.MergeRequest;
+import io.profilestream.internal.ProfileMerge;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.metrics.EngineMetrics.Outcome;
 import io.profilestream.profile.ChangeKind;
@@ -57,6 +62,8 @@ import io.profilestream.segments.SegmentEvaluator;
  * {@code reevaluation-schedule-store}, in bounded batches: its cost grows with the due profiles, not all profiles.
  * An erasure request deletes the profile, its remembered event ids and its schedule entry, exits every membership
  * and emits a tombstone.
+ * Identity resolution adds merge requests and merges, handled by {@link ProfileMerges}; besides profiles and
+ * changes the processor then emits merges (for {@code profile-events}), identity commands and identity events.
  */
 final class ProfileProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
@@ -89,6 +96,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private SegmentEvaluator segmentEvaluator;
     private long catalogueCheckedAtMs = -PARAMETERS_CHECK_INTERVAL_MS;
     private long parametersCheckedAtMs = -PARAMETERS_CHECK_INTERVAL_MS;
+    private ProfileMerges merges;
 
     ProfileProcessor(final EngineSettings settings, final EngineMetrics metrics) {
         this.settings = settings;
@@ -109,6 +117,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         this.catalogue = SegmentCatalogue.empty(settings.segmentCompiler());
         this.segmentEvaluator = new SegmentEvaluator(metrics::segmentRuleFailed);
         countMembers(1);
+        this.merges = new ProfileMerges(settings, metrics, context);
         context.schedule(settings.reevaluationInterval(),
             settings.eventTime() ? PunctuationType.STREAM_TIME : PunctuationType.WALL_CLOCK_TIME,
             this::reevaluateDue);
@@ -138,6 +147,18 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             erase(profileId, record);
             return;
         }
+        if (event instanceof MergeRequest request) {
+            // The anonymous profile leaves: its stage and memberships exit before it moves into the customer's.
+            final CustomerProfile leaving = profiles.get(profileId);
+            if (leaving != null) {
+                if (leaving.getReevaluateAt() != null) {
+                    schedule.delete(ReevaluationSchedule.key(leaving.getReevaluateAt(), profileId));
+                }
+                exitEverything(leaving, SegmentChanges.CAUSE_MERGE, record.timestamp());
+            }
+            merges.moveOut(profileId, request, record);
+            return;
+        }
         final String topic = topicOf(event);
         final String eventId = eventIdOf(event);
         final long eventTime = record.timestamp();
@@ -154,15 +175,25 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         final Instant now = now(eventTime);
         final ProfileAggregator aggregator = settings.aggregator();
         if (event instanceof ClickEvent click) {
+            merges.rememberClick(profileId, profile, click);
             aggregator.apply(profile, click, now);
         } else if (event instanceof PurchaseEvent purchase) {
             aggregator.apply(profile, purchase, now);
         } else if (event instanceof EmailEvent email) {
             aggregator.apply(profile, email, now);
+        } else if (event instanceof CustomerTraits traits) {
+            aggregator.apply(profile, traits, now);
+        } else if (event instanceof ProfileMerge merge) {
+            merges.mergeIn(profile, merge, record, now);
         }
         seenEvents.put(dedupKey, eventTime, eventTime);
         final List<MembershipChange> changes = evaluate(profile, now);
-        publish(profile, previousDue, changes, eventId, Instant.ofEpochMilli(eventTime));
+        if (event instanceof ProfileMerge) {
+            publish(profile, previousDue, changes, SegmentChanges.CAUSE_MERGE, Instant.ofEpochMilli(eventTime),
+                ProfileMerges.causedByMerge(record.headers()));
+        } else {
+            publish(profile, previousDue, changes, eventId, Instant.ofEpochMilli(eventTime), new RecordHeaders());
+        }
         metrics.event(topic, Outcome.APPLIED);
     }
 
@@ -263,7 +294,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                 if (evaluation.changed()) {
                     evaluation.applyTo(profile);
                     publish(profile, profile.getReevaluateAt(), evaluation.changes(), SegmentChanges.CAUSE_BACKFILL,
-                        now);
+                        now, new RecordHeaders());
                 }
             }
             final String last = batch.isEmpty() ? backfill.cursor() : batch.get(batch.size() - 1).getProfileId();
@@ -291,7 +322,8 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                          final Instant previousDue,
                          final List<MembershipChange> changes,
                          final String cause,
-                         final Instant eventTime) {
+                         final Instant eventTime,
+                         final Headers headers) {
         final String profileId = profile.getProfileId();
         final Instant due = profile.getReevaluateAt();
         if (previousDue != null && !previousDue.equals(due)) {
@@ -302,15 +334,13 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         }
         profiles.put(profileId, profile);
         final long timestamp = eventTime.toEpochMilli();
-        context.forward(new Record<String, SpecificRecord>(profileId, profile, timestamp),
-            ProfileTopology.PROFILE_UPDATES_SINK);
+        context.forward(new Record<String, SpecificRecord>(profileId, profile, timestamp, headers));
         if (!changes.isEmpty()) {
             final Instant emittedAt = Instant.ofEpochMilli(context.currentSystemTimeMs());
             for (final MembershipChange change : changes) {
                 recordMembership(profileId, change);
                 final SegmentChange segmentChange = SegmentChanges.of(profile, change, cause, eventTime, emittedAt);
-                context.forward(new Record<String, SpecificRecord>(profileId, segmentChange, timestamp),
-                    ProfileTopology.SEGMENT_CHANGES_SINK);
+                context.forward(new Record<String, SpecificRecord>(profileId, segmentChange, timestamp));
                 metrics.membershipChange(change);
             }
         }
@@ -353,7 +383,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             }
             final List<MembershipChange> changes = evaluate(profile, now);
             // The entry just deleted no longer exists, so publish must not try to delete it again.
-            publish(profile, null, changes, SegmentChanges.CAUSE_TIME, now);
+            publish(profile, null, changes, SegmentChanges.CAUSE_TIME, now, new RecordHeaders());
         }
         metrics.reevaluated(due.size());
         backfillStep(now);
@@ -428,6 +458,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     }
 
     private void erase(final String customerId, final Record<String, SpecificRecord> record) {
+        merges.unlinkAll(customerId, ((ErasureRequest) record.value()).getRequestId(), record);
         final String prefix = customerId + KEY_SEPARATOR;
         final List<KeyValue<Windowed<String>, Long>> remembered = new ArrayList<>();
         try (KeyValueIterator<Windowed<String>, Long> entries = seenEvents.fetch(
@@ -446,8 +477,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             }
             exitEverything(profile, ((ErasureRequest) record.value()).getRequestId(), record.timestamp());
         }
-        context.forward(new Record<String, SpecificRecord>(customerId, null, record.timestamp(), record.headers()),
-            ProfileTopology.PROFILE_UPDATES_SINK);
+        context.forward(new Record<String, SpecificRecord>(customerId, null, record.timestamp(), record.headers()));
         metrics.event(settings.topics().erasure(), Outcome.ERASED);
     }
 
@@ -469,8 +499,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         for (final MembershipChange exit : exits) {
             recordMembership(profile.getProfileId(), exit);
             context.forward(new Record<String, SpecificRecord>(profile.getProfileId(),
-                SegmentChanges.of(profile, exit, cause, time, emittedAt), timestamp),
-                ProfileTopology.SEGMENT_CHANGES_SINK);
+                SegmentChanges.of(profile, exit, cause, time, emittedAt), timestamp));
             metrics.membershipChange(exit);
         }
     }
@@ -490,6 +519,12 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         if (event instanceof EmailEvent) {
             return topics.email();
         }
+        if (event instanceof CustomerTraits) {
+            return topics.customerTraits();
+        }
+        if (event instanceof ProfileMerge) {
+            return Topics.PROFILE_EVENTS;
+        }
         throw new IllegalArgumentException("Unsupported event type " + event.getClass().getSimpleName() + ".");
     }
 
@@ -499,6 +534,14 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         }
         if (event instanceof PurchaseEvent purchase) {
             return purchase.getEventId();
+        }
+        if (event instanceof CustomerTraits traits) {
+            return traits.getEventId() != null
+                ? traits.getEventId()
+                : "traits@" + traits.getUpdatedAt().toEpochMilli();
+        }
+        if (event instanceof ProfileMerge merge) {
+            return ProfileMerges.mergeId(merge);
         }
         return ((EmailEvent) event).getEventId();
     }

@@ -11,11 +11,9 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 
-import io.profilestream.domain.ProfileIds;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.serde.EngineSerdes;
@@ -24,27 +22,17 @@ import io.profilestream.serde.EngineSerdes;
  * Builds the engine's topology; it does no I/O, so tests and the application call the same function.
  *
  * <pre>
- * clickstream-events -> validate -> key by profile id -> profile-events (internal) -+
+ * clickstream-events -> validate -> identity resolver -> profile-events (internal) -+
  * purchase-events    -> validate ------------------------------------------------->+
  * email-events       -> validate ------------------------------------------------->+-> profile processor
  * erasure-requests   -> validate ------------------------------------------------->+   -> profile-updates
- *                                                                                          -> segment-changes
+ * customer-traits    -> validate ------------------------------------------------->+   -> segment-changes
  * </pre>
+ * {@link IdentityTopology} draws the identity-resolution parts in detail.
  */
 public final class ProfileTopology {
 
-    /** Sink the profile processor forwards profiles (and tombstones) to. */
-    static final String PROFILE_UPDATES_SINK = "profile-updates-sink";
-    /** Sink the profile processor forwards segment, lifecycle and persona changes to. */
-    static final String SEGMENT_CHANGES_SINK = "segment-changes-sink";
-
     private ProfileTopology() {
-    }
-
-    /** Widens a serde of one record type to the processor's output type; each sink only receives its own type. */
-    @SuppressWarnings("unchecked")
-    private static Serde<SpecificRecord> as(final Serde<? extends SpecificRecord> serde) {
-        return (Serde<SpecificRecord>) serde;
     }
 
     /**
@@ -70,26 +58,23 @@ public final class ProfileTopology {
                 .withTimestampExtractor(eventTime)
                 .withName("clickstream-source"))
             .processValues(() -> new ValidateEvent<>(settings.validator()),
-                Named.as("validate-clicks"))
-            .selectKey((anonymousId, click) -> ProfileIds.forClick(click), Named.as("key-clicks-by-profile"))
-            .repartition(Repartitioned.<String, ClickEvent>as(Topics.PROFILE_EVENTS)
-                .withKeySerde(keys)
-                .withValueSerde(serdes.click()));
+                Named.as("validate-clicks"));
 
-        final KStream<String, SpecificRecord> events = upcast(clicks, "clicks")
+        final KStream<String, SpecificRecord> events = IdentityTopology
+            .resolveClicks(builder, clicks, settings, serdes, metrics)
             .merge(validated(builder, topics.purchases(), serdes.purchase(), keys, eventTime, settings, "purchases"),
                 Named.as("merge-purchases"))
             .merge(validated(builder, topics.email(), serdes.email(), keys, eventTime, settings, "emails"),
                 Named.as("merge-emails"))
             .merge(validated(builder, topics.erasure(), serdes.erasure(), keys, eventTime, settings, "erasures"),
-                Named.as("merge-erasures"));
+                Named.as("merge-erasures"))
+            .merge(validated(builder, topics.customerTraits(), serdes.traits(), keys, eventTime, settings, "traits"),
+                Named.as("merge-traits"));
 
-        final KStream<String, SpecificRecord> outputs =
-            events.process(profileProcessor(settings, serdes, metrics), Named.as("profile-processor"));
-        // The processor forwards each record to one of these sinks by name.
-        outputs.to(topics.profileUpdates(), Produced.with(keys, as(serdes.profile())).withName(PROFILE_UPDATES_SINK));
-        outputs.to(topics.segmentChanges(),
-            Produced.with(keys, as(serdes.segmentChange())).withName(SEGMENT_CHANGES_SINK));
+        final KStream<String, SpecificRecord> output = events
+            .process(profileProcessor(settings, serdes, metrics), Named.as("profile-processor"));
+        IdentityTopology.routeProcessorOutput(output, settings, serdes, metrics)
+            .to(topics.profileUpdates(), Produced.with(keys, serdes.profile()).withName("profile-updates-sink"));
         return builder.build();
     }
 
@@ -127,6 +112,7 @@ public final class ProfileTopology {
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(Stores.profiles(serdes),
                     Stores.eventDedup(serdes, Duration.ofMillis(settings.dedupRetentionMs())),
+                    Stores.customerLinks(serdes),
                     Stores.reevaluationSchedule(),
                     Stores.segmentMembers(),
                     Stores.segmentBackfill());

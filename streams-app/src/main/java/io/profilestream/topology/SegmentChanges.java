@@ -19,6 +19,8 @@ final class SegmentChanges {
     static final String CAUSE_TIME = "time";
     /** Cause of changes found while filling a new or changed definition. */
     static final String CAUSE_BACKFILL = "backfill";
+    /** Cause of changes that merging an anonymous profile into a customer's brought about. */
+    static final String CAUSE_MERGE = "merge";
 
     private SegmentChanges() {
     }

@@ -8,6 +8,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.WindowStore;
 
+import io.profilestream.internal.IdentityLink;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.ModelParameters;
 import io.profilestream.profile.SegmentDefinition;
@@ -22,6 +23,12 @@ public final class Stores {
     public static final String PROFILES = "profiles-store";
     /** Recently seen event ids, keyed by profile id and event id, expiring after the dedup retention. */
     public static final String EVENT_DEDUP = "event-dedup-store";
+    /** What the identity resolver knows about each anonymous id (link, quarantine), keyed by anonymousId. */
+    public static final String IDENTITY_LINKS = "identity-links-store";
+    /** Recently seen click event ids, keyed by anonymousId and event id, expiring after the dedup retention. */
+    public static final String CLICK_DEDUP = "click-dedup-store";
+    /** Every anonymous id seen with a customer, keyed by customerId and anonymousId, so erasure can unlink them. */
+    public static final String CUSTOMER_LINKS = "customer-links-store";
 
     /** Index of profiles by the time they are next due for re-evaluation: (due time, profile id). */
     public static final String REEVALUATION_SCHEDULE = "reevaluation-schedule-store";
@@ -92,6 +99,31 @@ public final class Stores {
                                                                      final Duration retention) {
         return org.apache.kafka.streams.state.Stores.windowStoreBuilder(
             org.apache.kafka.streams.state.Stores.persistentWindowStore(EVENT_DEDUP, retention, retention, false),
+            serdes.key(),
+            Serdes.Long());
+    }
+
+    /** RocksDB store of identity links, values in single-object Avro encoding. */
+    public static StoreBuilder<KeyValueStore<String, IdentityLink>> identityLinks(final EngineSerdes serdes) {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+            org.apache.kafka.streams.state.Stores.persistentKeyValueStore(IDENTITY_LINKS),
+            serdes.key(),
+            serdes.storedLink());
+    }
+
+    /** RocksDB window store of click event ids, like {@link #eventDedup} but keyed by anonymous id. */
+    public static StoreBuilder<WindowStore<String, Long>> clickDedup(final EngineSerdes serdes,
+                                                                     final Duration retention) {
+        return org.apache.kafka.streams.state.Stores.windowStoreBuilder(
+            org.apache.kafka.streams.state.Stores.persistentWindowStore(CLICK_DEDUP, retention, retention, false),
+            serdes.key(),
+            Serdes.Long());
+    }
+
+    /** RocksDB store of the anonymous ids seen with each customer; the value is when the pair was first seen. */
+    public static StoreBuilder<KeyValueStore<String, Long>> customerLinks(final EngineSerdes serdes) {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+            org.apache.kafka.streams.state.Stores.persistentKeyValueStore(CUSTOMER_LINKS),
             serdes.key(),
             Serdes.Long());
     }

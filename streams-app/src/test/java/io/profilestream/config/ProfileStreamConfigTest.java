@@ -46,14 +46,17 @@ class ProfileStreamConfigTest {
             "api.key", "s3cret",
             "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"x\";",
             "schema.registry.basic.auth.user.info", "user:pw",
-            "ssl.truststore.password", "pw"));
+            "ssl.truststore.password", "pw",
+            "identity.email.hash.salt", "pepper"));
         assertThat(config.masked())
             .containsEntry("api.key", "[hidden]")
             .containsEntry("sasl.jaas.config", "[hidden]")
             .containsEntry("schema.registry.basic.auth.user.info", "[hidden]")
             .containsEntry("ssl.truststore.password", "[hidden]")
+            .containsEntry("identity.email.hash.salt", "[hidden]")
             .containsEntry("application.id", "profilestream");
-        assertThat(config.toString()).doesNotContain("s3cret", "user:pw");
+        assertThat(config.toString()).doesNotContain("s3cret", "user:pw", "pepper");
+        assertThat(config.kafkaSettings()).doesNotContainKey("identity.email.hash.salt");
     }
 
     @Test

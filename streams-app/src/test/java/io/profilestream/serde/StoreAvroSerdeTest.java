@@ -3,14 +3,22 @@ package io.profilestream.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.stream.Collectors;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +53,34 @@ class StoreAvroSerdeTest {
         assertThatThrownBy(() -> new StoreAvroSerde<>(CustomerProfile.class, List.of()).deserialize(stored))
             .isInstanceOf(SerializationException.class)
             .hasMessageContaining("CustomerProfile");
+    }
+
+    @Test
+    void shouldReadAProfileStoredWithTheFirstPublishedSchema() throws Exception {
+        final Schema v1;
+        try (InputStream in = getClass().getResourceAsStream("/avro-history/CustomerProfile-v1.avsc")) {
+            v1 = new Schema.Parser().parse(in);
+        }
+        final CustomerProfile current = ProfileAggregator.newProfile("c1");
+        current.getBehaviour().setPageViews(7);
+        final GenericRecord old = asSchema(current, v1);
+        final byte[] stored = encode(new BinaryMessageEncoder<>(GenericData.get(), v1), old);
+
+        final CustomerProfile read = new StoreAvroSerde<>(CustomerProfile.class).deserialize(stored);
+        assertThat(read.getBehaviour().getPageViews()).isEqualTo(7);
+        assertThat(read.getDemographics().getAttributes()).isEmpty();
+        assertThat(read.getConsent().getEmail()).isNull();
+        assertThat(read.getIdentity().getMerges()).isZero();
+    }
+
+    /** Projects a profile onto an earlier schema, as if it had been written with that schema. */
+    private static GenericRecord asSchema(final CustomerProfile profile, final Schema earlier) throws IOException {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new SpecificDatumWriter<CustomerProfile>(CustomerProfile.getClassSchema()).write(profile, encoder);
+        encoder.flush();
+        return new GenericDatumReader<GenericRecord>(CustomerProfile.getClassSchema(), earlier)
+            .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
     }
 
     private static Schema withoutField(final Schema schema, final String name) {

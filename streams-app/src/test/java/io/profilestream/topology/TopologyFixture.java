@@ -19,12 +19,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.events.ClickEvent;
+import io.profilestream.events.CustomerTraits;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.ErasureRequest;
 import io.profilestream.events.PurchaseEvent;
 import io.profilestream.metrics.EngineMetrics;
+import io.profilestream.internal.IdentityLink;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.SegmentChange;
+import io.profilestream.profile.IdentityEvent;
 import io.profilestream.registry.InMemorySchemaRegistryClient;
 import io.profilestream.serde.EngineSerdes;
 
@@ -47,9 +50,11 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<String, PurchaseEvent> purchases;
     final TestInputTopic<String, EmailEvent> emails;
     final TestInputTopic<String, ErasureRequest> erasures;
+    final TestInputTopic<String, CustomerTraits> traits;
     final TestOutputTopic<String, CustomerProfile> updates;
     final TestOutputTopic<String, byte[]> dlq;
     final TestOutputTopic<String, SegmentChange> changes;
+    final TestOutputTopic<String, IdentityEvent> identityEvents;
 
     TopologyFixture() {
         this(Map.of(), null);
@@ -80,11 +85,14 @@ final class TopologyFixture implements AutoCloseable {
         purchases = driver.createInputTopic(topics.purchases(), keys, serdes.purchase().serializer());
         emails = driver.createInputTopic(topics.email(), keys, serdes.email().serializer());
         erasures = driver.createInputTopic(topics.erasure(), keys, serdes.erasure().serializer());
+        traits = driver.createInputTopic(topics.customerTraits(), keys, serdes.traits().serializer());
         updates = driver.createOutputTopic(topics.profileUpdates(), new StringDeserializer(),
             serdes.profile().deserializer());
         changes = driver.createOutputTopic(topics.segmentChanges(), new StringDeserializer(),
             serdes.segmentChange().deserializer());
         dlq = driver.createOutputTopic(topics.deadLetterQueue(), new StringDeserializer(), new ByteArrayDeserializer());
+        identityEvents = driver.createOutputTopic(topics.identityEvents(), new StringDeserializer(),
+            serdes.identityEvent().deserializer());
     }
 
     TestInputTopic<String, byte[]> raw(final String topic) {
@@ -97,6 +105,14 @@ final class TopologyFixture implements AutoCloseable {
 
     CustomerProfile profile(final String id) {
         return profiles().get(id);
+    }
+
+    KeyValueStore<String, IdentityLink> links() {
+        return driver.getKeyValueStore(Stores.IDENTITY_LINKS);
+    }
+
+    IdentityLink link(final String anonymousId) {
+        return links().get(anonymousId);
     }
 
     List<CustomerProfile> updateValues() {
