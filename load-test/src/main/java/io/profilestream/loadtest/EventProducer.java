@@ -1,6 +1,8 @@
 package io.profilestream.loadtest;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,10 +28,18 @@ import io.profilestream.serde.EngineSerdes;
 import io.profilestream.topology.Topics;
 
 /**
- * Sends events from an {@link EventSource} to Kafka at a target rate until a limit is reached or it is closed.
+ * Sends events from an {@link EventSource} to Kafka at a target rate, or in step with simulated time, until a limit
+ * is reached, the source runs out or it is closed.
  *
  * <p>Values are serialized with the engine's own serdes (registry wire format, subject {@code <topic>-value}), keys
- * as UTF-8 strings, and each record carries its event time as the record timestamp.
+ * as UTF-8 strings; malformed records that are raw bytes go out as they are.
+ * Live, each record carries its event time as the record timestamp.
+ * With simulated time the record timestamp is left to the producer (the time of sending) and the event time travels
+ * only in the value, where the engine reads it: brokers reject record timestamps more than an hour ahead
+ * ({@code message.timestamp.after.max.ms}) and delete records whose timestamps are older than the retention time,
+ * so simulated months in the past or the future would otherwise be refused or vanish.
+ * With a speed-up (see {@link SimulatedTime}) each event waits until the {@link SimulatedClock} reaches its time;
+ * otherwise a {@link Pacer} holds the target rate.
  * Every failure, whether thrown by {@code send} or reported to the producer callback, is counted; the first of each
  * kind is logged.
  * Before the first event it fetches the metadata of the three topics, and fails with a clear message when one is
@@ -50,14 +60,17 @@ public final class EventProducer implements AutoCloseable {
     private final Topics topics;
     private final EventSource source;
     private final Pacer pacer;
+    private final SimulatedClock simulatedClock;
     private final long maxEvents;
     private final long maxDurationNanos;
     private final Consumer<String> progress;
     private final LongSupplier nanoClock;
+    private final boolean simulated;
     private final AtomicLong generated = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong latestEventMillis = new AtomicLong(Long.MIN_VALUE);
     private final Set<String> loggedFailures = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean started = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -72,7 +85,7 @@ public final class EventProducer implements AutoCloseable {
      * @param serdes the engine's serdes, built on the schema registry client to register with
      * @param topics topic names
      * @param source the events to send
-     * @param settings the rate and the limits (the population fields are not used here)
+     * @param settings the rate or speed-up and the limits (the population fields are not used here)
      * @param progress receives a progress line every second and a summary at the end
      */
     public EventProducer(final Producer<String, byte[]> producer,
@@ -96,6 +109,10 @@ public final class EventProducer implements AutoCloseable {
         this.topics = topics;
         this.source = source;
         this.pacer = new Pacer(settings.eventsPerSecond());
+        this.simulatedClock = settings.time().speedup() > 0
+            ? new SimulatedClock(settings.time().start(), settings.time().speedup())
+            : null;
+        this.simulated = !settings.time().isLive();
         this.maxEvents = settings.maxEvents();
         this.maxDurationNanos = settings.maxDuration().isZero() ? 0 : settings.maxDuration().toNanos();
         this.progress = progress;
@@ -103,8 +120,8 @@ public final class EventProducer implements AutoCloseable {
     }
 
     /**
-     * Sends events until the event limit or the duration is reached, {@link #close()} is called or the thread is
-     * interrupted, then flushes and returns the final counts.
+     * Sends events until the event limit or the duration is reached, the source runs out, {@link #close()} is called
+     * or the thread is interrupted, then flushes and returns the final counts.
      * Can be called once.
      */
     public Stats run() {
@@ -116,11 +133,17 @@ public final class EventProducer implements AutoCloseable {
         try {
             awaitTopics();
             while (!stopRequested && (maxEvents == 0 || generated.get() < maxEvents)) {
-                final long due = pacer.acquire(nanoClock.getAsLong());
+                final GeneratedEvent event = source.next();
+                if (event == null) {
+                    break;
+                }
+                final long due = simulatedClock != null
+                    ? simulatedClock.due(event.timestamp(), nanoClock.getAsLong())
+                    : pacer.acquire(nanoClock.getAsLong());
                 if (!waitUntil(due, report)) {
                     break;
                 }
-                send(source.next());
+                send(event);
             }
         } finally {
             try {
@@ -215,10 +238,12 @@ public final class EventProducer implements AutoCloseable {
 
     private void send(final GeneratedEvent event) {
         generated.incrementAndGet();
+        latestEventMillis.accumulateAndGet(event.timestamp().toEpochMilli(), Math::max);
         final String topic = event.kind().topic(topics);
         try {
-            final byte[] value = serialize(topic, event.value());
-            producer.send(new ProducerRecord<>(topic, null, event.timestamp().toEpochMilli(), event.key(), value),
+            final byte[] value = event.value() != null ? serialize(topic, event.value()) : event.rawValue();
+            final Long timestamp = simulated ? null : event.timestamp().toEpochMilli();
+            producer.send(new ProducerRecord<>(topic, null, timestamp, event.key(), value),
                 (metadata, exception) -> {
                     if (exception == null) {
                         acknowledged.incrementAndGet();
@@ -311,8 +336,12 @@ public final class EventProducer implements AutoCloseable {
             }
             final long total = generated.get();
             final double rate = (total - lastGenerated) * 1e9 / (now - lastNanos);
-            progress.accept(String.format(Locale.ROOT, "%.1f events/s, %d total, %d acknowledged, %d errors.",
-                rate, total, acknowledged.get(), errors.get()));
+            final String line = String.format(Locale.ROOT, "%.1f events/s, %d total, %d acknowledged, %d errors",
+                rate, total, acknowledged.get(), errors.get());
+            final long latest = latestEventMillis.get();
+            progress.accept(simulated && latest != Long.MIN_VALUE
+                ? line + ", simulated time " + Instant.ofEpochMilli(latest).truncatedTo(ChronoUnit.MINUTES) + "."
+                : line + ".");
             lastNanos = now;
             lastGenerated = total;
             next = now + REPORT_INTERVAL_NANOS;

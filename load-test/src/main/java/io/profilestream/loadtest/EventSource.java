@@ -1,13 +1,13 @@
 package io.profilestream.loadtest;
 
 /**
- * An endless supply of events, one at a time, in the order they should be produced.
+ * A supply of events, one at a time, in the order they should be produced.
  * Implementations need not be safe for concurrent use.
  */
 public interface EventSource {
 
     /**
-     * Returns the next event; never {@code null}.
+     * Returns the next event, or {@code null} once a bounded source has run out; an endless source never does.
      */
     GeneratedEvent next();
 }

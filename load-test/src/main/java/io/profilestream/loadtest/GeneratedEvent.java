@@ -1,6 +1,7 @@
 package io.profilestream.loadtest;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Objects;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -10,59 +11,148 @@ import io.profilestream.events.EmailEvent;
 import io.profilestream.events.PurchaseEvent;
 
 /**
- * One event ready to be produced: which topic it belongs to, its record key and its Avro value.
+ * One record ready to be produced: which topic it belongs to, its key, and either its Avro value or raw bytes.
+ *
+ * <p>Well-formed events carry a value and no defect.
+ * Malformed records carry the {@link Defect} the engine will reject them for: an Avro value with a bad field, or,
+ * for {@link Defect#GARBAGE_BYTES}, raw bytes instead of a value.
  *
  * @param kind the input topic kind
  * @param key the record key (anonymousId for clicks, customerId otherwise)
- * @param value a {@link ClickEvent}, {@link PurchaseEvent} or {@link EmailEvent} matching {@code kind}
+ * @param value a {@link ClickEvent}, {@link PurchaseEvent} or {@link EmailEvent} matching {@code kind}; {@code null}
+ *     for raw bytes
+ * @param rawValue the bytes to send as they are, or {@code null} when there is a value
+ * @param timestamp the event time, also the record timestamp
+ * @param defect why the engine will reject the record, or {@code null} for a well-formed event
  */
-public record GeneratedEvent(EventKind kind, String key, SpecificRecord value) {
+public record GeneratedEvent(EventKind kind,
+                             String key,
+                             SpecificRecord value,
+                             byte[] rawValue,
+                             Instant timestamp,
+                             Defect defect) {
 
     public GeneratedEvent {
         Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(value, "value");
-        final boolean matches = switch (kind) {
-            case CLICK -> value instanceof ClickEvent;
-            case PURCHASE -> value instanceof PurchaseEvent;
-            case EMAIL -> value instanceof EmailEvent;
-        };
-        if (!matches) {
-            throw new IllegalArgumentException("A " + kind + " event cannot carry a "
-                + value.getClass().getSimpleName() + ".");
+        Objects.requireNonNull(timestamp, "timestamp");
+        if ((value == null) == (rawValue == null)) {
+            throw new IllegalArgumentException("A generated event carries either a value or raw bytes.");
+        }
+        if (rawValue != null && defect != Defect.GARBAGE_BYTES) {
+            throw new IllegalArgumentException("Only garbage is sent as raw bytes.");
+        }
+        if (value != null) {
+            final boolean matches = switch (kind) {
+                case CLICK -> value instanceof ClickEvent;
+                case PURCHASE -> value instanceof PurchaseEvent;
+                case EMAIL -> value instanceof EmailEvent;
+            };
+            if (!matches) {
+                throw new IllegalArgumentException("A " + kind + " event cannot carry a "
+                    + value.getClass().getSimpleName() + ".");
+            }
+            if (!timestamp.equals(timestampOf(value))) {
+                throw new IllegalArgumentException("The timestamp must be the event time in the value.");
+            }
+        } else {
+            rawValue = rawValue.clone();
         }
     }
 
     public static GeneratedEvent click(final ClickEvent click) {
-        return new GeneratedEvent(EventKind.CLICK, click.getAnonymousId(), click);
+        return new GeneratedEvent(EventKind.CLICK, click.getAnonymousId(), click, null, click.getTimestamp(), null);
     }
 
     public static GeneratedEvent purchase(final PurchaseEvent purchase) {
-        return new GeneratedEvent(EventKind.PURCHASE, purchase.getCustomerId(), purchase);
+        return new GeneratedEvent(EventKind.PURCHASE, purchase.getCustomerId(), purchase, null,
+            purchase.getTimestamp(), null);
     }
 
     public static GeneratedEvent email(final EmailEvent email) {
-        return new GeneratedEvent(EventKind.EMAIL, email.getCustomerId(), email);
+        return new GeneratedEvent(EventKind.EMAIL, email.getCustomerId(), email, null, email.getTimestamp(), null);
     }
 
     /**
-     * The event time carried in the value.
+     * A malformed record whose Avro value is well-typed but breaks one of the engine's rules.
      */
-    public Instant timestamp() {
-        return switch (kind) {
-            case CLICK -> ((ClickEvent) value).getTimestamp();
-            case PURCHASE -> ((PurchaseEvent) value).getTimestamp();
-            case EMAIL -> ((EmailEvent) value).getTimestamp();
-        };
+    public static GeneratedEvent malformed(final EventKind kind,
+                                           final String key,
+                                           final SpecificRecord value,
+                                           final Defect defect) {
+        if (defect == null || defect == Defect.GARBAGE_BYTES) {
+            throw new IllegalArgumentException("A malformed value needs a defect other than garbage bytes.");
+        }
+        return new GeneratedEvent(kind, key, value, null, timestampOf(value), defect);
     }
 
     /**
-     * The event id carried in the value.
+     * A record of bytes that are not in the registry wire format.
+     */
+    public static GeneratedEvent garbage(final EventKind kind,
+                                         final String key,
+                                         final byte[] bytes,
+                                         final Instant timestamp) {
+        return new GeneratedEvent(kind, key, null, bytes, timestamp, Defect.GARBAGE_BYTES);
+    }
+
+    /** Whether the engine will reject this record. */
+    public boolean isMalformed() {
+        return defect != null;
+    }
+
+    /** A copy of the raw bytes, or {@code null} when there is a value. */
+    @Override
+    public byte[] rawValue() {
+        return rawValue == null ? null : rawValue.clone();
+    }
+
+    /**
+     * The event id carried in the value; {@code null} for raw bytes.
      */
     public String eventId() {
+        if (value == null) {
+            return null;
+        }
         return switch (kind) {
             case CLICK -> ((ClickEvent) value).getEventId();
             case PURCHASE -> ((PurchaseEvent) value).getEventId();
             case EMAIL -> ((EmailEvent) value).getEventId();
         };
+    }
+
+    @Override
+    public boolean equals(final Object other) {
+        return other instanceof GeneratedEvent event
+            && kind == event.kind
+            && Objects.equals(key, event.key)
+            && Objects.equals(value, event.value)
+            && Arrays.equals(rawValue, event.rawValue)
+            && timestamp.equals(event.timestamp)
+            && defect == event.defect;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, key, value, Arrays.hashCode(rawValue), timestamp, defect);
+    }
+
+    @Override
+    public String toString() {
+        return "GeneratedEvent[kind=" + kind + ", key=" + key + ", value=" + value
+            + (rawValue == null ? "" : ", rawValue=" + rawValue.length + " bytes")
+            + ", timestamp=" + timestamp + ", defect=" + defect + "]";
+    }
+
+    private static Instant timestampOf(final SpecificRecord value) {
+        if (value instanceof ClickEvent click) {
+            return click.getTimestamp();
+        }
+        if (value instanceof PurchaseEvent purchase) {
+            return purchase.getTimestamp();
+        }
+        if (value instanceof EmailEvent email) {
+            return email.getTimestamp();
+        }
+        throw new IllegalArgumentException("Unsupported event type " + value.getClass().getSimpleName() + ".");
     }
 }

@@ -35,22 +35,28 @@ public final class LoadGenerator implements AutoCloseable {
     private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final Population population;
+    private final SimulatedTime time;
+    private final EventGenerator generator;
     private final EventProducer runner;
     private final Thread thread;
     private volatile EventProducer.Stats result;
     private volatile RuntimeException failure;
 
-    private LoadGenerator(final Population population,
+    private LoadGenerator(final EventGenerator generator,
+                          final SimulatedTime time,
                           final Producer<String, byte[]> producer,
                           final EventProducer runner) {
-        this.population = population;
+        this.population = generator.population();
+        this.time = time;
+        this.generator = generator;
         this.runner = runner;
         this.thread = new Thread(() -> runAndClose(producer), "profilestream-load-generator");
         this.thread.setDaemon(true);
     }
 
     /**
-     * Starts producing live events (timestamps from the system clock) in a background thread.
+     * Starts producing events in a background thread: live (timestamps from the system clock) or simulated, as the
+     * settings say.
      *
      * @param bootstrapServers the Kafka cluster
      * @param registry the schema registry client the values' schemas are registered with
@@ -74,13 +80,19 @@ public final class LoadGenerator implements AutoCloseable {
                                final GeneratorSettings settings,
                                final Clock clock,
                                final Consumer<String> progress) {
-        final Population population = Population.generate(settings.customers(), settings.seed());
-        final EventGenerator generator = new EventGenerator(population, clock);
-        final LoadGenerator loadGenerator = new LoadGenerator(population, producer,
+        final EventGenerator generator = new EventGenerator(settings.population(), clock, settings.time(),
+            settings.noise());
+        final LoadGenerator loadGenerator = new LoadGenerator(generator, settings.time(), producer,
             new EventProducer(producer, serdes, topics, generator, settings, progress));
         loadGenerator.thread.start();
-        LOG.info("The load generator started with {} customers at {}.", settings.customers(),
-            settings.eventsPerSecond() == 0 ? "full speed" : settings.eventsPerSecond() + " events/s");
+        final String pace;
+        if (settings.time().speedup() > 0) {
+            pace = settings.time().speedup() + " times real time";
+        } else {
+            pace = settings.eventsPerSecond() == 0 ? "full speed" : settings.eventsPerSecond() + " events/s";
+        }
+        LOG.info("The load generator started with {} customers at {}, {}.", settings.customers(), pace,
+            settings.time().isLive() ? "live" : "simulated from " + settings.time().start());
         return loadGenerator;
     }
 
@@ -103,11 +115,22 @@ public final class LoadGenerator implements AutoCloseable {
      * Computed by replaying the stream from the seed, so it costs no I/O and does not disturb the running generator.
      */
     public List<String> sampleCustomerIds(final int count) {
-        return EventGenerator.firstActiveCustomers(population, count, SAMPLE_REPLAY_EVENTS);
+        return EventGenerator.firstActiveCustomers(population, time, count, SAMPLE_REPLAY_EVENTS);
     }
 
     public Population population() {
         return population;
+    }
+
+    /**
+     * How many of the generated records were late, duplicated or malformed; exact once generation has ended
+     * ({@link #awaitCompletion()}), not to be read while it runs.
+     */
+    public EventGenerator.Counts generatorCounts() {
+        if (thread.isAlive()) {
+            throw new IllegalStateException("The generator's counts can be read once generation has ended.");
+        }
+        return generator.counts();
     }
 
     /** The counts so far. */

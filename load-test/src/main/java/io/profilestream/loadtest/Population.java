@@ -9,6 +9,8 @@ import io.profilestream.events.Device;
 
 /**
  * The simulated people: customers with per-person parameters drawn from a seed, plus anonymous-only visitors.
+ * Each customer's purchase rate and dropout probability are drawn from a {@link PurchaseModel}, so the truth about
+ * who buys how often and who has dropped out is known (see {@link GroundTruth}).
  * The same seed and size always give the same population; each person draws from their own split of the
  * seed's random stream, so adding a parameter later does not change everyone else's draws.
  */
@@ -31,21 +33,35 @@ public final class Population {
     private static final double REGISTERED_AT_START = 0.6;
 
     private final long seed;
+    private final PurchaseModel model;
     private final Catalogue catalogue;
     private final List<Visitor> visitors;
     private final List<Visitor> customers;
 
-    private Population(final long seed, final Catalogue catalogue, final List<Visitor> visitors) {
+    private Population(final long seed,
+                       final PurchaseModel model,
+                       final Catalogue catalogue,
+                       final List<Visitor> visitors) {
         this.seed = seed;
+        this.model = model;
         this.catalogue = catalogue;
         this.visitors = List.copyOf(visitors);
         this.customers = visitors.stream().filter(Visitor::isCustomer).toList();
     }
 
     /**
-     * Draws a population of {@code customers} customers and a quarter as many anonymous-only visitors.
+     * Draws a population of {@code customers} customers and a quarter as many anonymous-only visitors, buying by the
+     * {@linkplain PurchaseModel#DEFAULT default purchase model}.
      */
     public static Population generate(final int customers, final long seed) {
+        return generate(customers, seed, PurchaseModel.DEFAULT);
+    }
+
+    /**
+     * Draws a population of {@code customers} customers and a quarter as many anonymous-only visitors; each customer's
+     * purchase rate, dropout probability and first purchase come from the purchase model.
+     */
+    public static Population generate(final int customers, final long seed, final PurchaseModel model) {
         if (customers <= 0) {
             throw new IllegalArgumentException("A population needs at least one customer.");
         }
@@ -55,9 +71,9 @@ public final class Population {
         final List<Visitor> visitors = new ArrayList<>(customers + anonymous);
         for (int i = 0; i < customers + anonymous; i++) {
             final String customerId = i < customers ? customerId(i + 1) : null;
-            visitors.add(draw(root.split(), i, customerId, catalogue));
+            visitors.add(draw(root.split(), i, customerId, catalogue, model));
         }
-        return new Population(seed, catalogue, visitors);
+        return new Population(seed, model, catalogue, visitors);
     }
 
     /**
@@ -69,6 +85,11 @@ public final class Population {
 
     public long seed() {
         return seed;
+    }
+
+    /** The purchase model the customers' habits were drawn from. */
+    public PurchaseModel model() {
+        return model;
     }
 
     public Catalogue catalogue() {
@@ -92,7 +113,8 @@ public final class Population {
     private static Visitor draw(final SplittableRandom random,
                                 final int index,
                                 final String customerId,
-                                final Catalogue catalogue) {
+                                final Catalogue catalogue,
+                                final PurchaseModel model) {
         final int deviceCount = Sampling.chance(random, 0.6) ? 1 : Sampling.between(random, 2, 3);
         final List<Visitor.Browser> browsers = new ArrayList<>(deviceCount);
         for (int i = 0; i < deviceCount; i++) {
@@ -116,6 +138,18 @@ public final class Population {
             Sampling.beta(random, 2, 5),
             Sampling.beta(random, 2, 4),
             Sampling.beta(random, 1.5, 6),
-            Sampling.chance(random, REGISTERED_AT_START));
+            Sampling.chance(random, REGISTERED_AT_START),
+            customerId == null ? null : habit(random, model));
+    }
+
+    /**
+     * A customer's BG/NBD draws: {@code lambda ~ Gamma(r, 1 / alpha)}, {@code p ~ Beta(a, b)}, a uniform first purchase
+     * within the acquisition window, and the seed of the purchase timeline.
+     */
+    private static Visitor.PurchaseHabit habit(final SplittableRandom random, final PurchaseModel model) {
+        final double lambda = Sampling.gamma(random, model.r(), 1 / model.alpha());
+        final double dropout = Sampling.beta(random, model.a(), model.b());
+        final double firstPurchaseDay = random.nextDouble() * model.acquisitionDays();
+        return new Visitor.PurchaseHabit(lambda, dropout, firstPurchaseDay, random.nextLong());
     }
 }

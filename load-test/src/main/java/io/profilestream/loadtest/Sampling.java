@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
+import org.hipparchus.random.RandomDataGenerator;
+
 /**
  * Random draws the simulator needs, all taken from a caller's {@link SplittableRandom} so runs repeat for a seed.
  */
@@ -15,54 +17,37 @@ final class Sampling {
     }
 
     /**
-     * A Gamma(shape, scale) draw by Marsaglia and Tsang's method (2000), boosted for shape below one.
+     * A Gamma(shape, scale) draw (Hipparchus: Marsaglia and Tsang, Ahrens and Dieter below shape one).
      */
     static double gamma(final SplittableRandom random, final double shape, final double scale) {
-        if (shape <= 0 || scale <= 0) {
+        if (!(shape > 0) || !(scale > 0)) {
             throw new IllegalArgumentException("Gamma shape and scale must be positive.");
         }
-        if (shape < 1) {
-            final double u = random.nextDouble();
-            return gamma(random, shape + 1, scale) * Math.pow(u, 1 / shape);
-        }
-        final double d = shape - 1.0 / 3;
-        final double c = 1 / Math.sqrt(9 * d);
-        while (true) {
-            double x;
-            double v;
-            do {
-                x = gaussian(random);
-                v = 1 + c * x;
-            } while (v <= 0);
-            v = v * v * v;
-            final double u = random.nextDouble();
-            if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) {
-                return d * v * scale;
-            }
-        }
+        return data(random).nextGamma(shape, scale);
     }
 
     /**
-     * A Beta(a, b) draw as the ratio of two Gamma draws.
+     * A Beta(a, b) draw (Hipparchus: Cheng's algorithms BB and BC).
      */
     static double beta(final SplittableRandom random, final double a, final double b) {
-        final double x = gamma(random, a, 1);
-        final double y = gamma(random, b, 1);
-        return x / (x + y);
+        if (!(a > 0) || !(b > 0)) {
+            throw new IllegalArgumentException("Beta shape parameters must be positive.");
+        }
+        return data(random).nextBeta(a, b);
     }
 
     /**
-     * A standard normal draw (Marsaglia's polar method).
+     * An exponential draw with the given mean.
      */
-    static double gaussian(final SplittableRandom random) {
-        while (true) {
-            final double u = 2 * random.nextDouble() - 1;
-            final double v = 2 * random.nextDouble() - 1;
-            final double s = u * u + v * v;
-            if (s > 0 && s < 1) {
-                return u * Math.sqrt(-2 * Math.log(s) / s);
-            }
-        }
+    static double exponential(final SplittableRandom random, final double mean) {
+        return -mean * Math.log1p(-random.nextDouble());
+    }
+
+    /**
+     * A uniform draw between {@code min} (included) and {@code max} (excluded); {@code min} when the range is empty.
+     */
+    static long uniform(final SplittableRandom random, final long min, final long max) {
+        return min >= max ? min : random.nextLong(min, max);
     }
 
     static boolean chance(final SplittableRandom random, final double probability) {
@@ -96,6 +81,13 @@ final class Sampling {
             }
         }
         return weights.length - 1;
+    }
+
+    /**
+     * Hipparchus's samplers over the caller's stream.
+     */
+    static RandomDataGenerator data(final SplittableRandom random) {
+        return RandomDataGenerator.of(new SplittableRandomGenerator(random));
     }
 
     /**

@@ -18,6 +18,7 @@ import io.profilestream.events.Device;
  * @param emailOpenPropensity probability of opening a delivered email
  * @param emailClickPropensity probability of clicking an opened email
  * @param registeredAtStart whether the customer already has an account (logs in) or still has to sign up
+ * @param habit how the customer buys, or {@code null} for a visitor who never does
  */
 public record Visitor(int index,
                       String customerId,
@@ -29,7 +30,8 @@ public record Visitor(int index,
                       double purchasePropensity,
                       double emailOpenPropensity,
                       double emailClickPropensity,
-                      boolean registeredAtStart) {
+                      boolean registeredAtStart,
+                      PurchaseHabit habit) {
 
     public Visitor {
         browsers = List.copyOf(browsers);
@@ -43,6 +45,13 @@ public record Visitor(int index,
         return customerId != null;
     }
 
+    /**
+     * Whether this visitor is a customer whose habit says it buys at all; always true for customers.
+     */
+    public boolean buys() {
+        return habit != null;
+    }
+
     public Browser preferredBrowser() {
         return browsers.get(0);
     }
@@ -54,5 +63,16 @@ public record Visitor(int index,
      * @param device the kind of device
      */
     public record Browser(String anonymousId, Device device) {
+    }
+
+    /**
+     * One customer's draws from the {@link PurchaseModel}: the truth the simulator's purchases follow.
+     *
+     * @param lambda purchase rate per day while alive
+     * @param dropoutProbability probability of dropping out right after each repeat purchase
+     * @param firstPurchaseDay when the first purchase happens, in days after the simulated start
+     * @param seed seed of this customer's purchase timeline (times, dropout and baskets)
+     */
+    public record PurchaseHabit(double lambda, double dropoutProbability, double firstPurchaseDay, long seed) {
     }
 }

@@ -79,6 +79,55 @@ class EventProducerTest {
     }
 
     @Test
+    void shouldStopWhenTheSimulationEndsAndSendMalformedRecordsAsTheyAre() {
+        final MockProducer<String, byte[]> producer = mockProducer();
+        final SimulatedTime time = SimulatedTime.simulated(START, 0, 3);
+        final Noise noise = new Noise(0.02, 0.02, 0.1);
+        final Population population = Population.generate(UNLIMITED.customers(), UNLIMITED.seed());
+        final List<GeneratedEvent> expected = SimulationTest.drain(EventGenerator.simulated(population, time, noise));
+        final GeneratorSettings settings = UNLIMITED.withTime(time).withNoise(noise);
+
+        final EventProducer.Stats stats = runner(producer, settings, EventGenerator.simulated(population, time, noise),
+            System::nanoTime).run();
+
+        assertThat(stats.generated()).isEqualTo(expected.size());
+        assertThat(stats.errors()).isZero();
+        assertThat(producer.history()).hasSize(expected.size());
+        assertThat(expected).anyMatch(event -> event.defect() == Defect.GARBAGE_BYTES);
+        for (int i = 0; i < expected.size(); i++) {
+            final GeneratedEvent event = expected.get(i);
+            final ProducerRecord<String, byte[]> record = producer.history().get(i);
+            assertThat(record.topic()).isEqualTo(event.kind().topic(TOPICS));
+            assertThat(record.key()).isEqualTo(event.key());
+            assertThat(record.timestamp()).as("left to the producer: brokers refuse or expire simulated times").isNull();
+            if (event.value() == null) {
+                assertThat(record.value()).isEqualTo(event.rawValue());
+            }
+        }
+        assertThat(progress.get(progress.size() - 1)).startsWith("Done: " + expected.size() + " events");
+    }
+
+    @Test
+    void shouldHoldEachEventUntilTheSimulatedClockReachesIt() {
+        final FakeNanoClock nanos = new FakeNanoClock(TimeUnit.MILLISECONDS.toNanos(10));
+        final SimulatedTime time = SimulatedTime.simulated(START, 86_400, 3);
+        final GeneratorSettings settings = UNLIMITED.withTime(time);
+        final Population population = Population.generate(UNLIMITED.customers(), UNLIMITED.seed());
+        final EventGenerator source = EventGenerator.simulated(population, time, Noise.NONE);
+
+        final EventProducer.Stats stats = runner(mockProducer(), settings, source, nanos).run();
+
+        final Instant last = source.simulatedNow();
+        final long lastDueNanos = Duration.between(START, last).toNanos() / 86_400;
+        assertThat(last).isAfter(START.plus(Duration.ofDays(2)));
+        assertThat(stats.generated()).isPositive();
+        assertThat(stats.elapsed().toNanos()).isGreaterThanOrEqualTo(lastDueNanos);
+        assertThat(progress.subList(0, progress.size() - 1))
+            .isNotEmpty()
+            .allSatisfy(line -> assertThat(line).contains(", simulated time 2026-03-0"));
+    }
+
+    @Test
     void shouldCountFailuresReportedToTheCallback() {
         final FailingEveryTenth producer = new FailingEveryTenth();
 

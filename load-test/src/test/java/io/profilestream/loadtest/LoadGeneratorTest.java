@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +95,24 @@ class LoadGeneratorTest {
                 }
             }
             assertThat(sample).hasSize(5).containsExactlyElementsOf(firstBuyers);
+        }
+    }
+
+    @Test
+    void shouldRunASimulationToItsEndAndCountTheNoise() throws InterruptedException {
+        final MockProducer<String, byte[]> producer = mockProducer();
+        final SimulatedTime time = SimulatedTime.simulated(Instant.parse("2025-01-01T00:00:00Z"), 0, 10);
+        final GeneratorSettings settings = SETTINGS.withTime(time).withNoise(new Noise(0.01, 0.01, 0.01));
+
+        try (LoadGenerator generator = start(producer, settings)) {
+            final List<String> sample = generator.sampleCustomerIds(3);
+            final EventProducer.Stats stats = generator.awaitCompletion();
+
+            final EventGenerator.Counts counts = generator.generatorCounts();
+            assertThat(stats.generated()).isEqualTo(counts.delivered()).isEqualTo(producer.history().size());
+            assertThat(counts.malformed()).isPositive();
+            assertThat(producer.history()).allMatch(record -> record.timestamp() == null);
+            assertThat(sample).hasSize(3).allMatch(id -> id.startsWith("c-"));
         }
     }
 

@@ -51,6 +51,25 @@ class PopulationTest {
     }
 
     @Test
+    void shouldGiveEveryCustomerAPurchaseHabitFromTheModel() {
+        final PurchaseModel model = PurchaseModel.perWeek(0.5, 2, 1.2, 3, 28);
+        final Population population = Population.generate(1_000, 4, model);
+
+        assertThat(population.model()).isEqualTo(model);
+        assertThat(population.customers()).allSatisfy(customer -> {
+            assertThat(customer.buys()).isTrue();
+            assertThat(customer.habit().lambda()).isPositive();
+            assertThat(customer.habit().dropoutProbability()).isStrictlyBetween(0.0, 1.0);
+            assertThat(customer.habit().firstPurchaseDay()).isGreaterThanOrEqualTo(0).isLessThan(28);
+        });
+        assertThat(population.visitors()).filteredOn(visitor -> !visitor.isCustomer()).noneMatch(Visitor::buys);
+        assertThat(population.customers().stream().map(customer -> customer.habit().seed()).distinct())
+            .hasSize(1_000);
+        assertThat(Population.generate(1_000, 4).model()).isEqualTo(PurchaseModel.DEFAULT);
+        assertThat(PurchaseModel.DEFAULT.alpha()).isEqualTo(4.414 * 7);
+    }
+
+    @Test
     void shouldHaveTenCategoriesOfPricedProducts() {
         final Catalogue catalogue = Catalogue.standard();
 

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = ProfileStreamCli.Version.class,
     description = "Real-time customer profile engine on Kafka Streams.",
-    subcommands = {ProfileStreamCli.Run.class})
+    subcommands = {ProfileStreamCli.Run.class, ModelCommand.class})
 public final class ProfileStreamCli {
 
     /** Exit code for configuration and start-up errors. */

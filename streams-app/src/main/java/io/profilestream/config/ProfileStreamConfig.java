@@ -30,7 +30,7 @@ public final class ProfileStreamConfig {
         ".*(password|secret|api\\.key|sasl\\.jaas\\.config|basic\\.auth\\.user\\.info|token).*");
     private static final Set<String> ENGINE_NAMESPACES = Set.of(
         "topics", "http", "schema", "time", "currency", "validation", "profile", "api", "dedup", "model",
-        "lifecycle", "embedded", "work", "metrics");
+        "lifecycle", "embedded", "work", "metrics", "segments", "identity");
 
     private final Map<String, String> values;
 

@@ -1,80 +1,91 @@
 package io.profilestream.domain;
 
-import java.time.Duration;
-import java.util.Locale;
-import java.util.Map;
-
-import io.profilestream.config.ConfigException;
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.domain.lifecycle.LifecycleClassifier;
 import io.profilestream.domain.lifecycle.LifecycleRules;
+import io.profilestream.models.BgNbdParameters;
+import io.profilestream.models.ClvSettings;
+import io.profilestream.models.GammaGammaParameters;
+import io.profilestream.models.ModelTimeUnit;
+import io.profilestream.models.RfmBreakpoints;
 
 /**
  * Builds profile evaluators for a set of model parameters: the configured defaults until a fit is published, then
- * whatever arrives on {@code model-parameters}.
+ * whatever arrives on {@code model-parameters}, and the latest RFM breakpoints of the local population.
  */
 public final class Evaluators {
 
     private final LifecycleRules rules;
-    private final Duration timeUnit;
-    private final Duration churnHorizon;
-    private final ProfileEvaluator defaults;
+    private final ModelTimeUnit unit;
+    private final double purchasesHorizonDays;
+    private final double churnHorizonDays;
+    private final ClvSettings clv;
+    private final BgNbdParameters defaultBgNbd;
+    private final GammaGammaParameters defaultGammaGamma;
 
     public Evaluators(final LifecycleRules rules,
-                      final Duration timeUnit,
-                      final Duration churnHorizon,
-                      final Map<String, Double> defaultBgNbd) {
+                      final ModelTimeUnit unit,
+                      final double purchasesHorizonDays,
+                      final double churnHorizonDays,
+                      final ClvSettings clv,
+                      final BgNbdParameters defaultBgNbd,
+                      final GammaGammaParameters defaultGammaGamma) {
         this.rules = rules;
-        this.timeUnit = timeUnit;
-        this.churnHorizon = churnHorizon;
-        this.defaults = forBgNbd(defaultBgNbd, unitName(timeUnit));
+        this.unit = unit;
+        this.purchasesHorizonDays = purchasesHorizonDays;
+        this.churnHorizonDays = churnHorizonDays;
+        this.clv = clv;
+        this.defaultBgNbd = defaultBgNbd;
+        this.defaultGammaGamma = defaultGammaGamma;
     }
 
     public static Evaluators from(final ProfileStreamConfig config) {
-        final Duration unit = parseUnit(config.get("model.time.unit"));
+        final ModelTimeUnit unit = ModelTimeUnit.parse(config.get("model.time.unit"));
         return new Evaluators(LifecycleRules.from(config), unit,
-            Duration.ofDays(config.getLong("model.churn.horizon.days")),
-            Map.of("r", config.getDouble("model.bgnbd.r"),
-                "alpha", config.getDouble("model.bgnbd.alpha"),
-                "a", config.getDouble("model.bgnbd.a"),
-                "b", config.getDouble("model.bgnbd.b")));
+            config.getDouble("model.purchases.horizon.days"),
+            config.getDouble("model.churn.horizon.days"),
+            ClvSettings.monthly(unit, config.getInt("model.clv.months"), config.getDouble("model.clv.discount.rate"),
+                config.getDouble("model.clv.margin")),
+            new BgNbdParameters(config.getDouble("model.bgnbd.r"), config.getDouble("model.bgnbd.alpha"),
+                config.getDouble("model.bgnbd.a"), config.getDouble("model.bgnbd.b")),
+            new GammaGammaParameters(config.getDouble("model.gamma.gamma.p"), config.getDouble("model.gamma.gamma.q"),
+                config.getDouble("model.gamma.gamma.gamma")));
     }
 
-    /** The evaluator with the configured default parameters. */
+    /** The evaluator with the configured default parameters and fixed RFM breakpoints. */
     public ProfileEvaluator defaults() {
-        return defaults;
+        return evaluator(defaultBgNbd, defaultGammaGamma, RfmBreakpoints.DEFAULT_FIXED);
+    }
+
+    public BgNbdParameters defaultBgNbd() {
+        return defaultBgNbd;
+    }
+
+    public GammaGammaParameters defaultGammaGamma() {
+        return defaultGammaGamma;
+    }
+
+    public ModelTimeUnit unit() {
+        return unit;
     }
 
     /**
-     * An evaluator for published BG/NBD parameters ({@code r, alpha, a, b}) fitted in the given time unit; alpha is
-     * converted to the engine's unit.
-     *
-     * @throws IllegalArgumentException when a parameter is missing, not positive or the unit is unknown
+     * An evaluator for the given parameters, in the engine's time unit.
      */
-    public ProfileEvaluator forBgNbd(final Map<String, Double> parameters, final String fittedUnit) {
-        final double scale = (double) parseUnit(fittedUnit).toMillis() / timeUnit.toMillis();
-        final ModelScorer scorer = new ModelScorer(positive(parameters, "r"), positive(parameters, "alpha") * scale,
-            positive(parameters, "a"), positive(parameters, "b"), timeUnit, churnHorizon);
+    public ProfileEvaluator evaluator(final BgNbdParameters bgNbd,
+                                      final GammaGammaParameters gammaGamma,
+                                      final RfmBreakpoints rfm) {
+        final ModelScorer scorer = new ModelScorer(bgNbd, gammaGamma, unit, purchasesHorizonDays, churnHorizonDays,
+            clv, rfm);
         return new ProfileEvaluator(scorer, new LifecycleClassifier(rules, scorer));
     }
 
-    private static double positive(final Map<String, Double> parameters, final String name) {
-        final Double value = parameters.get(name);
-        if (value == null || !(value > 0) || value.isInfinite()) {
-            throw new IllegalArgumentException("BG/NBD parameter " + name + " must be a positive number.");
-        }
-        return value;
-    }
-
-    private static Duration parseUnit(final String unit) {
-        return switch (unit.toLowerCase(Locale.ROOT)) {
-            case "days" -> Duration.ofDays(1);
-            case "weeks" -> Duration.ofDays(7);
-            default -> throw new ConfigException("model.time.unit must be days or weeks, not '" + unit + "'.");
-        };
-    }
-
-    private static String unitName(final Duration unit) {
-        return unit.toDays() == 7 ? "weeks" : "days";
+    /**
+     * Converts published BG/NBD parameters fitted in another time unit into the engine's: alpha scales with time,
+     * r, a and b have no unit.
+     */
+    public BgNbdParameters inEngineUnit(final BgNbdParameters parameters, final ModelTimeUnit fittedIn) {
+        final double scale = fittedIn.days() / unit.days();
+        return new BgNbdParameters(parameters.r(), parameters.alpha() * scale, parameters.a(), parameters.b());
     }
 }

@@ -1,89 +1,120 @@
 package io.profilestream.domain;
 
-import java.time.Duration;
 import java.time.Instant;
 
+import io.profilestream.models.BgNbd;
+import io.profilestream.models.BgNbdParameters;
+import io.profilestream.models.ChurnRisk;
+import io.profilestream.models.Clv;
+import io.profilestream.models.ClvSettings;
+import io.profilestream.models.CustomerSummary;
+import io.profilestream.models.GammaGamma;
+import io.profilestream.models.GammaGammaParameters;
+import io.profilestream.models.ModelTimeUnit;
+import io.profilestream.models.RfmBreakpoints;
+import io.profilestream.models.RfmScore;
 import io.profilestream.profile.CustomerProfile;
+import io.profilestream.profile.RfmScores;
 import io.profilestream.profile.Scores;
 import io.profilestream.profile.Transactions;
 
 /**
- * Scores a profile with the BG/NBD model: P(alive) and churn risk over a horizon, from the customer's purchase days.
- * x is the number of repeat purchase days, t_x the time from the first to the last purchase day, T the time from
- * the first purchase day to now, all in the configured time unit.
- *
- * @param r BG/NBD shape of the purchase-rate gamma distribution
- * @param alpha BG/NBD scale of the purchase-rate gamma distribution, in time units
- * @param a BG/NBD first dropout beta parameter
- * @param b BG/NBD second dropout beta parameter
- * @param timeUnit the time unit of alpha, t_x, T and the horizons (days by default)
- * @param churnHorizon churn risk is the probability of no purchase within this time
+ * Scores a profile with the customer-value models (docs/models.md): BG/NBD P(alive), expected purchases and churn
+ * risk, Gamma-Gamma expected order value, CLV, and RFM scores from population breakpoints.
+ * The customer's summary comes from its purchase days: x repeat purchase days, t_x from the first to the last
+ * purchase day, T from the first purchase day to now, in the model's time unit; m is the average order value.
  */
-public record ModelScorer(double r,
-                          double alpha,
-                          double a,
-                          double b,
-                          Duration timeUnit,
-                          Duration churnHorizon) implements ProfileScorer {
+public final class ModelScorer implements ProfileScorer {
 
-    private static final long MILLIS_PER_DAY = 86_400_000L;
+    private static final double MILLIS_PER_DAY = 86_400_000.0;
+
+    private final BgNbd bgNbd;
+    private final GammaGamma gammaGamma;
+    private final ModelTimeUnit unit;
+    private final double purchasesHorizon;
+    private final double churnHorizon;
+    private final ClvSettings clv;
+    private final RfmBreakpoints rfm;
+
+    /**
+     * Creates a scorer.
+     *
+     * @param bgNbd BG/NBD parameters, in {@code unit}
+     * @param gammaGamma Gamma-Gamma parameters, or null to value orders at the customer's own average
+     * @param unit time unit of the parameters and horizons
+     * @param purchasesHorizonDays horizon of {@code expectedPurchases}
+     * @param churnHorizonDays churn risk is the probability of no purchase within this many days
+     * @param clv CLV periods, discounting and margin
+     * @param rfm breakpoints of the RFM quintiles
+     */
+    public ModelScorer(final BgNbdParameters bgNbd,
+                       final GammaGammaParameters gammaGamma,
+                       final ModelTimeUnit unit,
+                       final double purchasesHorizonDays,
+                       final double churnHorizonDays,
+                       final ClvSettings clv,
+                       final RfmBreakpoints rfm) {
+        this.bgNbd = new BgNbd(bgNbd);
+        this.gammaGamma = gammaGamma == null ? null : new GammaGamma(gammaGamma);
+        this.unit = unit;
+        this.purchasesHorizon = unit.fromDays(purchasesHorizonDays);
+        this.churnHorizon = unit.fromDays(churnHorizonDays);
+        this.clv = clv;
+        this.rfm = rfm;
+    }
 
     @Override
     public void score(final CustomerProfile profile, final Instant now) {
         final Scores scores = profile.getScores();
-        final Transactions tx = profile.getTransactions();
-        if (tx.getOrders() == 0 || tx.getFirstPurchaseAt() == null) {
-            scores.setPAlive(null);
-            scores.setChurnRisk(null);
-        } else {
-            final double x = Math.max(0, tx.getDistinctPurchaseDays() - 1);
-            final double tx0 = units(firstDay(tx), lastDay(tx));
-            final double t = units(firstDay(tx), now.toEpochMilli());
-            scores.setPAlive(pAlive(x, tx0, t));
-            scores.setChurnRisk(churnRisk(x, tx0, t));
-        }
+        final CustomerSummary summary = summary(profile.getTransactions(), now);
         scores.setScoredAt(now);
+        if (summary == null) {
+            scores.setPAlive(null);
+            scores.setExpectedPurchases(null);
+            scores.setChurnRisk(null);
+            scores.setExpectedOrderValue(null);
+            scores.setClv(null);
+            scores.setRfm(null);
+            return;
+        }
+        final Transactions tx = profile.getTransactions();
+        scores.setPAlive(bgNbd.probabilityAlive(summary));
+        scores.setExpectedPurchases(bgNbd.expectedPurchases(summary, purchasesHorizon));
+        scores.setChurnRisk(ChurnRisk.probabilityOfNoPurchase(bgNbd, summary, churnHorizon));
+        // Gamma-Gamma shrinks the customer's average order value towards the population's (all of it for x = 0).
+        final double averageOrderValue = averageOrderValue(tx);
+        final double shrunk = gammaGamma == null
+            ? averageOrderValue
+            : gammaGamma.expectedAverageValue(summary.x(), averageOrderValue);
+        // With q <= 1 the population mean is infinite; the customer's own average is the only finite answer.
+        final double orderValue = Double.isFinite(shrunk) ? shrunk : averageOrderValue;
+        scores.setExpectedOrderValue(orderValue);
+        scores.setClv(Clv.value(bgNbd, summary, orderValue, clv));
+        final RfmScore score = rfm.score(
+            (now.toEpochMilli() - tx.getLastPurchaseAt().toEpochMilli()) / MILLIS_PER_DAY,
+            tx.getOrders(),
+            Math.max(0, tx.getRevenueMinor()));
+        scores.setRfm(new RfmScores(score.recency(), score.frequency(), score.monetary()));
     }
 
     @Override
     public double churnRiskAt(final CustomerProfile profile, final Instant at) {
-        final Transactions tx = profile.getTransactions();
-        if (tx.getOrders() == 0 || tx.getFirstPurchaseAt() == null) {
-            return Double.NaN;
+        final CustomerSummary summary = summary(profile.getTransactions(), at);
+        return summary == null ? Double.NaN : ChurnRisk.probabilityOfNoPurchase(bgNbd, summary, churnHorizon);
+    }
+
+    /** The BG/NBD summary (x, t_x, T, m) of a profile at a time, or null before its first purchase. */
+    private CustomerSummary summary(final Transactions tx, final Instant at) {
+        if (tx.getOrders() == 0 || tx.getFirstPurchaseAt() == null || tx.getPurchaseDays().isEmpty()) {
+            return null;
         }
-        final double x = Math.max(0, tx.getDistinctPurchaseDays() - 1);
-        return churnRisk(x, units(firstDay(tx), lastDay(tx)), units(firstDay(tx), at.toEpochMilli()));
+        final int days = tx.getPurchaseDays().size();
+        final double nowDays = Math.max(at.toEpochMilli() / MILLIS_PER_DAY, tx.getPurchaseDays().get(days - 1));
+        return CustomerSummary.fromDayCounts(tx.getDistinctPurchaseDays(), tx.getPurchaseDays().get(0),
+            tx.getPurchaseDays().get(days - 1), nowDays, unit, averageOrderValue(tx));
     }
 
-    /** P(alive | x, t_x, T), computed in log space so large x and T do not overflow. */
-    public double pAlive(final double x, final double tx, final double t) {
-        if (x == 0) {
-            return 1.0;
-        }
-        final double logRatio = Math.log(a / (b + x - 1)) + (r + x) * Math.log((alpha + t) / (alpha + tx));
-        return 1.0 / (1.0 + Math.exp(logRatio));
-    }
-
-    /** Probability of no purchase in the next H: (1 - P(alive)) + P(alive) ((alpha + T) / (alpha + T + H))^(r + x). */
-    double churnRisk(final double x, final double tx, final double t) {
-        final double alive = pAlive(x, tx, t);
-        final double horizon = (double) churnHorizon.toMillis() / timeUnit.toMillis();
-        final double noPurchaseIfAlive = Math.exp((r + x) * Math.log((alpha + t) / (alpha + t + horizon)));
-        return (1 - alive) + alive * noPurchaseIfAlive;
-    }
-
-    private double units(final long fromMs, final long toMs) {
-        return Math.max(0, (double) (toMs - fromMs) / timeUnit.toMillis());
-    }
-
-    private static long firstDay(final Transactions tx) {
-        return tx.getPurchaseDays().isEmpty()
-            ? tx.getFirstPurchaseAt().toEpochMilli()
-            : tx.getPurchaseDays().get(0) * MILLIS_PER_DAY;
-    }
-
-    private static long lastDay(final Transactions tx) {
-        final int size = tx.getPurchaseDays().size();
-        return size == 0 ? tx.getLastPurchaseAt().toEpochMilli() : tx.getPurchaseDays().get(size - 1) * MILLIS_PER_DAY;
+    private static double averageOrderValue(final Transactions tx) {
+        return tx.getAverageOrderValueMinor() == null ? 0 : Math.max(0, tx.getAverageOrderValueMinor());
     }
 }

@@ -3,8 +3,10 @@ package io.profilestream.metrics;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.profilestream.domain.MembershipChange;
 import io.profilestream.errors.DlqReason;
@@ -35,6 +37,9 @@ public final class EngineMetrics {
     private final Map<String, Counter> events = new ConcurrentHashMap<>();
     private final Map<DlqReason, Counter> dlq = new ConcurrentHashMap<>();
     private final Map<String, Counter> changes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> ruleErrors = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> sizes = new ConcurrentHashMap<>();
+    private final Counter backfilled;
     private final Counter reevaluations;
     private final Counter punctuations;
 
@@ -42,6 +47,9 @@ public final class EngineMetrics {
         this.registry = registry;
         this.reevaluations = Counter.builder("profilestream.reevaluations")
             .description("Profiles re-evaluated because their re-evaluation time had come.")
+            .register(registry);
+        this.backfilled = Counter.builder("profilestream.segment.backfilled")
+            .description("Profiles evaluated by segment backfills.")
             .register(registry);
         this.punctuations = Counter.builder("profilestream.reevaluation.punctuations")
             .description("Runs of the time-driven re-evaluation.")
@@ -73,6 +81,47 @@ public final class EngineMetrics {
                 .tag("kind", change.kind().name().toLowerCase(Locale.ROOT))
                 .tag("change", change.change().name().toLowerCase(Locale.ROOT))
                 .register(registry)).increment();
+    }
+
+    /**
+     * Counts a segment rule that failed for a profile, which then counts as not a member.
+     */
+    public void segmentRuleFailed(final String definitionId,
+                                  final long version,
+                                  final String profileId,
+                                  final Exception error) {
+        ruleErrors.computeIfAbsent(definitionId == null ? "preview" : definitionId, id ->
+            Counter.builder("profilestream.segment.rule.errors")
+                .description("Segment rules that failed for a profile (counted as not a member).")
+                .tag("segment", id)
+                .register(registry)).increment();
+    }
+
+    /**
+     * Moves the size of a segment or persona by {@code delta} members ({@code profilestream_segment_size}).
+     */
+    public void segmentSize(final String definitionId, final long delta) {
+        sizes.computeIfAbsent(definitionId, id -> {
+            final AtomicLong size = new AtomicLong();
+            Gauge.builder("profilestream.segment.size", size, AtomicLong::get)
+                .description("Members of each segment and persona on this instance.")
+                .tag("segment", id)
+                .register(registry);
+            return size;
+        }).addAndGet(delta);
+    }
+
+    /** Members of a segment on this instance. */
+    public long segmentSize(final String definitionId) {
+        final AtomicLong size = sizes.get(definitionId);
+        return size == null ? 0 : size.get();
+    }
+
+    /**
+     * Counts profiles evaluated by segment backfills ({@code profilestream_segment_backfilled_total}).
+     */
+    public void backfilled(final int profiles) {
+        backfilled.increment(profiles);
     }
 
     /**

@@ -9,6 +9,8 @@ import io.profilestream.domain.EventValidator;
 import io.profilestream.domain.Evaluators;
 import io.profilestream.domain.Money;
 import io.profilestream.domain.ProfileAggregator;
+import io.profilestream.segments.SegmentCompiler;
+import io.profilestream.segments.SegmentLimits;
 
 /**
  * The typed settings the topology needs, read once from the configuration.
@@ -21,6 +23,10 @@ import io.profilestream.domain.ProfileAggregator;
  * @param evaluators scores and lifecycle stages, for the default or published model parameters
  * @param reevaluationInterval how often due profiles are re-evaluated (wall clock, or stream time in event-time mode)
  * @param reevaluationBatchSize the most profiles one re-evaluation run touches
+ * @param rfmRefreshInterval how often RFM breakpoints are recomputed from the local profiles
+ * @param rfmMinPopulation fewer buyers than this keeps the fixed RFM breakpoints
+ * @param segmentCompiler compiles segment rules, with the configured cost limits
+ * @param timeRuleInterval how often profiles are re-evaluated while a rule depends on {@code now}
  */
 public record EngineSettings(Topics topics,
                              boolean eventTime,
@@ -29,7 +35,11 @@ public record EngineSettings(Topics topics,
                              ProfileAggregator aggregator,
                              Evaluators evaluators,
                              Duration reevaluationInterval,
-                             int reevaluationBatchSize) {
+                             int reevaluationBatchSize,
+                             Duration rfmRefreshInterval,
+                             long rfmMinPopulation,
+                             SegmentCompiler segmentCompiler,
+                             Duration timeRuleInterval) {
 
     public static EngineSettings from(final ProfileStreamConfig config) {
         final Money money = new Money(config.get("currency.base"), Money.parseRates(config.get("currency.rates", "")));
@@ -50,6 +60,12 @@ public record EngineSettings(Topics topics,
                 money),
             Evaluators.from(config),
             Duration.ofMillis(config.getLong("lifecycle.reevaluation.interval.ms")),
-            config.getInt("lifecycle.reevaluation.batch.size"));
+            config.getInt("lifecycle.reevaluation.batch.size"),
+            Duration.ofMillis(config.getLong("model.rfm.refresh.interval.ms")),
+            config.getLong("model.rfm.min.population"),
+            new SegmentCompiler(new SegmentLimits(config.getInt("segments.max.expression.length"),
+                config.getInt("segments.max.ast.nodes"), config.getInt("segments.max.comprehension.depth"),
+                config.getInt("segments.max.comprehension.iterations"))),
+            Duration.ofMillis(config.getLong("segments.time.rule.interval.ms")));
     }
 }

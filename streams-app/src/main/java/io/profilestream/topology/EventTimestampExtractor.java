@@ -17,18 +17,15 @@ import io.profilestream.events.PurchaseEvent;
 final class EventTimestampExtractor implements TimestampExtractor {
 
     private final long maxFutureSkewMs;
-    private final boolean eventTime;
 
-    EventTimestampExtractor(final long maxFutureSkewMs, final boolean eventTime) {
+    EventTimestampExtractor(final long maxFutureSkewMs) {
         this.maxFutureSkewMs = maxFutureSkewMs;
-        this.eventTime = eventTime;
     }
 
     @Override
     public long extract(final ConsumerRecord<Object, Object> record, final long partitionTime) {
         final long timestamp = eventTimeOf(record.value(), record.timestamp());
-        final long now = eventTime ? partitionTime : System.currentTimeMillis();
-        if (timestamp < 0 || now >= 0 && timestamp > now + maxFutureSkewMs) {
+        if (timestamp < 0 || timestamp > System.currentTimeMillis() + maxFutureSkewMs) {
             return Math.max(partitionTime, 0);
         }
         return timestamp;

@@ -2,7 +2,10 @@ package io.profilestream.topology;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
@@ -19,7 +22,7 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.profilestream.config.ConfigException;
+import io.profilestream.domain.Evaluators;
 import io.profilestream.domain.MembershipChange;
 import io.profilestream.domain.ProfileAggregator;
 import io.profilestream.domain.ProfileEvaluator;
@@ -30,9 +33,21 @@ import io.profilestream.events.PurchaseEvent;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.metrics.EngineMetrics.Outcome;
 import io.profilestream.profile.ChangeKind;
+import io.profilestream.profile.ChangeType;
 import io.profilestream.profile.CustomerProfile;
+import io.profilestream.models.BgNbdParameters;
+import io.profilestream.models.GammaGammaParameters;
+import io.profilestream.models.ModelTimeUnit;
+import io.profilestream.models.RfmBreakpoints;
+import io.profilestream.models.RfmSketch;
 import io.profilestream.profile.ModelParameters;
+import io.profilestream.profile.Transactions;
 import io.profilestream.profile.SegmentChange;
+import io.profilestream.profile.SegmentDefinition;
+import io.profilestream.segments.CompiledDefinition;
+import io.profilestream.segments.SegmentCatalogue;
+import io.profilestream.segments.SegmentEvaluation;
+import io.profilestream.segments.SegmentEvaluator;
 
 /**
  * Keeps one profile per profile id.
@@ -50,6 +65,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private static final byte[] EMPTY = new byte[0];
     /** Key of the BG/NBD parameters in {@code model-parameters}. */
     static final String BGNBD = "bgnbd";
+    /** Key of the Gamma-Gamma parameters in {@code model-parameters}. */
+    static final String GAMMA_GAMMA = "gamma-gamma";
+    private static final double MILLIS_PER_DAY = 86_400_000.0;
     private static final long PARAMETERS_CHECK_INTERVAL_MS = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(ProfileProcessor.class);
 
@@ -61,7 +79,15 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private KeyValueStore<Bytes, byte[]> schedule;
     private KeyValueStore<String, ModelParameters> modelParameters;
     private ProfileEvaluator evaluator;
-    private ModelParameters activeParameters;
+    private ModelParameters publishedBgNbd;
+    private ModelParameters publishedGammaGamma;
+    private RfmBreakpoints rfm = RfmBreakpoints.DEFAULT_FIXED;
+    private KeyValueStore<String, SegmentDefinition> definitions;
+    private KeyValueStore<String, byte[]> members;
+    private KeyValueStore<String, String> backfills;
+    private SegmentCatalogue catalogue;
+    private SegmentEvaluator segmentEvaluator;
+    private long catalogueCheckedAtMs = -PARAMETERS_CHECK_INTERVAL_MS;
     private long parametersCheckedAtMs = -PARAMETERS_CHECK_INTERVAL_MS;
 
     ProfileProcessor(final EngineSettings settings, final EngineMetrics metrics) {
@@ -77,9 +103,31 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         this.schedule = context.getStateStore(Stores.REEVALUATION_SCHEDULE);
         this.modelParameters = context.getStateStore(Stores.MODEL_PARAMETERS);
         this.evaluator = settings.evaluators().defaults();
+        this.definitions = context.getStateStore(Stores.SEGMENT_DEFINITIONS);
+        this.members = context.getStateStore(Stores.SEGMENT_MEMBERS);
+        this.backfills = context.getStateStore(Stores.SEGMENT_BACKFILL);
+        this.catalogue = SegmentCatalogue.empty(settings.segmentCompiler());
+        this.segmentEvaluator = new SegmentEvaluator(metrics::segmentRuleFailed);
+        countMembers(1);
         context.schedule(settings.reevaluationInterval(),
             settings.eventTime() ? PunctuationType.STREAM_TIME : PunctuationType.WALL_CLOCK_TIME,
             this::reevaluateDue);
+        context.schedule(settings.rfmRefreshInterval(), PunctuationType.WALL_CLOCK_TIME, this::refreshRfm);
+    }
+
+    @Override
+    public void close() {
+        countMembers(-1);
+    }
+
+    /** Adds (or, when the task leaves this thread, removes) this task's members to the segment size gauges. */
+    private void countMembers(final int sign) {
+        try (KeyValueIterator<String, byte[]> all = members.all()) {
+            while (all.hasNext()) {
+                final String key = all.next().key;
+                metrics.segmentSize(key.substring(0, key.indexOf(KEY_SEPARATOR)), sign);
+            }
+        }
     }
 
     @Override
@@ -113,9 +161,120 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             aggregator.apply(profile, email, now);
         }
         seenEvents.put(dedupKey, eventTime, eventTime);
-        final List<MembershipChange> changes = evaluator().evaluate(profile, now);
+        final List<MembershipChange> changes = evaluate(profile, now);
         publish(profile, previousDue, changes, eventId, Instant.ofEpochMilli(eventTime));
         metrics.event(topic, Outcome.APPLIED);
+    }
+
+    /**
+     * Scores, stage and segment memberships of a profile as of now; returns what entered and exited.
+     * When a rule depends on {@code now}, the profile is due again after the configured interval at the latest.
+     */
+    private List<MembershipChange> evaluate(final CustomerProfile profile, final Instant now) {
+        final List<MembershipChange> changes = new ArrayList<>(evaluator().evaluate(profile, now));
+        final SegmentCatalogue current = catalogue();
+        final SegmentEvaluation segments = segmentEvaluator.evaluate(current, profile, now);
+        segments.applyTo(profile);
+        changes.addAll(segments.changes());
+        if (current.isTimeDependent()) {
+            final Instant recheck = now.plus(settings.timeRuleInterval());
+            if (profile.getReevaluateAt() == null || recheck.isBefore(profile.getReevaluateAt())) {
+                profile.setReevaluateAt(recheck);
+            }
+        }
+        return changes;
+    }
+
+    /**
+     * The compiled catalogue, re-read from the global store at most once a second.
+     * A definition whose version differs from the one last filled (recorded in the backfill store, so this
+     * survives restarts) starts a backfill over this task's profiles; a deleted one starts one that exits its
+     * members.
+     */
+    private SegmentCatalogue catalogue() {
+        final long now = context.currentSystemTimeMs();
+        if (now - catalogueCheckedAtMs < PARAMETERS_CHECK_INTERVAL_MS) {
+            return catalogue;
+        }
+        catalogueCheckedAtMs = now;
+        final Map<String, SegmentDefinition> latest = new HashMap<>();
+        try (KeyValueIterator<String, SegmentDefinition> all = definitions.all()) {
+            all.forEachRemaining(entry -> latest.put(entry.key, entry.value));
+        }
+        boolean changed = latest.size() != catalogue.size();
+        for (final SegmentDefinition definition : latest.values()) {
+            final long known = catalogue.definition(definition.getId()).map(CompiledDefinition::version)
+                .orElse(Long.MIN_VALUE);
+            changed |= known != definition.getVersion();
+        }
+        if (!changed) {
+            return catalogue;
+        }
+        catalogue = SegmentCatalogue.of(settings.segmentCompiler(), latest.values());
+        final long total = profiles.approximateNumEntries();
+        for (final SegmentDefinition definition : latest.values()) {
+            final String recorded = backfills.get(definition.getId());
+            if (recorded == null || Backfill.parse(recorded).version() != definition.getVersion()) {
+                backfills.put(definition.getId(), Backfill.start(definition.getVersion(), total).format());
+            }
+        }
+        try (KeyValueIterator<String, String> all = backfills.all()) {
+            while (all.hasNext()) {
+                final var entry = all.next();
+                if (!latest.containsKey(entry.key) && Backfill.parse(entry.value).version() != Backfill.DELETED) {
+                    backfills.put(entry.key, Backfill.start(Backfill.DELETED, total).format());
+                }
+            }
+        }
+        return catalogue;
+    }
+
+    /**
+     * One bounded step of every running backfill: evaluates the definition over the next profiles after the cursor.
+     */
+    private void backfillStep(final Instant now) {
+        final SegmentCatalogue current = catalogue();
+        final List<String> running = new ArrayList<>();
+        try (KeyValueIterator<String, String> all = backfills.all()) {
+            all.forEachRemaining(entry -> {
+                if (Backfill.parse(entry.value).state() == Backfill.State.RUNNING) {
+                    running.add(entry.key);
+                }
+            });
+        }
+        for (final String definitionId : running) {
+            final Backfill backfill = Backfill.parse(backfills.get(definitionId));
+            final List<CustomerProfile> batch = new ArrayList<>();
+            boolean finished = true;
+            try (KeyValueIterator<String, CustomerProfile> next = backfill.cursor().isEmpty()
+                ? profiles.all()
+                : profiles.range(backfill.cursor() + KEY_SEPARATOR, null)) {
+                while (next.hasNext()) {
+                    if (batch.size() == settings.reevaluationBatchSize()) {
+                        finished = false;
+                        break;
+                    }
+                    batch.add(next.next().value);
+                }
+            }
+            for (final CustomerProfile profile : batch) {
+                final SegmentEvaluation evaluation = segmentEvaluator.evaluateDefinition(current, definitionId,
+                    profile, now);
+                if (evaluation.changed()) {
+                    evaluation.applyTo(profile);
+                    publish(profile, profile.getReevaluateAt(), evaluation.changes(), SegmentChanges.CAUSE_BACKFILL,
+                        now);
+                }
+            }
+            final String last = batch.isEmpty() ? backfill.cursor() : batch.get(batch.size() - 1).getProfileId();
+            final Backfill progressed = backfill.advance(batch.size(), last, finished);
+            if (finished && backfill.version() == Backfill.DELETED) {
+                backfills.delete(definitionId);
+            } else {
+                backfills.put(definitionId, progressed.format());
+            }
+            metrics.backfilled(batch.size());
+        }
     }
 
     /**
@@ -148,11 +307,27 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         if (!changes.isEmpty()) {
             final Instant emittedAt = Instant.ofEpochMilli(context.currentSystemTimeMs());
             for (final MembershipChange change : changes) {
+                recordMembership(profileId, change);
                 final SegmentChange segmentChange = SegmentChanges.of(profile, change, cause, eventTime, emittedAt);
                 context.forward(new Record<String, SpecificRecord>(profileId, segmentChange, timestamp),
                     ProfileTopology.SEGMENT_CHANGES_SINK);
                 metrics.membershipChange(change);
             }
+        }
+    }
+
+    /** Keeps the members index and the size gauges in step with segment and persona changes. */
+    private void recordMembership(final String profileId, final MembershipChange change) {
+        if (change.kind() == ChangeKind.LIFECYCLE) {
+            return;
+        }
+        final String key = change.id() + KEY_SEPARATOR + profileId;
+        if (change.change() == ChangeType.ENTERED) {
+            members.put(key, EMPTY);
+            metrics.segmentSize(change.id(), 1);
+        } else {
+            members.delete(key);
+            metrics.segmentSize(change.id(), -1);
         }
     }
 
@@ -176,16 +351,17 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                 || profile.getReevaluateAt().toEpochMilli() != ReevaluationSchedule.due(key)) {
                 continue;
             }
-            final List<MembershipChange> changes = evaluator().evaluate(profile, now);
+            final List<MembershipChange> changes = evaluate(profile, now);
             // The entry just deleted no longer exists, so publish must not try to delete it again.
             publish(profile, null, changes, SegmentChanges.CAUSE_TIME, now);
         }
         metrics.reevaluated(due.size());
+        backfillStep(now);
     }
 
     /**
-     * The evaluator for the latest published BG/NBD parameters, looked up at most once a second; the configured
-     * defaults until a fit is published. Parameters that cannot be used are logged once and ignored.
+     * The evaluator for the latest published model parameters and RFM breakpoints, looked up at most once a second;
+     * the configured defaults until a fit is published. Parameters that cannot be used are logged and ignored.
      */
     private ProfileEvaluator evaluator() {
         final long now = context.currentSystemTimeMs();
@@ -193,18 +369,53 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             return evaluator;
         }
         parametersCheckedAtMs = now;
-        final ModelParameters published = modelParameters.get(BGNBD);
-        if (published != null && !published.equals(activeParameters)) {
-            activeParameters = published;
-            try {
-                evaluator = settings.evaluators().forBgNbd(published.getParameters(), published.getTimeUnit());
-                LOG.info("Scoring with the BG/NBD parameters fitted at {}.", published.getFittedAt());
-            } catch (final IllegalArgumentException | ConfigException e) {
-                LOG.warn("Ignoring the published BG/NBD parameters fitted at {}: {}", published.getFittedAt(),
-                    e.getMessage());
-            }
+        final ModelParameters bgNbd = modelParameters.get(BGNBD);
+        final ModelParameters gammaGamma = modelParameters.get(GAMMA_GAMMA);
+        if (!Objects.equals(bgNbd, publishedBgNbd) || !Objects.equals(gammaGamma, publishedGammaGamma)) {
+            publishedBgNbd = bgNbd;
+            publishedGammaGamma = gammaGamma;
+            rebuildEvaluator();
         }
         return evaluator;
+    }
+
+    private void rebuildEvaluator() {
+        final Evaluators evaluators = settings.evaluators();
+        BgNbdParameters bgNbd = evaluators.defaultBgNbd();
+        GammaGammaParameters gammaGamma = evaluators.defaultGammaGamma();
+        try {
+            if (publishedBgNbd != null) {
+                bgNbd = evaluators.inEngineUnit(BgNbdParameters.fromMap(publishedBgNbd.getParameters()),
+                    ModelTimeUnit.parse(publishedBgNbd.getTimeUnit()));
+                LOG.info("Scoring with the BG/NBD parameters fitted at {}.", publishedBgNbd.getFittedAt());
+            }
+            if (publishedGammaGamma != null) {
+                gammaGamma = GammaGammaParameters.fromMap(publishedGammaGamma.getParameters());
+                LOG.info("Scoring with the Gamma-Gamma parameters fitted at {}.", publishedGammaGamma.getFittedAt());
+            }
+        } catch (final IllegalArgumentException e) {
+            LOG.warn("Ignoring published model parameters that cannot be used: {}", e.getMessage());
+        }
+        evaluator = evaluators.evaluator(bgNbd, gammaGamma, rfm);
+    }
+
+    /**
+     * Recomputes the RFM quintile breakpoints from this task's profiles; profiles pick them up when next scored.
+     */
+    private void refreshRfm(final long nowMs) {
+        final RfmSketch sketch = new RfmSketch();
+        try (KeyValueIterator<String, CustomerProfile> all = profiles.all()) {
+            while (all.hasNext()) {
+                final CustomerProfile profile = all.next().value;
+                final Transactions tx = profile.getTransactions();
+                if (tx.getOrders() > 0 && tx.getLastPurchaseAt() != null) {
+                    sketch.update((nowMs - tx.getLastPurchaseAt().toEpochMilli()) / MILLIS_PER_DAY, tx.getOrders(),
+                        Math.max(0, tx.getRevenueMinor()));
+                }
+            }
+        }
+        rfm = sketch.freeze(settings.rfmMinPopulation(), RfmBreakpoints.DEFAULT_FIXED);
+        rebuildEvaluator();
     }
 
     private boolean seenBefore(final String dedupKey, final long eventTime) {
@@ -247,19 +458,25 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             exits.add(MembershipChange.exited(ChangeKind.LIFECYCLE, profile.getLifecycleStage().name(), 0));
         }
         if (profile.getPersona() != null) {
-            exits.add(MembershipChange.exited(ChangeKind.PERSONA, profile.getPersona(), 0));
+            exits.add(MembershipChange.exited(ChangeKind.PERSONA, profile.getPersona(),
+                versionOf(profile.getPersona())));
         }
         for (final String segment : profile.getSegments()) {
-            exits.add(MembershipChange.exited(ChangeKind.SEGMENT, segment, 0));
+            exits.add(MembershipChange.exited(ChangeKind.SEGMENT, segment, versionOf(segment)));
         }
         final Instant time = Instant.ofEpochMilli(timestamp);
         final Instant emittedAt = Instant.ofEpochMilli(context.currentSystemTimeMs());
         for (final MembershipChange exit : exits) {
+            recordMembership(profile.getProfileId(), exit);
             context.forward(new Record<String, SpecificRecord>(profile.getProfileId(),
                 SegmentChanges.of(profile, exit, cause, time, emittedAt), timestamp),
                 ProfileTopology.SEGMENT_CHANGES_SINK);
             metrics.membershipChange(exit);
         }
+    }
+
+    private long versionOf(final String definitionId) {
+        return catalogue().definition(definitionId).map(CompiledDefinition::version).orElse(0L);
     }
 
     private String topicOf(final SpecificRecord event) {

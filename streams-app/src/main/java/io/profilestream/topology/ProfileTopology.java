@@ -56,18 +56,20 @@ public final class ProfileTopology {
         final Topics topics = settings.topics();
         final StreamsBuilder builder = new StreamsBuilder();
         final Serde<String> keys = serdes.key();
-        final EventTimestampExtractor eventTime = new EventTimestampExtractor(
-            settings.validator().maxFutureSkewMs(), settings.eventTime());
+        final EventTimestampExtractor eventTime = new EventTimestampExtractor(settings.validator().maxFutureSkewMs());
 
         builder.addGlobalStore(Stores.modelParameters(serdes), topics.modelParameters(),
             Consumed.with(keys, serdes.modelParameters()).withName("model-parameters-source"),
-            ModelParametersUpdater::new);
+            () -> new GlobalStoreUpdater<>(Stores.MODEL_PARAMETERS));
+        builder.addGlobalStore(Stores.segmentDefinitions(serdes), topics.segmentDefinitions(),
+            Consumed.with(keys, serdes.segmentDefinition()).withName("segment-definitions-source"),
+            () -> new GlobalStoreUpdater<>(Stores.SEGMENT_DEFINITIONS));
 
         final KStream<String, ClickEvent> clicks = builder
             .stream(topics.clickstream(), Consumed.with(keys, serdes.click())
                 .withTimestampExtractor(eventTime)
                 .withName("clickstream-source"))
-            .processValues(() -> new ValidateEvent<>(settings.validator(), settings.eventTime()),
+            .processValues(() -> new ValidateEvent<>(settings.validator()),
                 Named.as("validate-clicks"))
             .selectKey((anonymousId, click) -> ProfileIds.forClick(click), Named.as("key-clicks-by-profile"))
             .repartition(Repartitioned.<String, ClickEvent>as(Topics.PROFILE_EVENTS)
@@ -101,7 +103,7 @@ public final class ProfileTopology {
         final String name) {
         final KStream<String, V> stream = builder
             .stream(topic, Consumed.with(keys, serde).withTimestampExtractor(eventTime).withName(name + "-source"))
-            .processValues(() -> new ValidateEvent<>(settings.validator(), settings.eventTime()),
+            .processValues(() -> new ValidateEvent<>(settings.validator()),
                 Named.as("validate-" + name));
         return upcast(stream, name);
     }
@@ -125,7 +127,9 @@ public final class ProfileTopology {
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(Stores.profiles(serdes),
                     Stores.eventDedup(serdes, Duration.ofMillis(settings.dedupRetentionMs())),
-                    Stores.reevaluationSchedule());
+                    Stores.reevaluationSchedule(),
+                    Stores.segmentMembers(),
+                    Stores.segmentBackfill());
             }
         };
     }

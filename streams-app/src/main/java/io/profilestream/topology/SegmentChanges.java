@@ -17,6 +17,8 @@ final class SegmentChanges {
 
     /** Cause of changes that time alone brought about. */
     static final String CAUSE_TIME = "time";
+    /** Cause of changes found while filling a new or changed definition. */
+    static final String CAUSE_BACKFILL = "backfill";
 
     private SegmentChanges() {
     }
@@ -39,7 +41,7 @@ final class SegmentChanges {
             .setEventTime(eventTime)
             .setEmittedAt(emittedAt)
             .setCauseEventId(cause)
-            .setReason(null)
+            .setReason(change.reason())
             .setLifecycleStage(profile.getLifecycleStage() == null ? null : profile.getLifecycleStage().name())
             .setChurnRisk(profile.getScores().getChurnRisk())
             .setClv(profile.getScores().getClv())

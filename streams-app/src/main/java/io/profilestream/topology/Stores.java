@@ -10,6 +10,7 @@ import org.apache.kafka.streams.state.WindowStore;
 
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.ModelParameters;
+import io.profilestream.profile.SegmentDefinition;
 import io.profilestream.serde.EngineSerdes;
 
 /**
@@ -28,7 +29,38 @@ public final class Stores {
     /** Global store of published model parameters by model name ({@code bgnbd}, {@code gamma-gamma}). */
     public static final String MODEL_PARAMETERS = "model-parameters-store";
 
+    /** Global store of the segment and persona catalogue by definition id. */
+    public static final String SEGMENT_DEFINITIONS = "segment-definitions-store";
+    /** Members of each segment and persona, keyed by definition id, a zero character, then profile id. */
+    public static final String SEGMENT_MEMBERS = "segment-members-store";
+    /** Progress of each definition's backfill over this task's profiles, keyed by definition id. */
+    public static final String SEGMENT_BACKFILL = "segment-backfill-store";
+
     private Stores() {
+    }
+
+    /** Global store of segment definitions; restored from its source topic, so it keeps no changelog. */
+    public static StoreBuilder<KeyValueStore<String, SegmentDefinition>> segmentDefinitions(final EngineSerdes serdes) {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+            org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(SEGMENT_DEFINITIONS),
+            serdes.key(),
+            serdes.segmentDefinition()).withLoggingDisabled();
+    }
+
+    /** RocksDB index of memberships; values are empty. */
+    public static StoreBuilder<KeyValueStore<String, byte[]>> segmentMembers() {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+            org.apache.kafka.streams.state.Stores.persistentKeyValueStore(SEGMENT_MEMBERS),
+            Serdes.String(),
+            Serdes.ByteArray());
+    }
+
+    /** Backfill progress per definition, as text (see {@code Backfill}). */
+    public static StoreBuilder<KeyValueStore<String, String>> segmentBackfill() {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+            org.apache.kafka.streams.state.Stores.persistentKeyValueStore(SEGMENT_BACKFILL),
+            Serdes.String(),
+            Serdes.String());
     }
 
     /** Global store of model parameters; it is restored from its source topic, so it keeps no changelog. */

@@ -17,9 +17,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.profilestream.domain.ModelScorer;
 import io.profilestream.domain.ProfileAggregator;
 import io.profilestream.events.ClickType;
+import io.profilestream.models.BgNbd;
+import io.profilestream.models.BgNbdParameters;
 import io.profilestream.profile.ChangeKind;
 import io.profilestream.profile.ChangeType;
 import io.profilestream.profile.CustomerProfile;
@@ -64,6 +65,12 @@ class LifecycleTopologyTest {
         final CustomerProfile profile = fixture.profile("c1");
         assertThat(profile.getLifecycleStage()).isEqualTo(LifecycleStage.NEW);
         assertThat(profile.getScores().getPAlive()).isEqualTo(1.0);
+        assertThat(profile.getScores().getExpectedPurchases()).isPositive();
+        // One order: Gamma-Gamma expects the population mean, p gamma / (q - 1) with the configured defaults.
+        assertThat(profile.getScores().getExpectedOrderValue())
+            .isCloseTo(6.25 * 1544 / 2.74, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(profile.getScores().getClv()).isPositive();
+        assertThat(profile.getScores().getRfm().getFrequency()).isBetween(1, 5);
         assertThat(profile.getReevaluateAt()).isAfter(WALL_CLOCK);
     }
 
@@ -138,12 +145,11 @@ class LifecycleTopologyTest {
         fixture.purchases.pipeInput("c1", order("p3", "c1", daysBefore(50), 1_000));
 
         final double withPublished = fixture.profile("c1").getScores().getPAlive();
-        final ModelScorer expected = new ModelScorer(0.243, 4.414 * 7, 0.793, 0.01, Duration.ofDays(1),
-            Duration.ofDays(90));
+        final BgNbd expected = new BgNbd(new BgNbdParameters(0.243, 4.414 * 7, 0.793, 0.01));
         // Purchase days count from the start of their UTC day.
         final double t = Duration.between(daysBefore(200).truncatedTo(java.time.temporal.ChronoUnit.DAYS),
             WALL_CLOCK.plusSeconds(2)).toMillis() / 86_400_000.0;
-        assertThat(withPublished).isCloseTo(expected.pAlive(2, 150, t), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(withPublished).isCloseTo(expected.probabilityAlive(2, 150, t), org.assertj.core.data.Offset.offset(1e-9));
         assertThat(withPublished).isLessThan(withDefaults);
     }
 

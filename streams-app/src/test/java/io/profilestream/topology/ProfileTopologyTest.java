@@ -143,6 +143,20 @@ class ProfileTopologyTest {
     }
 
     @Test
+    void shouldReplayMonthsOfPastEventsInEventTimeMode() {
+        try (TopologyFixture replay = new TopologyFixture(Map.of("time.mode", "event-time"), null)) {
+            replay.purchases.pipeInput("c1", order("p1", "c1", START, 1_000));
+            replay.purchases.pipeInput("c1", order("p2", "c1", START.plus(Duration.ofDays(40)), 1_000));
+            replay.purchases.pipeInput("c1", order("p3", "c1", START.plus(Duration.ofDays(120)), 1_000));
+
+            assertThat(replay.profile("c1").getTransactions().getOrders()).isEqualTo(3);
+            assertThat(replay.dlq.isEmpty()).isTrue();
+            // Engine time is the highest event time, so the first purchase is 120 days old when last scored.
+            assertThat(replay.profile("c1").getScores().getScoredAt()).isEqualTo(START.plus(Duration.ofDays(120)));
+        }
+    }
+
+    @Test
     void shouldApplyADuplicateEventOnce() {
         final ClickEvent view = click("e1", "a1", ClickType.PAGE_VIEW, at(1)).build();
         fixture.clicks.pipeInput("a1", view);

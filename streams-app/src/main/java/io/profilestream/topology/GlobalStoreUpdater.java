@@ -5,22 +5,28 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import io.profilestream.profile.ModelParameters;
-
 /**
- * Keeps the global {@code model-parameters-store} equal to the compacted {@code model-parameters} topic.
+ * Keeps a global store equal to its compacted source topic ({@code model-parameters}, {@code segment-definitions}):
+ * a record replaces the value of its key, a tombstone deletes it.
+ *
+ * @param <V> the value type
  */
-final class ModelParametersUpdater implements Processor<String, ModelParameters, Void, Void> {
+final class GlobalStoreUpdater<V> implements Processor<String, V, Void, Void> {
 
-    private KeyValueStore<String, ModelParameters> store;
+    private final String storeName;
+    private KeyValueStore<String, V> store;
 
-    @Override
-    public void init(final ProcessorContext<Void, Void> context) {
-        store = context.getStateStore(Stores.MODEL_PARAMETERS);
+    GlobalStoreUpdater(final String storeName) {
+        this.storeName = storeName;
     }
 
     @Override
-    public void process(final Record<String, ModelParameters> record) {
+    public void init(final ProcessorContext<Void, Void> context) {
+        store = context.getStateStore(storeName);
+    }
+
+    @Override
+    public void process(final Record<String, V> record) {
         if (record.key() == null) {
             return;
         }

@@ -1,0 +1,152 @@
+package io.profilestream.loadtest;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import io.profilestream.events.LineItem;
+
+/**
+ * One customer's purchases in simulated time, replayed from the customer's {@link Visitor.PurchaseHabit}.
+ *
+ * <p>The first purchase falls on the habit's first purchase day; each later one follows after an exponential wait
+ * with the customer's rate, and right after each repeat purchase the customer drops out with the habit's probability.
+ * The basket of each purchase is drawn here too, from a stream separate from the timing, so the event generator and
+ * the {@link GroundTruth} replay exactly the same purchases, baskets included, without talking to each other.
+ * Instances are not safe for concurrent use.
+ */
+final class PurchaseTimeline {
+
+    /** Milliseconds in a day. */
+    static final long MILLIS_PER_DAY = 86_400_000L;
+
+    /** Purchases further out than this (about 2,700 years) are never reached. */
+    private static final double HORIZON_DAYS = 1e6;
+    private static final double DISCOUNT_SHARE = 0.2;
+    private static final double[] PRODUCT_COUNT_WEIGHTS = {0.6, 0.3, 0.1};
+
+    private final Visitor customer;
+    private final Catalogue catalogue;
+    private final SplittableRandom timing;
+    private final SplittableRandom baskets;
+    private int made;
+    private double lastDay;
+    private boolean over;
+
+    PurchaseTimeline(final Visitor customer, final Catalogue catalogue) {
+        if (!customer.buys()) {
+            throw new IllegalArgumentException("Only customers with a purchase habit have a purchase timeline.");
+        }
+        this.customer = customer;
+        this.catalogue = catalogue;
+        final SplittableRandom root = new SplittableRandom(customer.habit().seed());
+        this.timing = root.split();
+        this.baskets = root.split();
+    }
+
+    /**
+     * Converts days after the simulated start into milliseconds after it, rounded to the millisecond.
+     */
+    static long toMillis(final double days) {
+        return Math.round(days * MILLIS_PER_DAY);
+    }
+
+    /**
+     * The next purchase, or {@code null} once the customer has dropped out (or the next purchase is beyond reach).
+     */
+    Purchase next() {
+        if (over) {
+            return null;
+        }
+        final Visitor.PurchaseHabit habit = customer.habit();
+        final double day;
+        if (made == 0) {
+            day = habit.firstPurchaseDay();
+        } else {
+            day = lastDay + Sampling.exponential(timing, 1 / habit.lambda());
+        }
+        if (!(day <= HORIZON_DAYS)) {
+            over = true;
+            return null;
+        }
+        final boolean dropsOut = made > 0 && Sampling.chance(timing, habit.dropoutProbability());
+        final Purchase purchase = new Purchase(made, toMillis(day), basket(), discountPercent(), dropsOut);
+        made++;
+        lastDay = day;
+        over = dropsOut;
+        return purchase;
+    }
+
+    /**
+     * One to three products, mostly from the customer's interests, each once or twice.
+     */
+    private Map<Catalogue.Product, Integer> basket() {
+        final Map<Catalogue.Product, Integer> basket = new LinkedHashMap<>();
+        final int products = Sampling.weighted(baskets, PRODUCT_COUNT_WEIGHTS) + 1;
+        for (int i = 0; i < products; i++) {
+            final String category = Sampling.chance(baskets, 0.85)
+                ? Sampling.pick(baskets, customer.interests())
+                : Sampling.pick(baskets, catalogue.categoryNames());
+            final Catalogue.Product product = Sampling.pick(baskets, catalogue.products(category));
+            basket.merge(product, Sampling.chance(baskets, 0.85) ? 1 : 2, Integer::sum);
+        }
+        return basket;
+    }
+
+    private int discountPercent() {
+        return Sampling.chance(baskets, DISCOUNT_SHARE) ? 5 * Sampling.between(baskets, 2, 4) : 0;
+    }
+
+    /**
+     * A purchase on the timeline.
+     *
+     * @param number 0 for the first purchase, then 1, 2, ... for the repeat purchases
+     * @param offsetMillis when it happens, in milliseconds after the simulated start
+     * @param basket products and quantities, in the order they were chosen
+     * @param discountPercent the discount on every list price, 0 for none
+     * @param dropsOut whether the customer drops out right after this purchase
+     */
+    record Purchase(int number,
+                    long offsetMillis,
+                    Map<Catalogue.Product, Integer> basket,
+                    int discountPercent,
+                    boolean dropsOut) {
+
+        Purchase {
+            basket = Collections.unmodifiableMap(new LinkedHashMap<>(basket));
+        }
+
+        /** Order lines at the prices paid: one line per product, with its quantity. */
+        List<LineItem> lineItems() {
+            final List<LineItem> items = new ArrayList<>(basket.size());
+            basket.forEach((product, quantity) ->
+                items.add(new LineItem(product.sku(), product.category(), quantity, paidPrice(product))));
+            return items;
+        }
+
+        /** The amount paid, in minor units. */
+        long totalMinor() {
+            long total = 0;
+            for (final Map.Entry<Catalogue.Product, Integer> line : basket.entrySet()) {
+                total += paidPrice(line.getKey()) * line.getValue();
+            }
+            return total;
+        }
+
+        /** What the discount saved, in minor units. */
+        long discountMinor() {
+            long discount = 0;
+            for (final Map.Entry<Catalogue.Product, Integer> line : basket.entrySet()) {
+                discount += (line.getKey().priceMinor() - paidPrice(line.getKey())) * line.getValue();
+            }
+            return discount;
+        }
+
+        private long paidPrice(final Catalogue.Product product) {
+            return product.priceMinor() - product.priceMinor() * discountPercent / 100;
+        }
+    }
+}

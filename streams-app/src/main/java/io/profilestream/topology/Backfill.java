@@ -1,0 +1,39 @@
+package io.profilestream.topology;
+
+/**
+ * Progress of one definition's backfill over one task's profiles, stored as text in {@code segment-backfill-store}
+ * so it resumes after a restart: {@code state;version;processed;total;cursor}, the cursor (last profile id done)
+ * last because ids may contain any character.
+ *
+ * @param state RUNNING until every profile was evaluated, then DONE
+ * @param version the definition version being filled, or -1 for a deleted definition whose members exit
+ * @param processed profiles evaluated so far
+ * @param total profiles in the task when the backfill started (an estimate)
+ * @param cursor the last profile id evaluated, empty before the first
+ */
+record Backfill(State state, long version, long processed, long total, String cursor) {
+
+    /** Whether a backfill still has profiles to evaluate. */
+    enum State { RUNNING, DONE }
+
+    /** Version recorded for a definition that was deleted. */
+    static final long DELETED = -1;
+
+    static Backfill start(final long version, final long total) {
+        return new Backfill(State.RUNNING, version, 0, total, "");
+    }
+
+    static Backfill parse(final String text) {
+        final String[] parts = text.split(";", 5);
+        return new Backfill(State.valueOf(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]),
+            Long.parseLong(parts[3]), parts[4]);
+    }
+
+    String format() {
+        return state + ";" + version + ";" + processed + ";" + total + ";" + cursor;
+    }
+
+    Backfill advance(final long more, final String lastId, final boolean finished) {
+        return new Backfill(finished ? State.DONE : State.RUNNING, version, processed + more, total, lastId);
+    }
+}
