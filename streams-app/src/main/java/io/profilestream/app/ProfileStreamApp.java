@@ -2,6 +2,9 @@ package io.profilestream.app;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,6 +13,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -32,6 +38,9 @@ import io.profilestream.embedded.Ports;
 import io.profilestream.http.ApiKeyGuard;
 import io.profilestream.http.ApiServer;
 import io.profilestream.http.ErasureRoutes;
+import io.profilestream.http.SegmentRoutes;
+import io.profilestream.profile.SegmentDefinition;
+import io.profilestream.segments.CatalogueYaml;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.query.KafkaStreamsProfileLookup;
 import io.profilestream.registry.RestSchemaRegistryClient;
@@ -131,7 +140,15 @@ public final class ProfileStreamApp implements AutoCloseable {
         final ApiKeyGuard guard = new ApiKeyGuard(config.get("api.key", null));
         final ErasureRoutes erasures = new ErasureRoutes(guard, publisher, serdes.erasure(), settings.topics().erasure(),
             Clock.systemUTC());
-        final ApiServer http = ApiServer.start(lookup, meters, ready::get, httpHost, httpPort, erasures::register);
+        final SegmentRoutes segments = new SegmentRoutes(streams, guard, publisher, serdes.segmentDefinition(),
+            settings.topics().segmentDefinitions(), settings.segmentCompiler(), metrics, Clock.systemUTC());
+        if (config.getBoolean("segments.default.catalogue")) {
+            publishDefaultCatalogue(config, settings, serdes, publisher);
+        }
+        final ApiServer http = ApiServer.start(lookup, meters, ready::get, httpHost, httpPort, app -> {
+            erasures.register(app);
+            segments.register(app);
+        });
         try {
             streams.start();
         } catch (final RuntimeException e) {
@@ -152,6 +169,38 @@ public final class ProfileStreamApp implements AutoCloseable {
                 config.getInt("topics.partitions"),
                 (short) config.getInt("topics.replication.factor"));
         }
+    }
+
+    /**
+     * Publishes the default catalogue when {@code segment-definitions} has never held a record.
+     */
+    private static void publishDefaultCatalogue(final ProfileStreamConfig config,
+                                                final EngineSettings settings,
+                                                final EngineSerdes serdes,
+                                                final RecordPublisher publisher) {
+        final String topic = settings.topics().segmentDefinitions();
+        final Map<String, Object> adminConfig = new HashMap<>(config.kafkaSettings());
+        adminConfig.keySet().retainAll(AdminClientConfig.configNames());
+        try (Admin admin = Admin.create(adminConfig)) {
+            final var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+            final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            final long records = admin.listOffsets(latest).all().get().values().stream()
+                .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+            if (records > 0) {
+                return;
+            }
+        } catch (final ExecutionException e) {
+            throw new StartupException("Could not read " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("Interrupted while reading " + topic + ".", e);
+        }
+        final List<SegmentDefinition> defaults = CatalogueYaml.loadDefault(settings.segmentCompiler(), Instant.now());
+        for (final SegmentDefinition definition : defaults) {
+            publisher.publish(topic, definition.getId(), serdes.segmentDefinition().serialize(topic, definition));
+        }
+        LOG.info("Published the default catalogue of {} segments and personas to {}.", defaults.size(), topic);
     }
 
     public KafkaStreams streams() {
