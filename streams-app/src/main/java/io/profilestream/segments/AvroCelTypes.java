@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import com.google.common.collect.ImmutableCollection;
@@ -70,9 +71,12 @@ final class AvroCelTypes implements CelTypeProvider {
     }
 
     /**
-     * Maps a record schema and its nested records, adding the derived fields to the records they name.
+     * Maps a record schema and its nested records, adding the derived fields to the records they name and leaving
+     * out the hidden fields of the root record.
      */
-    static AvroCelTypes of(final Schema rootSchema, final List<DerivedField> derivedFields) {
+    static AvroCelTypes of(final Schema rootSchema,
+                           final List<DerivedField> derivedFields,
+                           final Set<String> hiddenRootFields) {
         if (rootSchema.getType() != Schema.Type.RECORD) {
             throw new IllegalArgumentException("The root schema must be a record, not " + rootSchema.getType());
         }
@@ -83,6 +87,10 @@ final class AvroCelTypes implements CelTypeProvider {
             final Map<String, CelType> fieldTypes = new LinkedHashMap<>();
             final List<Slot> slots = new ArrayList<>();
             for (final Schema.Field field : binding.schema.getFields()) {
+                if (binding.schema.getFullName().equals(rootSchema.getFullName())
+                    && hiddenRootFields.contains(field.name())) {
+                    continue;
+                }
                 final Mapping mapping = mapping(field.schema(), bindings);
                 fieldTypes.put(field.name(), mapping.type);
                 slots.add(new Slot(field.name(), field.pos(), mapping, null));

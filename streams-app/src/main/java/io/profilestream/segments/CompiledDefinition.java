@@ -30,6 +30,13 @@ public final class CompiledDefinition {
         return new CompiledDefinition(updated, expression);
     }
 
+    /**
+     * Whether this is exactly the given definition (every field equal).
+     */
+    boolean isSame(final SegmentDefinition other) {
+        return definition.equals(other);
+    }
+
     public String id() {
         return definition.getId();
     }

@@ -23,6 +23,20 @@ public record InvalidDefinition(SegmentDefinition definition, InvalidExpressionE
         return SegmentDefinition.newBuilder(definition).build();
     }
 
+    /**
+     * Whether this is exactly the given definition (every field equal).
+     */
+    boolean isSame(final SegmentDefinition other) {
+        return definition.equals(other);
+    }
+
+    /**
+     * The expression that does not compile.
+     */
+    public String expression() {
+        return definition.getExpression();
+    }
+
     public String id() {
         return definition.getId();
     }

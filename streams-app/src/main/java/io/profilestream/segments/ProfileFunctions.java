@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
@@ -31,6 +32,13 @@ final class ProfileFunctions {
     static final String PROFILE = "profile";
     /** The variable that holds the evaluation time. */
     static final String NOW = "now";
+    /**
+     * Fields of the profile that rules cannot read: the memberships they produce and the re-evaluation time derived
+     * from them.
+     * A rule that read its own output could change its answer on every evaluation (enter, exit, enter...), and one
+     * that read another segment would depend on the order of evaluation.
+     */
+    static final Set<String> HIDDEN_FIELDS = Set.of("persona", "segments", "reevaluateAt");
     /** How many categories {@code profile.behaviour.topCategories} lists at most. */
     static final int TOP_CATEGORIES = 3;
 

@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 import io.profilestream.profile.DefinitionKind;
@@ -70,18 +72,58 @@ public final class SegmentCatalogue {
      * Compiles every definition; the last one wins when two have the same id.
      */
     public static SegmentCatalogue of(final SegmentCompiler compiler, final Collection<SegmentDefinition> definitions) {
-        final Map<String, CompiledDefinition> byId = new TreeMap<>();
-        final Map<String, InvalidDefinition> invalid = new TreeMap<>();
+        return empty(compiler).withDefinitions(definitions);
+    }
+
+    /**
+     * A catalogue of exactly these definitions (the last one wins when two have the same id), compiling only the
+     * expressions that this catalogue does not already have for the same id, valid or not.
+     * Returns this catalogue itself when nothing changed, so a caller can re-read the whole global store and
+     * replace its catalogue cheaply.
+     */
+    public SegmentCatalogue withDefinitions(final Collection<SegmentDefinition> definitions) {
+        final Map<String, SegmentDefinition> latest = new LinkedHashMap<>();
         for (final SegmentDefinition definition : definitions) {
-            byId.remove(definition.getId());
-            invalid.remove(definition.getId());
-            try {
-                byId.put(definition.getId(), compiler.compile(definition));
-            } catch (final InvalidExpressionException e) {
-                invalid.put(definition.getId(), new InvalidDefinition(definition, e));
+            latest.remove(definition.getId());
+            latest.put(definition.getId(), definition);
+        }
+        boolean unchanged = latest.size() == size();
+        final Map<String, CompiledDefinition> nextById = new TreeMap<>();
+        final Map<String, InvalidDefinition> nextInvalid = new TreeMap<>();
+        for (final SegmentDefinition definition : latest.values()) {
+            final String id = definition.getId();
+            final CompiledDefinition current = byId.get(id);
+            final InvalidDefinition currentInvalid = invalid.get(id);
+            if (current != null && current.expression().source().equals(definition.getExpression())) {
+                final boolean same = current.isSame(definition);
+                unchanged &= same;
+                nextById.put(id, same ? current : current.withDefinition(definition));
+            } else if (currentInvalid != null && currentInvalid.expression().equals(definition.getExpression())) {
+                final boolean same = currentInvalid.isSame(definition);
+                unchanged &= same;
+                nextInvalid.put(id, same ? currentInvalid : new InvalidDefinition(definition, currentInvalid.error()));
+            } else {
+                unchanged = false;
+                try {
+                    nextById.put(id, compiler.compile(definition));
+                } catch (final InvalidExpressionException e) {
+                    nextInvalid.put(id, new InvalidDefinition(definition, e));
+                }
             }
         }
-        return new SegmentCatalogue(compiler, byId, invalid);
+        return unchanged ? this : new SegmentCatalogue(compiler, nextById, nextInvalid);
+    }
+
+    /**
+     * The version of the definition with this id, valid or not.
+     */
+    public OptionalLong version(final String id) {
+        final CompiledDefinition definition = byId.get(id);
+        if (definition != null) {
+            return OptionalLong.of(definition.version());
+        }
+        final InvalidDefinition bad = invalid.get(id);
+        return bad == null ? OptionalLong.empty() : OptionalLong.of(bad.version());
     }
 
     /**

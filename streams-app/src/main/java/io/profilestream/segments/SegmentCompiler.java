@@ -60,7 +60,7 @@ public final class SegmentCompiler {
      */
     public SegmentCompiler(final Schema profileSchema, final SegmentLimits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.types = AvroCelTypes.of(profileSchema, ProfileFunctions.derivedFields());
+        this.types = AvroCelTypes.of(profileSchema, ProfileFunctions.derivedFields(), ProfileFunctions.HIDDEN_FIELDS);
         this.cel = CelFactory.plannerCelBuilder()
             .setOptions(CelOptions.current()
                 .enableHeterogeneousNumericComparisons(true)

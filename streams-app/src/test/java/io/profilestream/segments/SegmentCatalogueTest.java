@@ -88,6 +88,29 @@ class SegmentCatalogueTest {
     }
 
     @Test
+    void shouldReplaceAllDefinitionsRecompilingOnlyChangedExpressions() {
+        final SegmentDefinition buyers = segment("buyers", "profile.transactions.orders >= 1");
+        final SegmentDefinition broken = segment("broken", "profile.nope");
+        final SegmentDefinition vip = persona("vip", 1, "profile.transactions.revenueMinor > 100000");
+        final SegmentCatalogue catalogue = SegmentCatalogue.of(COMPILER, List.of(buyers, broken, vip));
+
+        final SegmentCatalogue same = catalogue.withDefinitions(List.of(vip, broken, buyers));
+        final SegmentDefinition renamed = SegmentDefinition.newBuilder(buyers).setName("Buyers").setVersion(2L).build();
+        final SegmentCatalogue next = catalogue.withDefinitions(List.of(renamed, broken,
+            segment("new", "profile.behaviour.sessions > 2")));
+
+        assertThat(same).isSameAs(catalogue);
+        assertThat(next.definition("buyers").orElseThrow().expression())
+            .isSameAs(catalogue.definition("buyers").orElseThrow().expression());
+        assertThat(next.invalid().get("broken").error()).isSameAs(catalogue.invalid().get("broken").error());
+        assertThat(next.definition("vip")).isEmpty();
+        assertThat(next.definition("new")).isPresent();
+        assertThat(next.version("buyers")).hasValue(2L);
+        assertThat(next.version("broken")).hasValue(1L);
+        assertThat(next.version("vip")).isEmpty();
+    }
+
+    @Test
     void shouldKnowWhetherAnEnabledRuleDependsOnTime() {
         final SegmentDefinition recent = segment("recent", "daysSince(profile.identity.lastSeen) < 7");
         final SegmentCatalogue catalogue = SegmentCatalogue.of(COMPILER, List.of(recent));

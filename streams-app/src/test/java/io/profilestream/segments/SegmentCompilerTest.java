@@ -310,9 +310,20 @@ class SegmentCompilerTest {
     @Test
     void shouldExposeEveryProfileFieldAndTheDerivedOnes() {
         for (final Schema.Field field : CustomerProfile.getClassSchema().getFields()) {
-            COMPILER.compile("has(profile." + field.name() + ")");
+            if (!ProfileFunctions.HIDDEN_FIELDS.contains(field.name())) {
+                COMPILER.compile("has(profile." + field.name() + ")");
+            }
         }
         assertThat(COMPILER.fieldNames("io.profilestream.profile.Behaviour")).contains("topCategories");
+    }
+
+    @Test
+    void shouldHideTheMembershipsThatRulesProduce() {
+        assertThat(invalid(COMPILER, "'vip' in profile.segments").error()).isEqualTo("undefined field 'segments'");
+        assertThat(invalid(COMPILER, "profile.persona == 'vip'").error()).isEqualTo("undefined field 'persona'");
+        assertThat(COMPILER.fieldNames("io.profilestream.profile.CustomerProfile"))
+            .contains("profileId", "identity", "scores", "lifecycleStage")
+            .doesNotContain("segments", "persona", "reevaluateAt");
     }
 
     @Test
