@@ -49,7 +49,6 @@ import io.profilestream.profile.ModelParameters;
 import io.profilestream.profile.Transactions;
 import io.profilestream.profile.SegmentChange;
 import io.profilestream.profile.SegmentDefinition;
-import io.profilestream.segments.CompiledDefinition;
 import io.profilestream.segments.SegmentCatalogue;
 import io.profilestream.segments.SegmentEvaluation;
 import io.profilestream.segments.SegmentEvaluator;
@@ -232,16 +231,11 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         try (KeyValueIterator<String, SegmentDefinition> all = definitions.all()) {
             all.forEachRemaining(entry -> latest.put(entry.key, entry.value));
         }
-        boolean changed = latest.size() != catalogue.size();
-        for (final SegmentDefinition definition : latest.values()) {
-            final long known = catalogue.definition(definition.getId()).map(CompiledDefinition::version)
-                .orElse(Long.MIN_VALUE);
-            changed |= known != definition.getVersion();
-        }
-        if (!changed) {
+        final SegmentCatalogue updated = catalogue.withDefinitions(latest.values());
+        if (updated == catalogue) {
             return catalogue;
         }
-        catalogue = SegmentCatalogue.of(settings.segmentCompiler(), latest.values());
+        catalogue = updated;
         final long total = profiles.approximateNumEntries();
         for (final SegmentDefinition definition : latest.values()) {
             final String recorded = backfills.get(definition.getId());
@@ -505,7 +499,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     }
 
     private long versionOf(final String definitionId) {
-        return catalogue().definition(definitionId).map(CompiledDefinition::version).orElse(0L);
+        return catalogue().version(definitionId).orElse(0L);
     }
 
     private String topicOf(final SpecificRecord event) {
