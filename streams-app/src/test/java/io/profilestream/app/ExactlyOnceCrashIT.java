@@ -113,8 +113,14 @@ class ExactlyOnceCrashIT {
         for (int i = 0; i < CUSTOMERS; i++) {
             final String customer = customerId(i);
             final CustomerProfile profile = finalProfiles.get(customer);
-            final Set<String> expected = profile == null ? Set.of()
-                : Set.of("LIFECYCLE:" + profile.getLifecycleStage().name());
+            final Set<String> expected = new HashSet<>();
+            if (profile != null) {
+                expected.add("LIFECYCLE:" + profile.getLifecycleStage().name());
+                profile.getSegments().forEach(segment -> expected.add("SEGMENT:" + segment));
+                if (profile.getPersona() != null) {
+                    expected.add("PERSONA:" + profile.getPersona());
+                }
+            }
             assertThat(current.getOrDefault(customer, Set.of())).as("memberships of %s", customer)
                 .isEqualTo(expected);
         }
