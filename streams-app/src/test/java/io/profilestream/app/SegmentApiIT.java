@@ -1,0 +1,140 @@
+package io.profilestream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.profilestream.events.LineItem;
+import io.profilestream.events.PurchaseEvent;
+import io.profilestream.events.PurchaseType;
+import io.profilestream.http.ApiKeyGuard;
+import io.profilestream.profile.ChangeType;
+import io.profilestream.profile.SegmentChange;
+
+/**
+ * The segment catalogue over HTTP on a real broker: a definition added while events flow is backfilled, members
+ * enter and exit on {@code segment-changes}, and the endpoints answer as the HTTP contract says.
+ */
+class SegmentApiIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final String KEY = "it-key";
+
+    @TempDir
+    Path dir;
+
+    private EngineHarness harness;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() {
+        harness = new EngineHarness(dir, Map.of("api.key", KEY, "segments.default.catalogue", "false",
+            "lifecycle.reevaluation.interval.ms", "500"));
+        harness.startApp();
+    }
+
+    @AfterEach
+    void stop() {
+        harness.close();
+    }
+
+    @Test
+    void shouldManageSegmentsOverHttpAndPublishTheirChanges() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            order("p" + i, "c" + i, 1_000L * i);
+        }
+        await().atMost(WAIT).until(() -> harness.get("/api/v1/profiles/c19").statusCode() == 200);
+
+        assertThat(send("PUT", "/api/v1/segments/big", "{\"name\":\"Big\",\"kind\":\"SEGMENT\","
+            + "\"expression\":\"profile.transactions.revenueMinor >= 15000\"}", null).statusCode()).isEqualTo(401);
+        assertThat(send("PUT", "/api/v1/segments/big", "{}", "wrong").statusCode()).isEqualTo(403);
+        final HttpResponse<String> invalid = send("PUT", "/api/v1/segments/big", "{\"name\":\"Big\","
+            + "\"kind\":\"SEGMENT\",\"expression\":\"profile.transactions.ordrs > 1\"}", KEY);
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(harness.json(invalid.body()).at("/position/column").asInt()).isPositive();
+
+        final HttpResponse<String> created = send("PUT", "/api/v1/segments/big", "{\"name\":\"Big\","
+            + "\"kind\":\"SEGMENT\",\"expression\":\"profile.transactions.revenueMinor >= 15000\"}", KEY);
+        assertThat(created.statusCode()).isEqualTo(200);
+        assertThat(harness.json(created.body()).path("version").asLong()).isEqualTo(1);
+
+        final HttpResponse<String> preview = send("POST", "/api/v1/segments/preview",
+            "{\"expression\":\"profile.transactions.revenueMinor >= 18000\"}", null);
+        assertThat(harness.json(preview.body()).path("size").asLong()).isEqualTo(2);
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            final JsonNode segment = harness.json(harness.get("/api/v1/segments").body()).at("/segments/0");
+            assertThat(segment.path("id").asText()).isEqualTo("big");
+            assertThat(segment.path("size").asLong()).isEqualTo(5);
+            assertThat(segment.at("/backfill/state").asText()).isEqualTo("DONE");
+        });
+        final JsonNode firstPage = harness.json(harness.get("/api/v1/segments/big/members?limit=3").body());
+        assertThat(firstPage.path("members")).hasSize(3);
+        final JsonNode secondPage = harness.json(harness.get("/api/v1/segments/big/members?limit=3&cursor="
+            + firstPage.path("nextCursor").asText()).body());
+        assertThat(secondPage.path("members")).hasSize(2);
+        assertThat(secondPage.path("nextCursor").isNull()).isTrue();
+
+        order("late", "c1", 20_000);
+        await().atMost(WAIT).until(() -> changes().stream().anyMatch(change -> "late".equals(change.getCauseEventId())));
+
+        assertThat(send("DELETE", "/api/v1/segments/big", null, KEY).statusCode()).isEqualTo(204);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(changes().stream()
+            .filter(change -> change.getChange() == ChangeType.EXITED).count()).isEqualTo(6));
+        final List<SegmentChange> entered = changes().stream()
+            .filter(change -> change.getChange() == ChangeType.ENTERED).collect(Collectors.toList());
+        assertThat(entered).extracting(SegmentChange::getCustomerId)
+            .containsExactlyInAnyOrder("c15", "c16", "c17", "c18", "c19", "c1");
+        assertThat(entered).filteredOn(change -> !"c1".equals(change.getCustomerId()))
+            .allSatisfy(change -> assertThat(change.getCauseEventId()).isEqualTo("backfill"));
+    }
+
+    private List<SegmentChange> changes() {
+        return harness.readAll(harness.topics.segmentChanges()).stream()
+            .map(record -> harness.serdes.segmentChange().deserialize(record.value()))
+            .filter(change -> "big".equals(change.getSegmentId()))
+            .collect(Collectors.toList());
+    }
+
+    private HttpResponse<String> send(final String method, final String path, final String body, final String key)
+        throws IOException, InterruptedException {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + harness.app.httpPort() + path))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header(ApiKeyGuard.HEADER, key);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void order(final String eventId, final String customerId, final long totalMinor) {
+        final PurchaseEvent order = PurchaseEvent.newBuilder()
+            .setEventId(eventId).setOrderId("o-" + eventId).setCustomerId(customerId).setType(PurchaseType.ORDER)
+            .setTimestamp(Instant.now().truncatedTo(ChronoUnit.SECONDS)).setCurrency("USD").setTotalMinor(totalMinor)
+            .setItems(List.of(LineItem.newBuilder().setSku("s").setCategory("books").setQuantity(1)
+                .setUnitPriceMinor(totalMinor).build()))
+            .build();
+        harness.send(harness.topics.purchases(), customerId,
+            harness.serdes.purchase().serialize(harness.topics.purchases(), order));
+    }
+}
