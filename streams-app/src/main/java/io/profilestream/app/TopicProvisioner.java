@@ -50,6 +50,8 @@ public final class TopicProvisioner {
                 final NewTopic newTopic = new NewTopic(topic, partitions, replicationFactor);
                 if (topics.compacted().contains(topic)) {
                     newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                } else if (topics.appendTimeStamped().contains(topic)) {
+                    newTopic.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
                 }
                 missing.add(newTopic);
             }

@@ -61,9 +61,9 @@ import picocli.CommandLine.Spec;
 public final class ModelCommand implements Runnable {
 
     /** Name of the BG/NBD model: the key of its ModelParameters record. */
-    public static final String BGNBD = "bgnbd";
+    public static final String BGNBD = BgNbdParameters.MODEL_NAME;
     /** Name of the Gamma-Gamma model: the key of its ModelParameters record. */
-    public static final String GAMMA_GAMMA = "gamma-gamma";
+    public static final String GAMMA_GAMMA = GammaGammaParameters.MODEL_NAME;
 
     private static final Set<String> SUMMARY_COLUMNS = Set.of("id", "x", "t_x", "T");
     private static final Set<String> TRANSACTION_COLUMNS = Set.of("customer_id", "date", "amount");

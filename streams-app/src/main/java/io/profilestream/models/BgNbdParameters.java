@@ -16,6 +16,9 @@ import java.util.Map;
  */
 public record BgNbdParameters(double r, double alpha, double a, double b) {
 
+    /** Key of these parameters on the {@code model-parameters} topic. */
+    public static final String MODEL_NAME = "bgnbd";
+
     /** Lower bounds used by the fit; every function here is tested over the whole box. */
     public static final BgNbdParameters LOWER_BOUNDS = new BgNbdParameters(1e-3, 1e-3, 1e-3, 1e-3);
     /** Upper bounds used by the fit. */

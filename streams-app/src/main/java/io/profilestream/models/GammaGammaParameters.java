@@ -14,6 +14,9 @@ import java.util.Map;
  */
 public record GammaGammaParameters(double p, double q, double gamma) {
 
+    /** Key of these parameters on the {@code model-parameters} topic. */
+    public static final String MODEL_NAME = "gamma-gamma";
+
     /** Lower bounds used by the fit. */
     public static final GammaGammaParameters LOWER_BOUNDS = new GammaGammaParameters(1e-3, 1e-3, 1e-6);
     /** Upper bounds used by the fit. */

@@ -11,16 +11,12 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,10 +65,6 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     /** Separates the profile id from the event id in dedup keys; ids never contain it. */
     static final char KEY_SEPARATOR = '\u0000';
     private static final byte[] EMPTY = new byte[0];
-    /** Key of the BG/NBD parameters in {@code model-parameters}. */
-    static final String BGNBD = "bgnbd";
-    /** Key of the Gamma-Gamma parameters in {@code model-parameters}. */
-    static final String GAMMA_GAMMA = "gamma-gamma";
     private static final double MILLIS_PER_DAY = 86_400_000.0;
     private static final long PARAMETERS_CHECK_INTERVAL_MS = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(ProfileProcessor.class);
@@ -81,7 +73,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private final EngineMetrics metrics;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, CustomerProfile> profiles;
-    private WindowStore<String, Long> seenEvents;
+    private DedupWindow seenEvents;
     private KeyValueStore<Bytes, byte[]> schedule;
     private KeyValueStore<String, ModelParameters> modelParameters;
     private ProfileEvaluator evaluator;
@@ -106,7 +98,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     public void init(final ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.profiles = context.getStateStore(Stores.PROFILES);
-        this.seenEvents = context.getStateStore(Stores.EVENT_DEDUP);
+        this.seenEvents = new DedupWindow(context.getStateStore(Stores.EVENT_DEDUP), settings.dedupRetentionMs());
         this.schedule = context.getStateStore(Stores.REEVALUATION_SCHEDULE);
         this.modelParameters = context.getStateStore(Stores.MODEL_PARAMETERS);
         this.evaluator = settings.evaluators().defaults();
@@ -161,8 +153,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         final String topic = topicOf(event);
         final String eventId = eventIdOf(event);
         final long eventTime = record.timestamp();
-        final String dedupKey = profileId + KEY_SEPARATOR + eventId;
-        if (seenBefore(dedupKey, eventTime)) {
+        if (seenEvents.seenBefore(profileId, eventId, eventTime)) {
             metrics.event(topic, Outcome.DUPLICATE);
             return;
         }
@@ -185,7 +176,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         } else if (event instanceof ProfileMerge merge) {
             merges.mergeIn(profile, merge, record, now);
         }
-        seenEvents.put(dedupKey, eventTime, eventTime);
+        seenEvents.remember(profileId, eventId, eventTime);
         final List<MembershipChange> changes = evaluate(profile, now);
         if (event instanceof ProfileMerge) {
             publish(profile, previousDue, changes, SegmentChanges.CAUSE_MERGE, Instant.ofEpochMilli(eventTime),
@@ -393,8 +384,8 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             return evaluator;
         }
         parametersCheckedAtMs = now;
-        final ModelParameters bgNbd = modelParameters.get(BGNBD);
-        final ModelParameters gammaGamma = modelParameters.get(GAMMA_GAMMA);
+        final ModelParameters bgNbd = modelParameters.get(BgNbdParameters.MODEL_NAME);
+        final ModelParameters gammaGamma = modelParameters.get(GammaGammaParameters.MODEL_NAME);
         if (!Objects.equals(bgNbd, publishedBgNbd) || !Objects.equals(gammaGamma, publishedGammaGamma)) {
             publishedBgNbd = bgNbd;
             publishedGammaGamma = gammaGamma;
@@ -442,28 +433,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         rebuildEvaluator();
     }
 
-    private boolean seenBefore(final String dedupKey, final long eventTime) {
-        final long retention = settings.dedupRetentionMs();
-        try (WindowStoreIterator<Long> hits = seenEvents.fetch(dedupKey,
-            Instant.ofEpochMilli(Math.max(0, eventTime - retention)),
-            Instant.ofEpochMilli(saturatedAdd(eventTime, retention)))) {
-            return hits.hasNext();
-        }
-    }
-
     private void erase(final String customerId, final Record<String, SpecificRecord> record) {
         merges.unlinkAll(customerId, ((ErasureRequest) record.value()).getRequestId(), record);
-        final String prefix = customerId + KEY_SEPARATOR;
-        final List<KeyValue<Windowed<String>, Long>> remembered = new ArrayList<>();
-        try (KeyValueIterator<Windowed<String>, Long> entries = seenEvents.fetch(
-            prefix, prefix + Character.MAX_VALUE, Instant.EPOCH, Instant.ofEpochMilli(Long.MAX_VALUE))) {
-            entries.forEachRemaining(remembered::add);
-        }
-        for (final KeyValue<Windowed<String>, Long> entry : remembered) {
-            if (entry.key.key().startsWith(prefix)) {
-                seenEvents.put(entry.key.key(), null, entry.key.window().start());
-            }
-        }
+        seenEvents.removeAll(customerId);
         final CustomerProfile profile = profiles.delete(customerId);
         if (profile != null) {
             if (profile.getReevaluateAt() != null) {
@@ -538,10 +510,5 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             return ProfileMerges.mergeId(merge);
         }
         return ((EmailEvent) event).getEventId();
-    }
-
-    private static long saturatedAdd(final long a, final long b) {
-        final long sum = a + b;
-        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 }

@@ -62,6 +62,14 @@ public record Topics(String clickstream,
     }
 
     /** Output and catalogue topics that are compacted. */
+    /**
+     * Output logs whose records carry event time, which in a replay can be months old: the broker stamps them with
+     * the append time instead, so time-based retention does not delete a replay's output as it is written.
+     */
+    public List<String> appendTimeStamped() {
+        return List.of(segmentChanges, identityEvents, deadLetterQueue);
+    }
+
     public List<String> compacted() {
         return List.of(profileUpdates, segmentDefinitions, modelParameters);
     }

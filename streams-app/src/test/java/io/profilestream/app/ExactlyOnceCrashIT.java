@@ -94,14 +94,20 @@ class ExactlyOnceCrashIT {
             .as("no change is published twice").isEqualTo(changes.size());
 
         final Map<String, Set<String>> current = new HashMap<>();
+        final Map<String, List<String>> histories = new HashMap<>();
+        changes.forEach(change -> histories.computeIfAbsent(change.getCustomerId(), id -> new ArrayList<>())
+            .add(change.getChange() + " " + change.getKind() + ":" + change.getSegmentId() + " by "
+                + change.getCauseEventId()));
         for (final SegmentChange change : changes) {
             final Set<String> memberships = current.computeIfAbsent(change.getCustomerId(), id -> new HashSet<>());
             final String membership = change.getKind() + ":" + change.getSegmentId();
             switch (change.getChange()) {
                 case ENTERED -> assertThat(memberships.add(membership))
-                    .as("%s entered %s twice in a row", change.getCustomerId(), membership).isTrue();
+                    .as("%s entered %s twice in a row: %s", change.getCustomerId(), membership,
+                        histories.get(change.getCustomerId())).isTrue();
                 case EXITED -> assertThat(memberships.remove(membership))
-                    .as("%s exited %s without entering it", change.getCustomerId(), membership).isTrue();
+                    .as("%s exited %s without entering it: %s", change.getCustomerId(), membership,
+                        histories.get(change.getCustomerId())).isTrue();
                 default -> throw new IllegalStateException();
             }
         }
