@@ -99,7 +99,8 @@ class EventProducerTest {
             final ProducerRecord<String, byte[]> record = producer.history().get(i);
             assertThat(record.topic()).isEqualTo(event.kind().topic(TOPICS));
             assertThat(record.key()).isEqualTo(event.key());
-            assertThat(record.timestamp()).as("left to the producer: brokers refuse or expire simulated times").isNull();
+            assertThat(record.timestamp()).as("left to the producer: brokers refuse or expire simulated times")
+                .isNull();
             if (event.value() == null) {
                 assertThat(record.value()).isEqualTo(event.rawValue());
             }

@@ -147,8 +147,8 @@ public final class ProfileStreamApp implements AutoCloseable {
             new KafkaStreamsProfileLookup(streams, self, Stores.PROFILES), identities);
         final RecordPublisher publisher = RecordPublisher.create(new HashMap<>(config.kafkaSettings()));
         final ApiKeyGuard guard = new ApiKeyGuard(config.get("api.key", null));
-        final ErasureRoutes erasures = new ErasureRoutes(guard, publisher, serdes.erasure(), settings.topics().erasure(),
-            Clock.systemUTC());
+        final ErasureRoutes erasures = new ErasureRoutes(guard, publisher, serdes.erasure(),
+            settings.topics().erasure(), Clock.systemUTC());
         final SegmentRoutes segments = new SegmentRoutes(streams, guard, publisher, serdes.segmentDefinition(),
             settings.topics().segmentDefinitions(), settings.segmentCompiler(), metrics, Clock.systemUTC());
         if (config.getBoolean("segments.default.catalogue")) {

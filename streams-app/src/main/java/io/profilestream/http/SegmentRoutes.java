@@ -250,7 +250,8 @@ public final class SegmentRoutes {
 
     private <V> ReadOnlyKeyValueStore<String, V> store(final String name, final Class<V> type) {
         try {
-            return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+            return streams.store(
+                StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
         } catch (final InvalidStateStoreException e) {
             throw new QueryUnavailableException("State is not queryable yet; retry shortly.", RETRY_AFTER);
         }

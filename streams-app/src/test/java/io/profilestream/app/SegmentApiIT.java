@@ -95,7 +95,8 @@ class SegmentApiIT {
         assertThat(secondPage.path("nextCursor").isNull()).isTrue();
 
         order("late", "c1", 20_000);
-        await().atMost(WAIT).until(() -> changes().stream().anyMatch(change -> "late".equals(change.getCauseEventId())));
+        await().atMost(WAIT).until(() -> changes().stream()
+            .anyMatch(change -> "late".equals(change.getCauseEventId())));
 
         assertThat(send("DELETE", "/api/v1/segments/big", null, KEY).statusCode()).isEqualTo(204);
         await().atMost(WAIT).untilAsserted(() -> assertThat(changes().stream()

@@ -3,9 +3,12 @@ package io.profilestream.topology;
 import static io.profilestream.topology.TestEvents.order;
 import static io.profilestream.topology.TopologyFixture.WALL_CLOCK;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -54,9 +57,9 @@ class LifecycleTopologyTest {
         assertThat(changes).extracting(SegmentChange::getSegmentId, SegmentChange::getChange,
                 SegmentChange::getCauseEventId)
             .containsExactly(
-                org.assertj.core.groups.Tuple.tuple("LEAD", ChangeType.ENTERED, "e1"),
-                org.assertj.core.groups.Tuple.tuple("LEAD", ChangeType.EXITED, "p1"),
-                org.assertj.core.groups.Tuple.tuple("NEW", ChangeType.ENTERED, "p1"));
+                tuple("LEAD", ChangeType.ENTERED, "e1"),
+                tuple("LEAD", ChangeType.EXITED, "p1"),
+                tuple("NEW", ChangeType.ENTERED, "p1"));
         assertThat(changes).allSatisfy(change -> {
             assertThat(change.getKind()).isEqualTo(ChangeKind.LIFECYCLE);
             assertThat(change.getCustomerId()).isEqualTo("c1");
@@ -68,7 +71,7 @@ class LifecycleTopologyTest {
         assertThat(profile.getScores().getExpectedPurchases()).isPositive();
         // One order: Gamma-Gamma expects the population mean, p gamma / (q - 1) with the configured defaults.
         assertThat(profile.getScores().getExpectedOrderValue())
-            .isCloseTo(6.25 * 1544 / 2.74, org.assertj.core.data.Offset.offset(1e-6));
+            .isCloseTo(6.25 * 1544 / 2.74, within(1e-6));
         assertThat(profile.getScores().getClv()).isPositive();
         assertThat(profile.getScores().getRfm().getFrequency()).isBetween(1, 5);
         assertThat(profile.getReevaluateAt()).isAfter(WALL_CLOCK);
@@ -99,8 +102,8 @@ class LifecycleTopologyTest {
         fixture.driver.advanceWallClockTime(Duration.ofMinutes(3));
         final List<SegmentChange> atRisk = fixture.changes.readValuesToList();
         assertThat(atRisk).extracting(SegmentChange::getSegmentId, SegmentChange::getChange)
-            .containsExactly(org.assertj.core.groups.Tuple.tuple("LOYAL", ChangeType.EXITED),
-                org.assertj.core.groups.Tuple.tuple("AT_RISK", ChangeType.ENTERED));
+            .containsExactly(tuple("LOYAL", ChangeType.EXITED),
+                tuple("AT_RISK", ChangeType.ENTERED));
         assertThat(atRisk).allSatisfy(change -> assertThat(change.getCauseEventId()).isEqualTo("time"));
         assertThat(atRisk.get(1).getChurnRisk()).isGreaterThanOrEqualTo(0.6);
         assertThat(fixture.profile("c1").getScores().getChurnRisk()).isGreaterThanOrEqualTo(0.6);
@@ -122,7 +125,7 @@ class LifecycleTopologyTest {
         fixture.changes.readValuesToList();
         fixture.erasures.pipeInput("c1", TestEvents.erasure("c1", daysBefore(0)));
         assertThat(fixture.changes.readValuesToList()).extracting(SegmentChange::getSegmentId, SegmentChange::getChange)
-            .containsExactly(org.assertj.core.groups.Tuple.tuple("NEW", ChangeType.EXITED));
+            .containsExactly(tuple("NEW", ChangeType.EXITED));
         assertThat(fixture.driver.<Bytes, byte[]>getKeyValueStore(Stores.REEVALUATION_SCHEDULE).approximateNumEntries())
             .isZero();
     }
@@ -147,9 +150,9 @@ class LifecycleTopologyTest {
         final double withPublished = fixture.profile("c1").getScores().getPAlive();
         final BgNbd expected = new BgNbd(new BgNbdParameters(0.243, 4.414 * 7, 0.793, 0.01));
         // Purchase days count from the start of their UTC day.
-        final double t = Duration.between(daysBefore(200).truncatedTo(java.time.temporal.ChronoUnit.DAYS),
+        final double t = Duration.between(daysBefore(200).truncatedTo(ChronoUnit.DAYS),
             WALL_CLOCK.plusSeconds(2)).toMillis() / 86_400_000.0;
-        assertThat(withPublished).isCloseTo(expected.probabilityAlive(2, 150, t), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(withPublished).isCloseTo(expected.probabilityAlive(2, 150, t), within(1e-9));
         assertThat(withPublished).isLessThan(withDefaults);
     }
 

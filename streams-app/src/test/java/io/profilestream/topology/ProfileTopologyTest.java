@@ -8,6 +8,7 @@ import static io.profilestream.topology.TestEvents.order;
 import static io.profilestream.topology.TestEvents.refund;
 import static io.profilestream.topology.TopologyFixture.START;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -204,9 +205,9 @@ class ProfileTopologyTest {
 
         final Map<String, Double> inOrder = fixture.profile("anon:a1").getBehaviour().getCategoryAffinity();
         final Map<String, Double> reversed = fixture.profile("anon:a2").getBehaviour().getCategoryAffinity();
-        assertThat(inOrder.get("toys")).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(inOrder.get("toys")).isCloseTo(0.5, within(1e-9));
         assertThat(inOrder.get("books")).isEqualTo(3.0);
-        assertThat(reversed.get("toys")).isCloseTo(inOrder.get("toys"), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(reversed.get("toys")).isCloseTo(inOrder.get("toys"), within(1e-9));
         assertThat(reversed.get("books")).isEqualTo(inOrder.get("books"));
     }
 

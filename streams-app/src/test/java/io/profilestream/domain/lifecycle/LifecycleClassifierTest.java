@@ -41,7 +41,8 @@ class LifecycleClassifierTest {
 
     @Test
     void shouldTellVisitorsFromLeads() {
-        assertThat(classifier.classify(ProfileAggregator.newProfile("anon:a1"), FIRST)).isEqualTo(LifecycleStage.VISITOR);
+        assertThat(classifier.classify(ProfileAggregator.newProfile("anon:a1"), FIRST))
+            .isEqualTo(LifecycleStage.VISITOR);
         assertThat(classifier.classify(ProfileAggregator.newProfile("c1"), FIRST)).isEqualTo(LifecycleStage.LEAD);
     }
 
@@ -80,7 +81,8 @@ class LifecycleClassifierTest {
         final CustomerProfile profile = buyer(2);
         profile.setLifecycleStage(LifecycleStage.ACTIVE);
         final Instant next = linear.nextChange(profile, FIRST.plus(Duration.ofDays(40)));
-        assertThat(Duration.between(FIRST.plus(Duration.ofDays(60)), next).abs()).isLessThanOrEqualTo(Duration.ofDays(1));
+        assertThat(Duration.between(FIRST.plus(Duration.ofDays(60)), next).abs())
+            .isLessThanOrEqualTo(Duration.ofDays(1));
         profile.setLifecycleStage(LifecycleStage.NEW);
         assertThat(linear.nextChange(profile, FIRST)).isEqualTo(FIRST.plus(Duration.ofDays(30)));
         profile.setLifecycleStage(LifecycleStage.CHURNED);
