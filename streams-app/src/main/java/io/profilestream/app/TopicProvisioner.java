@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,7 @@ public final class TopicProvisioner {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
     private static final long TIMEOUT_SECONDS = 60;
+    private static final long RETRY_BACKOFF_MS = 100;
 
     private final Admin admin;
     private final Topics topics;
@@ -83,13 +85,46 @@ public final class TopicProvisioner {
     }
 
     private void checkCoPartitioned() {
-        final Map<String, TopicDescription> descriptions = call(() -> admin.describeTopics(topics.inputs())
-            .allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        final Map<String, TopicDescription> descriptions = describeInputs();
         final Map<String, Integer> counts = new TreeMap<>();
         descriptions.forEach((name, description) -> counts.put(name, description.partitions().size()));
         if (counts.values().stream().distinct().count() > 1) {
             throw new StartupException("The input topics must have the same number of partitions "
                 + "(co-partitioning), but they have " + counts + ".");
+        }
+    }
+
+    /**
+     * Describes the input topics; a topic created a moment ago may not be known to every broker yet, so an unknown
+     * topic is asked for again, for up to the admin timeout.
+     */
+    private Map<String, TopicDescription> describeInputs() {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                return admin.describeTopics(topics.inputs()).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (final ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw new StartupException("Kafka refused an admin request: " + e.getCause().getMessage(),
+                        e.getCause());
+                }
+                pause();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StartupException("Interrupted while talking to Kafka.", e);
+            } catch (final TimeoutException e) {
+                throw new StartupException("Kafka did not answer within " + TIMEOUT_SECONDS
+                    + " s; is bootstrap.servers right?", e);
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(RETRY_BACKOFF_MS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("Interrupted while waiting for new topics.", e);
         }
     }
 
