@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,9 +12,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -192,19 +188,9 @@ public final class ProfileStreamApp implements AutoCloseable {
         final Map<String, Object> adminConfig = new HashMap<>(config.kafkaSettings());
         adminConfig.keySet().retainAll(AdminClientConfig.configNames());
         try (Admin admin = Admin.create(adminConfig)) {
-            final var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
-            final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            final long records = admin.listOffsets(latest).all().get().values().stream()
-                .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
-            if (records > 0) {
+            if (!new TopicProvisioner(admin, settings.topics()).isEmpty(topic)) {
                 return;
             }
-        } catch (final ExecutionException e) {
-            throw new StartupException("Could not read " + topic + ": " + e.getCause().getMessage(), e.getCause());
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StartupException("Interrupted while reading " + topic + ".", e);
         }
         final List<SegmentDefinition> defaults = CatalogueYaml.loadDefault(settings.segmentCompiler(), Instant.now());
         for (final SegmentDefinition definition : defaults) {

@@ -1,6 +1,7 @@
 package io.profilestream.app;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,7 +12,9 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -95,14 +98,35 @@ public final class TopicProvisioner {
     }
 
     /**
-     * Describes the input topics; a topic created a moment ago may not be known to every broker yet, so an unknown
-     * topic is asked for again, for up to the admin timeout.
+     * Describes the input topics.
      */
     private Map<String, TopicDescription> describeInputs() {
+        return retryingUnknownTopics(() -> admin.describeTopics(topics.inputs()).allTopicNames()
+            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    /**
+     * Whether a topic has never held a record (its end offsets are all zero).
+     */
+    public boolean isEmpty(final String topic) {
+        return retryingUnknownTopics(() -> {
+            final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(topic)
+                .partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values().stream()
+                .allMatch(info -> info.offset() == 0);
+        });
+    }
+
+    /**
+     * Runs an admin call; a topic created a moment ago may not be known to every broker yet, so a call that fails
+     * with an unknown topic is made again, for up to the admin timeout.
+     */
+    private static <T> T retryingUnknownTopics(final AdminCall<T> call) {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
         while (true) {
             try {
-                return admin.describeTopics(topics.inputs()).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                return call.call();
             } catch (final ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
                     throw new StartupException("Kafka refused an admin request: " + e.getCause().getMessage(),
