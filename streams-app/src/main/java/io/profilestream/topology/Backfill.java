@@ -33,7 +33,12 @@ record Backfill(State state, long version, long processed, long total, String cu
         return state + ";" + version + ";" + processed + ";" + total + ";" + cursor;
     }
 
+    /**
+     * Progress after another batch; the total is an estimate taken at the start, so it grows with profiles created
+     * since.
+     */
     Backfill advance(final long more, final String lastId, final boolean finished) {
-        return new Backfill(finished ? State.DONE : State.RUNNING, version, processed + more, total, lastId);
+        final long done = processed + more;
+        return new Backfill(finished ? State.DONE : State.RUNNING, version, done, Math.max(total, done), lastId);
     }
 }
