@@ -11,6 +11,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -117,7 +118,12 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
 
     @Override
     public void close() {
-        countMembers(-1);
+        try {
+            countMembers(-1);
+        } catch (final InvalidStateStoreException e) {
+            // A task closed after a failure may have lost its stores; the gauges then keep its last counts.
+            LOG.debug("The segment members of a closing task could not be counted.", e);
+        }
     }
 
     /** Adds (or, when the task leaves this thread, removes) this task's members to the segment size gauges. */
