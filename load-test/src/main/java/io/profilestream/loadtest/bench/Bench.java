@@ -1,0 +1,145 @@
+package io.profilestream.loadtest.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.TopicPartition;
+
+import io.profilestream.app.TopicProvisioner;
+import io.profilestream.config.ProfileStreamConfig;
+import io.profilestream.embedded.EmbeddedKafkaBroker;
+import io.profilestream.loadtest.GeneratorSettings;
+import io.profilestream.loadtest.LoadGenerator;
+import io.profilestream.loadtest.SimulatedTime;
+import io.profilestream.registry.EmbeddedSchemaRegistry;
+import io.profilestream.registry.RestSchemaRegistryClient;
+import io.profilestream.topology.Topics;
+
+/**
+ * The {@code bench} run: an embedded broker and registry, the simulator's events pre-loaded into the event topics,
+ * then the throughput of a raw consumer, a minimal Kafka Streams application and the engine (its own JVM) on the same
+ * input, each with {@code exactly_once_v2} and {@code at_least_once} where that applies.
+ * Results are flat keys such as {@code throughput.engine_eos} (events per second).
+ */
+public final class Bench {
+
+    /** The simulated time the pre-loaded events start at. */
+    static final Instant SIMULATED_START = Instant.parse("2025-01-01T00:00:00Z");
+    private static final Duration TIMEOUT = Duration.ofMinutes(30);
+    private static final long WARM_UP_EVENTS = 100_000;
+    private static final String EOS = "exactly_once_v2";
+    private static final String ALOS = "at_least_once";
+
+    private final Options options;
+    private final Consumer<String> progress;
+
+    /**
+     * What to run.
+     *
+     * @param events events to pre-load
+     * @param customers customers of the simulated population
+     * @param partitions partitions of every topic
+     * @param commitIntervalMs commit interval of the Streams applications, the engine included
+     * @param seed seed of the population and its events
+     * @param out output directory (results, logs, broker and state data under {@code work/})
+     */
+    public record Options(long events, int customers, int partitions, long commitIntervalMs, long seed, Path out) {
+    }
+
+    /**
+     * A bench with the given options.
+     *
+     * @param options what to run
+     * @param progress receives a line at every step
+     */
+    public Bench(final Options options, final Consumer<String> progress) {
+        this.options = options;
+        this.progress = progress;
+    }
+
+    /**
+     * Runs everything and writes {@code results.json} into the output directory.
+     *
+     * @return the results by key, in the order measured
+     */
+    public Map<String, Double> run() throws IOException, InterruptedException {
+        final Path work = options.out().resolve("work");
+        Files.createDirectories(work);
+        final Map<String, Double> results = new LinkedHashMap<>();
+        final ProfileStreamConfig defaults = ProfileStreamConfig.of(Map.of());
+        final Topics topics = Topics.from(defaults);
+        final List<String> events = List.of(topics.clickstream(), topics.purchases(), topics.email());
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), 0);
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                 broker.bootstrapServers()))) {
+            final String servers = broker.bootstrapServers();
+            new TopicProvisioner(admin, topics).provision(true, options.partitions(), (short) 1);
+            preload(servers, registry.url(), topics);
+            final CatchUp catchUp = new CatchUp(admin, events);
+            final Map<TopicPartition, Long> ends = catchUp.endOffsets();
+            final long total = catchUp.totalRecords();
+            progress.accept(String.format("Pre-loaded %,d records into %s.", total, events));
+            results.put("input.events", (double) total);
+            results.put("input.customers", (double) options.customers());
+            results.put("input.partitions", (double) options.partitions());
+
+            progress.accept("Warm-up: raw consumer and a Kafka Streams run.");
+            RawConsumerRun.eventsPerSecond(servers, ends, TIMEOUT);
+            BaselineStreams.warmUp(servers, "bench-warm-up", Math.min(WARM_UP_EVENTS, total),
+                work.resolve("streams-warm-up"), events, catchUp);
+
+            results.put("throughput.raw_consumer", RawConsumerRun.eventsPerSecond(servers, ends, TIMEOUT));
+            report("throughput.raw_consumer", results);
+            for (final String guarantee : List.of(EOS, ALOS)) {
+                final String suffix = guarantee.equals(EOS) ? "eos" : "alos";
+                results.put("throughput.baseline_streams_" + suffix, BaselineStreams.eventsPerSecond(servers,
+                    "bench-baseline-" + suffix, guarantee, options.commitIntervalMs(),
+                    work.resolve("streams-" + suffix), events, catchUp));
+                report("throughput.baseline_streams_" + suffix, results);
+            }
+            for (final String guarantee : List.of(EOS, ALOS)) {
+                final String suffix = guarantee.equals(EOS) ? "eos" : "alos";
+                final EngineRun.Result result = EngineRun.run(work.resolve("engine-" + suffix), Map.of(
+                    "bootstrap.servers", servers,
+                    "schema.registry.url", registry.url(),
+                    "application.id", "bench-engine-" + suffix,
+                    "processing.guarantee", guarantee,
+                    "commit.interval.ms", Long.toString(options.commitIntervalMs()),
+                    "topics.partitions", Integer.toString(options.partitions())), catchUp);
+                results.put("throughput.engine_" + suffix, result.eventsPerSecond());
+                report("throughput.engine_" + suffix, results);
+            }
+        }
+        Files.writeString(options.out().resolve("results.json"), Json.nested(results), StandardCharsets.UTF_8);
+        return results;
+    }
+
+    private void preload(final String servers, final String registryUrl, final Topics topics)
+        throws InterruptedException {
+        final GeneratorSettings settings = new GeneratorSettings(options.customers(), options.seed(), 0,
+            options.events(), Duration.ZERO).withTime(SimulatedTime.simulated(SIMULATED_START, 0, 0));
+        progress.accept(String.format("Pre-loading %,d events of %,d customers.", options.events(),
+            options.customers()));
+        try (LoadGenerator generator = LoadGenerator.start(servers, new RestSchemaRegistryClient(registryUrl), topics,
+            settings, line -> { })) {
+            if (generator.awaitCompletion().errors() > 0) {
+                throw new IllegalStateException("Some events could not be pre-loaded.");
+            }
+        }
+    }
+
+    private void report(final String key, final Map<String, Double> results) {
+        progress.accept(String.format("%s = %,.0f events/s", key, results.get(key)));
+    }
+}

@@ -1,0 +1,89 @@
+package io.profilestream.loadtest.bench;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real engine in its own JVM ({@code ProfileStreamCli run --config FILE}), timed from the start of the process
+ * until its committed offsets reach the end offsets of the event topics.
+ */
+final class EngineRun {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(30);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+
+    private EngineRun() {
+    }
+
+    /**
+     * What one engine run measured.
+     *
+     * @param eventsPerSecond records of the event topics per second, process start to caught up
+     * @param seconds the same duration in seconds
+     */
+    record Result(double eventsPerSecond, double seconds) {
+    }
+
+    /**
+     * Starts the engine, waits until it has caught up, then stops it.
+     *
+     * @param workDir the engine's own work directory (config file, log, state)
+     * @param settings engine settings on top of its defaults (addresses, application id, guarantee...)
+     * @param catchUp checks the committed offsets of the event topics
+     */
+    static Result run(final Path workDir, final Map<String, String> settings, final CatchUp catchUp)
+        throws IOException, InterruptedException {
+        Files.createDirectories(workDir);
+        final Map<String, String> all = new LinkedHashMap<>(settings);
+        all.put("work.dir", workDir.toAbsolutePath().toString());
+        all.putIfAbsent("http.host", "127.0.0.1");
+        all.putIfAbsent("http.port", "0");
+        all.putIfAbsent("time.mode", "event-time");
+        final Path configFile = workDir.resolve("engine.properties");
+        final Properties properties = new Properties();
+        properties.putAll(all);
+        try (Writer writer = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
+            properties.store(writer, "ProfileStream bench engine run");
+        }
+        final long total = catchUp.totalRecords();
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("io.profilestream.cli.ProfileStreamCli");
+        command.add("run");
+        command.add("--config");
+        command.add(configFile.toAbsolutePath().toString());
+        final Path log = workDir.resolve("engine.log");
+        final long start = System.nanoTime();
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(log.toFile()).start();
+        try {
+            final long end = catchUp.await(all.get("application.id"), TIMEOUT, process::isAlive);
+            final long nanos = end - start;
+            return new Result(RawConsumerRun.rate(total, nanos), nanos / 1e9);
+        } catch (final IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + " See " + log + ".", e);
+        } finally {
+            stop(process);
+        }
+    }
+
+    private static void stop(final Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.profilestream.loadtest.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bench on a tiny input: every throughput key is measured, positive, and written to results.json.
+ * No timed assertions.
+ */
+class BenchTest {
+
+    private static final List<String> KEYS = List.of(
+        "throughput.engine_eos",
+        "throughput.engine_alos",
+        "throughput.baseline_streams_eos",
+        "throughput.baseline_streams_alos",
+        "throughput.raw_consumer");
+
+    @Test
+    void measuresEveryThroughputOnATinyInput(@TempDir final Path out) throws Exception {
+        final List<String> progress = new ArrayList<>();
+        final Map<String, Double> results = new Bench(new Bench.Options(2_000, 200, 2, 500, 7L, out),
+            progress::add).run();
+
+        assertThat(results).containsKeys(KEYS.toArray(String[]::new));
+        KEYS.forEach(key -> assertThat(results.get(key)).as(key).isPositive().isFinite());
+        assertThat(results.get("input.events")).isGreaterThanOrEqualTo(2_000);
+        final String json = Files.readString(out.resolve("results.json"), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"throughput\"", "\"engine_eos\"", "\"engine_alos\"", "\"baseline_streams_eos\"",
+            "\"baseline_streams_alos\"", "\"raw_consumer\"");
+        assertThat(BenchCommand.table(results)).contains("throughput.engine_eos");
+    }
+
+    @Test
+    void nestsDottedKeysInJson() {
+        assertThat(Json.nested(Map.of("a.b.c", 1.5)))
+            .isEqualToIgnoringWhitespace("{\"a\": {\"b\": {\"c\": 1.500}}}");
+    }
+}
