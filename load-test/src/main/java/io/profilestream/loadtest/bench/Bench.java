@@ -29,7 +29,9 @@ import io.profilestream.topology.Topics;
  * The {@code bench} run: an embedded broker and registry, the simulator's events pre-loaded into the event topics,
  * then the throughput of a raw consumer, a minimal Kafka Streams application and the engine (its own JVM) on the same
  * input, each with {@code exactly_once_v2} and {@code at_least_once} where that applies.
- * Results are flat keys such as {@code throughput.engine_eos} (events per second).
+ * Results are flat keys such as {@code throughput.engine_eos} (events per second) and
+ * {@code resources.engine_peak_rss_mb} (the engine process's peak RSS, CPU seconds and state size, read from
+ * {@code /proc} and the state directory when it has caught up).
  */
 public final class Bench {
 
@@ -76,6 +78,7 @@ public final class Bench {
         final Path work = options.out().resolve("work");
         Files.createDirectories(work);
         final Map<String, Double> results = new LinkedHashMap<>();
+        final Map<String, EngineRun.Result> engineResources = new LinkedHashMap<>();
         final ProfileStreamConfig defaults = ProfileStreamConfig.of(Map.of());
         final Topics topics = Topics.from(defaults);
         final List<String> events = List.of(topics.clickstream(), topics.purchases(), topics.email());
@@ -119,8 +122,10 @@ public final class Bench {
                     "topics.partitions", Integer.toString(options.partitions())), catchUp);
                 results.put("throughput.engine_" + suffix, result.eventsPerSecond());
                 report("throughput.engine_" + suffix, results);
+                engineResources.put(suffix, result);
             }
         }
+        engineResources.forEach((suffix, result) -> resources(results, suffix, result));
         Files.writeString(options.out().resolve("results.json"), Json.nested(results), StandardCharsets.UTF_8);
         return results;
     }
@@ -137,6 +142,20 @@ public final class Bench {
                 throw new IllegalStateException("Some events could not be pre-loaded.");
             }
         }
+    }
+
+    /**
+     * Resource keys of one engine run; the exactly-once run's keys carry no suffix, the at-least-once run's end in
+     * {@code _alos}.
+     */
+    private void resources(final Map<String, Double> results, final String suffix, final EngineRun.Result result) {
+        final String end = "eos".equals(suffix) ? "" : "_" + suffix;
+        final double events = results.get("input.events");
+        results.put("resources.engine_peak_rss_mb" + end, result.peakRssMb());
+        results.put("resources.engine_cpu_seconds_per_million_events" + end, result.cpuSeconds() * 1e6 / events);
+        results.put("resources.engine_state_mb_per_million_profiles" + end,
+            result.stateMb() * 1e6 / options.customers());
+        results.put("resources.engine_seconds_to_catch_up" + end, result.seconds());
     }
 
     private void report(final String key, final Map<String, Double> results) {

@@ -30,8 +30,11 @@ final class EngineRun {
      *
      * @param eventsPerSecond records of the event topics per second, process start to caught up
      * @param seconds the same duration in seconds
+     * @param peakRssMb the engine process's peak resident set size in MiB, when caught up
+     * @param cpuSeconds CPU seconds (user and system) the engine process had used when caught up
+     * @param stateMb size of the engine's state directory in MiB when caught up
      */
-    record Result(double eventsPerSecond, double seconds) {
+    record Result(double eventsPerSecond, double seconds, double peakRssMb, double cpuSeconds, double stateMb) {
     }
 
     /**
@@ -71,7 +74,9 @@ final class EngineRun {
         try {
             final long end = catchUp.await(all.get("application.id"), TIMEOUT, process::isAlive);
             final long nanos = end - start;
-            return new Result(RawConsumerRun.rate(total, nanos), nanos / 1e9);
+            return new Result(RawConsumerRun.rate(total, nanos), nanos / 1e9,
+                ProcessResources.peakRssMb(process.pid()), ProcessResources.cpuSeconds(process.toHandle()),
+                ProcessResources.directoryMb(workDir.resolve("state")));
         } catch (final IllegalStateException e) {
             throw new IllegalStateException(e.getMessage() + " See " + log + ".", e);
         } finally {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The bench on a tiny input: every throughput key is measured, positive, and written to results.json.
+ * The bench on a tiny input: every throughput and resource key is measured, positive, and written to results.json.
  * No timed assertions.
  */
 class BenchTest {
@@ -37,6 +37,10 @@ class BenchTest {
         final String json = Files.readString(out.resolve("results.json"), StandardCharsets.UTF_8);
         assertThat(json).contains("\"throughput\"", "\"engine_eos\"", "\"engine_alos\"", "\"baseline_streams_eos\"",
             "\"baseline_streams_alos\"", "\"raw_consumer\"");
+        assertThat(results.get("resources.engine_peak_rss_mb")).isPositive();
+        assertThat(results.get("resources.engine_cpu_seconds_per_million_events")).isPositive();
+        assertThat(results.get("resources.engine_state_mb_per_million_profiles")).isPositive();
+        assertThat(json).contains("\"resources\"", "\"engine_peak_rss_mb\"");
         assertThat(BenchCommand.table(results)).contains("throughput.engine_eos");
     }
 
