@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -39,6 +40,7 @@ public final class Bench {
     static final Instant SIMULATED_START = Instant.parse("2025-01-01T00:00:00Z");
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
     private static final long WARM_UP_EVENTS = 100_000;
+    private static final double[] LATENCY_SHARES = {0.2, 0.5};
     private static final String EOS = "exactly_once_v2";
     private static final String ALOS = "at_least_once";
 
@@ -53,9 +55,11 @@ public final class Bench {
      * @param partitions partitions of every topic
      * @param commitIntervalMs commit interval of the Streams applications, the engine included
      * @param seed seed of the population and its events
+     * @param latencySeconds how long each latency rate runs
      * @param out output directory (results, logs, broker and state data under {@code work/})
      */
-    public record Options(long events, int customers, int partitions, long commitIntervalMs, long seed, Path out) {
+    public record Options(long events, int customers, int partitions, long commitIntervalMs, long seed,
+                          long latencySeconds, Path out) {
     }
 
     /**
@@ -119,7 +123,8 @@ public final class Bench {
                     "application.id", "bench-engine-" + suffix,
                     "processing.guarantee", guarantee,
                     "commit.interval.ms", Long.toString(options.commitIntervalMs()),
-                    "topics.partitions", Integer.toString(options.partitions())), catchUp);
+                    "topics.partitions", Integer.toString(options.partitions())), catchUp,
+                    rate -> latencies(guarantee.equals(EOS), rate, servers, registry.url(), topics, results));
                 results.put("throughput.engine_" + suffix, result.eventsPerSecond());
                 report("throughput.engine_" + suffix, results);
                 engineResources.put(suffix, result);
@@ -142,6 +147,41 @@ public final class Bench {
                 throw new IllegalStateException("Some events could not be pre-loaded.");
             }
         }
+    }
+
+    private void latencies(final boolean measure,
+                           final double maxRate,
+                           final String servers,
+                           final String registryUrl,
+                           final Topics topics,
+                           final Map<String, Double> results) throws InterruptedException {
+        if (!measure) {
+            return;
+        }
+        for (final double share : LATENCY_SHARES) {
+            final double rate = Math.max(1, share * maxRate);
+            final String prefix = "latency.at_" + Math.round(share * 100) + "pct";
+            progress.accept(String.format("Latency at %,.0f events/s for %d s.", rate, options.latencySeconds()));
+            final GeneratorSettings live = new GeneratorSettings(options.customers(), options.seed() + 1, rate, 0,
+                Duration.ofSeconds(options.latencySeconds()));
+            final LatencyRun.Result result = LatencyRun.measure(servers, registryUrl, topics, live);
+            results.put(prefix + ".rate", rate);
+            percentiles(results, prefix + ".profile_update", result.profileUpdates());
+            percentiles(results, prefix + ".segment_change", result.segmentChanges());
+            if (share == LATENCY_SHARES[0]) {
+                percentiles(results, "latency.profile_update", result.profileUpdates());
+                percentiles(results, "latency.segment_change", result.segmentChanges());
+            }
+        }
+    }
+
+    private static void percentiles(final Map<String, Double> results, final String prefix,
+                                    final Histogram histogram) {
+        results.put(prefix + ".count", (double) histogram.getTotalCount());
+        results.put(prefix + ".p50_ms", LatencyRun.percentile(histogram, 50));
+        results.put(prefix + ".p95_ms", LatencyRun.percentile(histogram, 95));
+        results.put(prefix + ".p99_ms", LatencyRun.percentile(histogram, 99));
+        results.put(prefix + ".max_ms", LatencyRun.max(histogram));
     }
 
     /**

@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
     description = {"Starts an embedded broker and schema registry, pre-loads simulated events, then measures, after a "
         + "warm-up, the throughput of a plain KafkaConsumer, of a minimal Kafka Streams count+sum in RocksDB and of "
         + "the engine in its own JVM, with exactly_once_v2 and at_least_once.",
+        "Then, against the exactly-once engine, the latency from event to profile-updates and to segment-changes "
+            + "at 20% and 50% of its measured maximum rate.",
         "Prints a table and writes DIR/results.json."})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -48,6 +50,11 @@ public final class BenchCommand implements Callable<Integer> {
         description = "Seed of the population and its events (default: ${DEFAULT-VALUE}).")
     private long seed;
 
+    @Option(names = "--latency-seconds", paramLabel = "S", defaultValue = "30",
+        description = "How long each latency rate (20% and 50% of the engine's measured maximum) runs "
+            + "(default: ${DEFAULT-VALUE}).")
+    private long latencySeconds;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",
         description = "Output directory (default: ${DEFAULT-VALUE}).")
     private Path out;
@@ -56,13 +63,16 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         final PrintWriter err = spec.commandLine().getErr();
         final PrintWriter stdout = spec.commandLine().getOut();
-        if (events <= 0 || customers <= 0 || partitions <= 0 || commitIntervalMs <= 0) {
-            err.println("--events, --customers, --partitions and --commit-interval-ms must be positive.");
+        if (events <= 0 || customers <= 0 || partitions <= 0 || commitIntervalMs <= 0
+            || latencySeconds <= 0) {
+            err.println("--events, --customers, --partitions, --commit-interval-ms and --latency-seconds must be "
+                + "positive.");
             return 1;
         }
         final Map<String, Double> results;
         try {
-            results = new Bench(new Bench.Options(events, customers, partitions, commitIntervalMs, seed, out),
+            results = new Bench(new Bench.Options(events, customers, partitions, commitIntervalMs, seed,
+                latencySeconds, out),
                 line -> {
                     err.println(line);
                     err.flush();

@@ -38,14 +38,25 @@ final class EngineRun {
     }
 
     /**
+     * Something to do against the engine once it has caught up, before it stops; given its throughput.
+     */
+    @FunctionalInterface
+    interface WhileRunning {
+        void accept(double eventsPerSecond) throws InterruptedException;
+    }
+
+    /**
      * Starts the engine, waits until it has caught up, then stops it.
      *
      * @param workDir the engine's own work directory (config file, log, state)
      * @param settings engine settings on top of its defaults (addresses, application id, guarantee...)
      * @param catchUp checks the committed offsets of the event topics
+     * @param whileRunning runs once the engine has caught up and been measured, before it stops
      */
-    static Result run(final Path workDir, final Map<String, String> settings, final CatchUp catchUp)
-        throws IOException, InterruptedException {
+    static Result run(final Path workDir,
+                      final Map<String, String> settings,
+                      final CatchUp catchUp,
+                      final WhileRunning whileRunning) throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         final Map<String, String> all = new LinkedHashMap<>(settings);
         all.put("work.dir", workDir.toAbsolutePath().toString());
@@ -74,9 +85,11 @@ final class EngineRun {
         try {
             final long end = catchUp.await(all.get("application.id"), TIMEOUT, process::isAlive);
             final long nanos = end - start;
-            return new Result(RawConsumerRun.rate(total, nanos), nanos / 1e9,
+            final Result result = new Result(RawConsumerRun.rate(total, nanos), nanos / 1e9,
                 ProcessResources.peakRssMb(process.pid()), ProcessResources.cpuSeconds(process.toHandle()),
                 ProcessResources.directoryMb(workDir.resolve("state")));
+            whileRunning.accept(result.eventsPerSecond());
+            return result;
         } catch (final IllegalStateException e) {
             throw new IllegalStateException(e.getMessage() + " See " + log + ".", e);
         } finally {

@@ -28,7 +28,7 @@ class BenchTest {
     @Test
     void measuresEveryThroughputOnATinyInput(@TempDir final Path out) throws Exception {
         final List<String> progress = new ArrayList<>();
-        final Map<String, Double> results = new Bench(new Bench.Options(2_000, 200, 2, 500, 7L, out),
+        final Map<String, Double> results = new Bench(new Bench.Options(2_000, 200, 2, 500, 7L, 3, out),
             progress::add).run();
 
         assertThat(results).containsKeys(KEYS.toArray(String[]::new));
@@ -41,6 +41,9 @@ class BenchTest {
         assertThat(results.get("resources.engine_cpu_seconds_per_million_events")).isPositive();
         assertThat(results.get("resources.engine_state_mb_per_million_profiles")).isPositive();
         assertThat(json).contains("\"resources\"", "\"engine_peak_rss_mb\"");
+        assertThat(results.get("latency.profile_update.count")).isPositive();
+        assertThat(results.get("latency.profile_update.p99_ms")).isNotNegative();
+        assertThat(results).containsKeys("latency.segment_change.p99_ms", "latency.at_50pct.profile_update.p99_ms");
         assertThat(BenchCommand.table(results)).contains("throughput.engine_eos");
     }
 
