@@ -32,7 +32,7 @@ import io.profilestream.topology.Topics;
  * input, each with {@code exactly_once_v2} and {@code at_least_once} where that applies.
  * Results are flat keys such as {@code throughput.engine_eos} (events per second) and
  * {@code resources.engine_peak_rss_mb} (the engine process's peak RSS, CPU seconds and state size, read from
- * {@code /proc} and the state directory when it has caught up).
+ * {@code /proc} and the state directory when it has caught up), {@code latency.*} and {@code accuracy.*}.
  */
 public final class Bench {
 
@@ -43,6 +43,9 @@ public final class Bench {
     private static final double[] LATENCY_SHARES = {0.2, 0.5};
     private static final String EOS = "exactly_once_v2";
     private static final String ALOS = "at_least_once";
+
+    private static final double CALIBRATION_DAYS = 273;
+    private static final double HOLDOUT_DAYS = 273;
 
     private final Options options;
     private final Consumer<String> progress;
@@ -131,7 +134,13 @@ public final class Bench {
             }
         }
         engineResources.forEach((suffix, result) -> resources(results, suffix, result));
+        progress.accept("Accuracy: BG/NBD fitted on the calibration period of the simulated population.");
+        final Accuracy.Result accuracy = Accuracy.measure(options.customers(), options.seed(), CALIBRATION_DAYS,
+            HOLDOUT_DAYS);
+        results.putAll(accuracy.metrics());
+        final List<Accuracy.Bin> calibrationBins = accuracy.bins();
         Files.writeString(options.out().resolve("results.json"), Json.nested(results), StandardCharsets.UTF_8);
+        Report.write(options.out(), results, calibrationBins);
         return results;
     }
 

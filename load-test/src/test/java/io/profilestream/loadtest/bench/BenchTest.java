@@ -44,6 +44,11 @@ class BenchTest {
         assertThat(results.get("latency.profile_update.count")).isPositive();
         assertThat(results.get("latency.profile_update.p99_ms")).isNotNegative();
         assertThat(results).containsKeys("latency.segment_change.p99_ms", "latency.at_50pct.profile_update.p99_ms");
+        assertThat(results).containsKeys("accuracy.churn_auc", "accuracy.holdout_calibration_mape");
+        assertThat(out.resolve("report.md")).content().contains("throughput.png", "calibration.png");
+        assertThat(out.resolve("throughput.png")).isNotEmptyFile();
+        assertThat(out.resolve("latency.png")).isNotEmptyFile();
+        assertThat(out.resolve("calibration.png")).isNotEmptyFile();
         assertThat(BenchCommand.table(results)).contains("throughput.engine_eos");
     }
 
