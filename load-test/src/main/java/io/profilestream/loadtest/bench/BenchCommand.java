@@ -87,8 +87,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     static String table(final Map<String, Double> results) {
-        final StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-40s %15s%n", "measure", "value"));
-        results.forEach((key, value) -> table.append(String.format(Locale.ROOT, "%-40s %,15.1f%n", key, value)));
+        final StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-56s %15s%n", "measure", "value"));
+        results.forEach((key, value) -> table.append(String.format(Locale.ROOT, "%-56s %,15.3f%n", key, value)));
         return table.toString();
     }
 }

@@ -82,6 +82,8 @@ final class EngineRun {
         final long start = System.nanoTime();
         final Process process = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(log.toFile()).start();
+        final Thread hook = new Thread(process::destroyForcibly, "profilestream-bench-engine-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             final long end = catchUp.await(all.get("application.id"), TIMEOUT, process::isAlive);
             final long nanos = end - start;
@@ -94,6 +96,15 @@ final class EngineRun {
             throw new IllegalStateException(e.getMessage() + " See " + log + ".", e);
         } finally {
             stop(process);
+            removeHook(hook);
+        }
+    }
+
+    private static void removeHook(final Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (final IllegalStateException e) {
+            // The JVM is already shutting down: the hook stops the engine.
         }
     }
 
