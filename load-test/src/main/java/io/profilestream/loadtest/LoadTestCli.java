@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 
 import io.profilestream.config.ConfigException;
 import io.profilestream.config.ProfileStreamConfig;
+import io.profilestream.loadtest.bench.BenchCommand;
 import io.profilestream.registry.RestSchemaRegistryClient;
 import io.profilestream.registry.SchemaRegistryClient;
 import io.profilestream.topology.Topics;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "profilestream-load-test",
     mixinStandardHelpOptions = true,
     description = "Synthetic customer traffic for ProfileStream.",
-    subcommands = {LoadTestCli.GenerateCommand.class, DemoCommand.class})
+    subcommands = {LoadTestCli.GenerateCommand.class, DemoCommand.class, BenchCommand.class})
 public final class LoadTestCli implements Runnable {
 
     @Spec

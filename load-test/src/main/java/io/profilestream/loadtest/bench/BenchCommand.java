@@ -1,0 +1,94 @@
+package io.profilestream.loadtest.bench;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code bench} command: throughput of the engine and of two baselines on the same pre-loaded input.
+ */
+@Command(name = "bench",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {"Starts an embedded broker and schema registry, pre-loads simulated events, then measures, after a "
+        + "warm-up, the throughput of a plain KafkaConsumer, of a minimal Kafka Streams count+sum in RocksDB and of "
+        + "the engine in its own JVM, with exactly_once_v2 and at_least_once.",
+        "Then, against the exactly-once engine, the latency from event to profile-updates and to segment-changes "
+            + "at 20% and 50% of its measured maximum rate.",
+        "Prints a table and writes DIR/results.json."})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--events", paramLabel = "N", defaultValue = "1000000",
+        description = "Events to pre-load (default: ${DEFAULT-VALUE}).")
+    private long events;
+
+    @Option(names = "--customers", paramLabel = "C", defaultValue = "100000",
+        description = "Customers of the simulated population (default: ${DEFAULT-VALUE}).")
+    private int customers;
+
+    @Option(names = "--partitions", paramLabel = "P", defaultValue = "6",
+        description = "Partitions of every topic (default: ${DEFAULT-VALUE}).")
+    private int partitions;
+
+    @Option(names = "--commit-interval-ms", paramLabel = "MS", defaultValue = "1000",
+        description = "Commit interval of every Kafka Streams application, the engine's included "
+            + "(default: ${DEFAULT-VALUE}).")
+    private long commitIntervalMs;
+
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42",
+        description = "Seed of the population and its events (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--latency-seconds", paramLabel = "S", defaultValue = "30",
+        description = "How long each latency rate (20% and 50% of the engine's measured maximum) runs "
+            + "(default: ${DEFAULT-VALUE}).")
+    private long latencySeconds;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",
+        description = "Output directory (default: ${DEFAULT-VALUE}).")
+    private Path out;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        final PrintWriter err = spec.commandLine().getErr();
+        final PrintWriter stdout = spec.commandLine().getOut();
+        if (events <= 0 || customers <= 0 || partitions <= 0 || commitIntervalMs <= 0
+            || latencySeconds <= 0) {
+            err.println("--events, --customers, --partitions, --commit-interval-ms and --latency-seconds must be "
+                + "positive.");
+            return 1;
+        }
+        final Map<String, Double> results;
+        try {
+            results = new Bench(new Bench.Options(events, customers, partitions, commitIntervalMs, seed,
+                latencySeconds, out),
+                line -> {
+                    err.println(line);
+                    err.flush();
+                }).run();
+        } catch (final IOException | IllegalStateException e) {
+            err.println("The bench failed: " + e.getMessage());
+            return 1;
+        }
+        stdout.println(table(results));
+        stdout.printf(Locale.ROOT, "Wrote %s.%n", out.resolve("results.json"));
+        return 0;
+    }
+
+    static String table(final Map<String, Double> results) {
+        final StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-56s %15s%n", "measure", "value"));
+        results.forEach((key, value) -> table.append(String.format(Locale.ROOT, "%-56s %,15.3f%n", key, value)));
+        return table.toString();
+    }
+}

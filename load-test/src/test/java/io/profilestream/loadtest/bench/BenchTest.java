@@ -1,0 +1,60 @@
+package io.profilestream.loadtest.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bench on a tiny input: every throughput and resource key is measured, positive, and written to results.json.
+ * No timed assertions.
+ */
+class BenchTest {
+
+    private static final List<String> KEYS = List.of(
+        "throughput.engine_eos",
+        "throughput.engine_alos",
+        "throughput.baseline_streams_eos",
+        "throughput.baseline_streams_alos",
+        "throughput.raw_consumer");
+
+    @Test
+    void measuresEveryThroughputOnATinyInput(@TempDir final Path out) throws Exception {
+        final List<String> progress = new ArrayList<>();
+        final Map<String, Double> results = new Bench(new Bench.Options(2_000, 200, 2, 500, 7L, 3, out),
+            progress::add).run();
+
+        assertThat(results).containsKeys(KEYS.toArray(String[]::new));
+        KEYS.forEach(key -> assertThat(results.get(key)).as(key).isPositive().isFinite());
+        assertThat(results.get("input.events")).isGreaterThanOrEqualTo(2_000);
+        final String json = Files.readString(out.resolve("results.json"), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"throughput\"", "\"engine_eos\"", "\"engine_alos\"", "\"baseline_streams_eos\"",
+            "\"baseline_streams_alos\"", "\"raw_consumer\"");
+        assertThat(results.get("resources.engine_peak_rss_mb")).isPositive();
+        assertThat(results.get("resources.engine_cpu_seconds_per_million_events")).isPositive();
+        assertThat(results.get("resources.engine_state_mb_per_million_profiles")).isPositive();
+        assertThat(json).contains("\"resources\"", "\"engine_peak_rss_mb\"");
+        assertThat(results.get("latency.profile_update.count")).isPositive();
+        assertThat(results.get("latency.profile_update.p99_ms")).isNotNegative();
+        assertThat(results).containsKeys("latency.segment_change.p99_ms", "latency.at_50pct.profile_update.p99_ms");
+        assertThat(results).containsKeys("accuracy.churn_auc", "accuracy.holdout_calibration_mape");
+        assertThat(out.resolve("report.md")).content().contains("throughput.png", "calibration.png");
+        assertThat(out.resolve("throughput.png")).isNotEmptyFile();
+        assertThat(out.resolve("latency.png")).isNotEmptyFile();
+        assertThat(out.resolve("calibration.png")).isNotEmptyFile();
+        assertThat(BenchCommand.table(results)).contains("throughput.engine_eos");
+    }
+
+    @Test
+    void nestsDottedKeysInJson() {
+        assertThat(Json.nested(Map.of("a.b.c", 1.5)))
+            .isEqualToIgnoringWhitespace("{\"a\": {\"b\": {\"c\": 1.500}}}");
+    }
+}
