@@ -4,14 +4,16 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 import io.profilestream.app.StartupException;
+import io.profilestream.cli.EmbeddedPorts;
+import io.profilestream.cli.UntilShutdown;
 import io.profilestream.config.ConfigException;
 import io.profilestream.embedded.PortInUseException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,13 +43,8 @@ final class DemoCommand implements Callable<Integer> {
         description = "HTTP API port (default: ${DEFAULT-VALUE}).")
     private int httpPort;
 
-    @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "9092",
-        description = "Embedded broker port (default: ${DEFAULT-VALUE}).")
-    private int kafkaPort;
-
-    @Option(names = "--registry-port", paramLabel = "PORT", defaultValue = "8081",
-        description = "Embedded schema registry port (default: ${DEFAULT-VALUE}).")
-    private int registryPort;
+    @Mixin
+    private EmbeddedPorts ports;
 
     @Option(names = "--rate", paramLabel = "EVENTS_PER_SECOND", defaultValue = "200",
         description = "Synthetic events per second (default: ${DEFAULT-VALUE}).")
@@ -66,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
         final PrintWriter err = spec.commandLine().getErr();
         final Demo demo;
         try {
-            demo = Demo.start(Demo.config(workDir, httpPort), kafkaPort, registryPort,
+            demo = Demo.start(Demo.config(workDir, httpPort), ports.kafkaPort(), ports.registryPort(),
                 Demo.traffic(customers, seed != null ? seed : ThreadLocalRandom.current().nextLong(), rate),
                 new ProgressLine(err));
         } catch (final PortInUseException | ConfigException | StartupException e) {
@@ -90,15 +87,7 @@ final class DemoCommand implements Callable<Integer> {
         err.println(banner);
         err.flush();
 
-        final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                demo.close();
-            } finally {
-                stopped.countDown();
-            }
-        }, "profilestream-demo-shutdown"));
-        stopped.await();
+        UntilShutdown.await(demo, "profilestream-demo");
         return 0;
     }
 

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import io.profilestream.app.EmbeddedRuntime;
 import io.profilestream.app.ProfileStreamApp;
@@ -15,6 +14,7 @@ import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.embedded.PortInUseException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -66,13 +66,8 @@ public final class ProfileStreamCli {
             description = "Start a Kafka broker and a schema registry in-process on 127.0.0.1 first.")
         private boolean embedded;
 
-        @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "9092",
-            description = "Embedded broker port (default: ${DEFAULT-VALUE}).")
-        private int kafkaPort;
-
-        @Option(names = "--registry-port", paramLabel = "PORT", defaultValue = "8081",
-            description = "Embedded schema registry port (default: ${DEFAULT-VALUE}).")
-        private int registryPort;
+        @Mixin
+        private EmbeddedPorts ports;
 
         @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP API port (default 8080).")
         private Integer httpPort;
@@ -88,10 +83,9 @@ public final class ProfileStreamCli {
         @Override
         public Integer call() throws InterruptedException {
             final ProfileStreamConfig config = ProfileStreamConfig.load(configFile, System.getenv(), flags());
-            final CountDownLatch stopped = new CountDownLatch(1);
             final AutoCloseable running;
             if (embedded) {
-                final EmbeddedRuntime runtime = EmbeddedRuntime.start(config, kafkaPort, registryPort);
+                final EmbeddedRuntime runtime = EmbeddedRuntime.start(config, ports.kafkaPort(), ports.registryPort());
                 running = runtime;
                 System.err.printf("ProfileStream is running (embedded). Kafka: %s  Schema registry: %s%n"
                         + "  Profiles: http://localhost:%d/api/v1/profiles/<id>%n"
@@ -103,16 +97,7 @@ public final class ProfileStreamCli {
                 running = app;
                 System.err.printf("ProfileStream is running. Metrics: http://localhost:%d/metrics%n", app.httpPort());
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    running.close();
-                } catch (final Exception e) {
-                    System.err.println("profilestream: shutdown failed: " + e.getMessage());
-                } finally {
-                    stopped.countDown();
-                }
-            }, "profilestream-shutdown"));
-            stopped.await();
+            UntilShutdown.await(running, "profilestream");
             return 0;
         }
 
