@@ -1,5 +1,10 @@
 package io.profilestream.segments;
 
+import java.time.Duration;
+import java.time.Instant;
+
+import org.apache.avro.generic.IndexedRecord;
+
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 
@@ -14,18 +19,18 @@ public final class CompiledExpression {
     private final CelRuntime.Program program;
     private final int astNodes;
     private final int comprehensionDepth;
-    private final boolean usesNow;
+    private final TimeThresholds time;
 
     CompiledExpression(final String source,
                        final CelRuntime.Program program,
                        final int astNodes,
                        final int comprehensionDepth,
-                       final boolean usesNow) {
+                       final TimeThresholds time) {
         this.source = source;
         this.program = program;
         this.astNodes = astNodes;
         this.comprehensionDepth = comprehensionDepth;
-        this.usesNow = usesNow;
+        this.time = time;
     }
 
     /**
@@ -91,7 +96,16 @@ public final class CompiledExpression {
      * while the profile does not: such rules need time-driven re-evaluation.
      */
     public boolean usesNow() {
-        return usesNow;
+        return time.usesNow();
+    }
+
+    /**
+     * When the rule's answer can next change for this profile with time alone: the earliest of its thresholds after
+     * {@code now} ({@link TimeThresholds}), {@code now} plus the fallback for a rule that reads time in a way whose
+     * thresholds are not known, or {@code null} when it cannot change before the profile does.
+     */
+    public Instant nextTimeChange(final IndexedRecord profile, final Instant now, final Duration fallback) {
+        return time.next(profile, now, fallback);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.profilestream.segments;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -11,6 +13,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+
+import org.apache.avro.generic.IndexedRecord;
 
 import io.profilestream.profile.DefinitionKind;
 import io.profilestream.profile.SegmentDefinition;
@@ -221,6 +225,39 @@ public final class SegmentCatalogue {
      */
     public boolean isTimeDependent() {
         return timeDependent;
+    }
+
+    /**
+     * When an enabled rule's answer can next change for this profile with time alone, or {@code null} when none can
+     * before the profile itself changes; see {@link CompiledExpression#nextTimeChange}.
+     *
+     * @param fallback how long after {@code now} to re-check a rule whose time thresholds are not known
+     */
+    public Instant nextTimeChange(final IndexedRecord profile, final Instant now, final Duration fallback) {
+        if (!timeDependent) {
+            return null;
+        }
+        Instant next = null;
+        for (final CompiledDefinition definition : byId.values()) {
+            if (definition.enabled()) {
+                next = TimeThresholds.earliest(next, definition.expression().nextTimeChange(profile, now, fallback));
+            }
+        }
+        return next;
+    }
+
+    /**
+     * When one definition's answer can next change for this profile with time alone; {@code null} for an unknown or
+     * disabled definition or when it cannot change before the profile does.
+     */
+    public Instant nextTimeChange(final String definitionId,
+                                  final IndexedRecord profile,
+                                  final Instant now,
+                                  final Duration fallback) {
+        final CompiledDefinition definition = byId.get(definitionId);
+        return definition == null || !definition.enabled()
+            ? null
+            : definition.expression().nextTimeChange(profile, now, fallback);
     }
 
     /**

@@ -142,7 +142,7 @@ public final class SegmentCompiler {
         }
         try {
             return new CompiledExpression(expression, cel.createProgram(ast), stats.nodes, stats.comprehensionDepth,
-                stats.usesNow);
+                stats.time.result());
         } catch (final CelEvaluationException e) {
             throw new InvalidExpressionException(e.getMessage(), null);
         }
@@ -188,7 +188,7 @@ public final class SegmentCompiler {
         private int comprehensionDepth;
         private CelExpr deepestComprehension;
         private CelExpr structCreation;
-        private boolean usesNow;
+        private final TimeThresholds.Finder time = new TimeThresholds.Finder();
 
         static AstStats of(final CelAbstractSyntaxTree ast) {
             final AstStats stats = new AstStats();
@@ -201,10 +201,8 @@ public final class SegmentCompiler {
                 final CelExpr expr = pending.pop();
                 final int depth = depths.pop();
                 stats.nodes++;
+                stats.time.visit(expr);
                 switch (expr.getKind()) {
-                    case IDENT:
-                        stats.usesNow |= ProfileFunctions.NOW.equals(expr.ident().name());
-                        break;
                     case SELECT:
                         push(pending, depths, expr.select().operand(), depth);
                         break;

@@ -89,6 +89,14 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private long catalogueCheckedAtMs = -PARAMETERS_CHECK_INTERVAL_MS;
     private long parametersCheckedAtMs = -PARAMETERS_CHECK_INTERVAL_MS;
     private ProfileMerges merges;
+    /**
+     * Every schedule entry due before this time has been deleted by an earlier punctuation, so scans start here:
+     * from the first key they would walk over RocksDB's tombstones of every entry ever processed (measured as half of
+     * the engine's time in an event-time replay). Kept in memory; after a restart the first scan starts at zero.
+     */
+    private long scheduleFloorMs;
+    /** Whether a backfill may be running; cleared when a step finds none, set when one starts. */
+    private boolean backfillsPending = true;
 
     ProfileProcessor(final EngineSettings settings, final EngineMetrics metrics) {
         this.settings = settings;
@@ -195,7 +203,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
 
     /**
      * Scores, stage and segment memberships of a profile as of now; returns what entered and exited.
-     * When a rule depends on {@code now}, the profile is due again after the configured interval at the latest.
+     * The profile is due again when its stage or a rule's answer can next change with time alone, whichever is first.
      */
     private List<MembershipChange> evaluate(final CustomerProfile profile, final Instant now) {
         final List<MembershipChange> changes = new ArrayList<>(evaluator().evaluate(profile, now));
@@ -203,13 +211,15 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         final SegmentEvaluation segments = segmentEvaluator.evaluate(current, profile, now);
         segments.applyTo(profile);
         changes.addAll(segments.changes());
-        if (current.isTimeDependent()) {
-            final Instant recheck = now.plus(settings.timeRuleInterval());
-            if (profile.getReevaluateAt() == null || recheck.isBefore(profile.getReevaluateAt())) {
-                profile.setReevaluateAt(recheck);
-            }
-        }
+        dueBy(profile, current.nextTimeChange(profile, now, settings.timeRuleInterval()));
         return changes;
+    }
+
+    /** Brings the profile's re-evaluation time forward to {@code due} when that is earlier (or it has none). */
+    private static void dueBy(final CustomerProfile profile, final Instant due) {
+        if (due != null && (profile.getReevaluateAt() == null || due.isBefore(profile.getReevaluateAt()))) {
+            profile.setReevaluateAt(due);
+        }
     }
 
     /**
@@ -238,6 +248,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             final String recorded = backfills.get(definition.getId());
             if (recorded == null || Backfill.parse(recorded).version() != definition.getVersion()) {
                 backfills.put(definition.getId(), Backfill.start(definition.getVersion(), total).format());
+                backfillsPending = true;
             }
         }
         try (KeyValueIterator<String, String> all = backfills.all()) {
@@ -245,6 +256,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                 final var entry = all.next();
                 if (!latest.containsKey(entry.key) && Backfill.parse(entry.value).version() != Backfill.DELETED) {
                     backfills.put(entry.key, Backfill.start(Backfill.DELETED, total).format());
+                    backfillsPending = true;
                 }
             }
         }
@@ -256,6 +268,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
      */
     private void backfillStep(final Instant now) {
         final SegmentCatalogue current = catalogue();
+        if (!backfillsPending) {
+            return;
+        }
         final List<String> running = new ArrayList<>();
         try (KeyValueIterator<String, String> all = backfills.all()) {
             all.forEachRemaining(entry -> {
@@ -264,6 +279,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                 }
             });
         }
+        backfillsPending = !running.isEmpty();
         for (final String definitionId : running) {
             final Backfill backfill = Backfill.parse(backfills.get(definitionId));
             final List<CustomerProfile> batch = new ArrayList<>();
@@ -282,10 +298,13 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             for (final CustomerProfile profile : batch) {
                 final SegmentEvaluation evaluation = segmentEvaluator.evaluateDefinition(current, definitionId,
                     profile, now);
-                if (evaluation.changed()) {
+                // A new time-dependent rule may be due before the profile's current re-evaluation time.
+                final Instant previousDue = profile.getReevaluateAt();
+                dueBy(profile, current.nextTimeChange(definitionId, profile, now, settings.timeRuleInterval()));
+                if (evaluation.changed() || !Objects.equals(previousDue, profile.getReevaluateAt())) {
                     evaluation.applyTo(profile);
-                    publish(profile, profile.getReevaluateAt(), evaluation.changes(), SegmentChanges.CAUSE_BACKFILL,
-                        now, new RecordHeaders());
+                    publish(profile, previousDue, evaluation.changes(), SegmentChanges.CAUSE_BACKFILL, now,
+                        new RecordHeaders());
                 }
             }
             final String last = batch.isEmpty() ? backfill.cursor() : batch.get(batch.size() - 1).getProfileId();
@@ -322,6 +341,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         }
         if (due != null && !due.equals(previousDue)) {
             schedule.put(ReevaluationSchedule.key(due, profileId), EMPTY);
+            scheduleFloorMs = Math.max(0, Math.min(scheduleFloorMs, due.toEpochMilli()));
         }
         profiles.put(profileId, profile);
         final long timestamp = eventTime.toEpochMilli();
@@ -357,12 +377,16 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
      */
     private void reevaluateDue(final long nowMs) {
         final List<Bytes> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> entries = schedule.range(ReevaluationSchedule.lowerBound(),
+        try (KeyValueIterator<Bytes, byte[]> entries = schedule.range(ReevaluationSchedule.lowerBound(scheduleFloorMs),
             ReevaluationSchedule.upperBound(nowMs))) {
             while (entries.hasNext() && due.size() < settings.reevaluationBatchSize()) {
                 due.add(entries.next().key);
             }
         }
+        // Entries re-scheduled below lower the floor again in publish.
+        scheduleFloorMs = Math.max(scheduleFloorMs, due.size() < settings.reevaluationBatchSize()
+            ? nowMs + 1
+            : ReevaluationSchedule.due(due.get(due.size() - 1)));
         final Instant now = Instant.ofEpochMilli(nowMs);
         for (final Bytes key : due) {
             schedule.delete(key);

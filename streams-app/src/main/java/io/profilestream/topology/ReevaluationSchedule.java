@@ -25,8 +25,9 @@ final class ReevaluationSchedule {
         return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(nowMs + 1).array());
     }
 
-    static Bytes lowerBound() {
-        return Bytes.wrap(new byte[Long.BYTES]);
+    /** The smallest key of every entry due at or after {@code fromMs}. */
+    static Bytes lowerBound(final long fromMs) {
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(fromMs).array());
     }
 
     static String profileId(final Bytes key) {

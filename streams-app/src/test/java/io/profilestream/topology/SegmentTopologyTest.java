@@ -70,6 +70,30 @@ class SegmentTopologyTest {
     }
 
     @Test
+    void shouldExitATimeRuleWhenItsThresholdPassesWithoutHourlyChecks() {
+        define("recent-buyers", DefinitionKind.SEGMENT, "has(profile.transactions.lastPurchaseAt)"
+            + " && daysSince(profile.transactions.lastPurchaseAt) <= 3", 1, 0);
+        final Instant bought = WALL_CLOCK.minus(Duration.ofHours(12));
+        fixture.purchases.pipeInput("c1", order("p1", "c1", bought, 3_000));
+        assertThat(segmentChanges()).extracting(SegmentChange::getSegmentId, SegmentChange::getChange)
+            .containsExactly(tuple("recent-buyers", ChangeType.ENTERED));
+        final double before = fixture.counter("profilestream.reevaluations");
+
+        // The rule flips three days after the purchase, 60 hours from now. 59 hours pass, an hour at a time: the rule
+        // cannot change before its threshold, so the profile is not re-evaluated every hour.
+        for (int hour = 0; hour < 59; hour++) {
+            fixture.driver.advanceWallClockTime(Duration.ofHours(1));
+        }
+        assertThat(segmentChanges()).isEmpty();
+        assertThat(fixture.counter("profilestream.reevaluations") - before).isLessThan(10.0);
+
+        fixture.driver.advanceWallClockTime(Duration.ofHours(1));
+        assertThat(segmentChanges()).extracting(SegmentChange::getSegmentId, SegmentChange::getChange,
+                SegmentChange::getCauseEventId)
+            .containsExactly(tuple("recent-buyers", ChangeType.EXITED, SegmentChanges.CAUSE_TIME));
+    }
+
+    @Test
     void shouldBackfillANewDefinitionAndRefillAChangedOne() {
         for (int i = 0; i < 30; i++) {
             fixture.purchases.pipeInput("c" + i, order("p" + i, "c" + i, daysBefore(1), 1_000L * i));

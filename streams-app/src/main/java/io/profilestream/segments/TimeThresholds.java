@@ -1,0 +1,210 @@
+package io.profilestream.segments;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.IndexedRecord;
+
+import dev.cel.common.ast.CelConstant;
+import dev.cel.common.ast.CelExpr;
+
+/**
+ * When a rule's answer can next change with time alone, found from the rule itself rather than by re-evaluating
+ * every profile at a fixed interval.
+ *
+ * <p>A rule reads time only through {@code now}. When every {@code now} in it sits in a comparison of
+ * {@code daysSince(profile.some.timestamp)} with a number ({@code daysSince(t) <= 30}, {@code 90 < daysSince(t)}),
+ * the comparison can flip only at {@code t} plus that many days: those instants are the rule's thresholds, and
+ * between them the rule's answer cannot change unless the profile does. A rule that reads {@code now} in any other
+ * way ({@code now - t > duration('7d')}, {@code daysSince(t) < profile.x}) is opaque: it is re-checked at the
+ * configured interval, as every time-dependent rule was before.
+ *
+ * <p>Immutable and thread-safe.
+ */
+final class TimeThresholds {
+
+    private static final double MILLIS_PER_DAY = Duration.ofDays(1).toMillis();
+    private static final Set<String> COMPARISONS = Set.of("_<_", "_<=_", "_>_", "_>=_", "_==_", "_!=_");
+    private static final String DAYS_BETWEEN = "daysBetween";
+
+    /** The thresholds of a rule that does not read {@code now}: it never changes with time alone. */
+    static final TimeThresholds NONE = new TimeThresholds(List.of(), false);
+
+    /**
+     * One comparison of {@code daysSince(field)} with a constant.
+     *
+     * @param path the field's path from the profile, e.g. {@code [transactions, lastPurchaseAt]}
+     * @param days the constant it is compared with
+     */
+    record Threshold(List<String> path, double days) {
+    }
+
+    private final List<Threshold> thresholds;
+    private final boolean opaque;
+
+    private TimeThresholds(final List<Threshold> thresholds, final boolean opaque) {
+        this.thresholds = List.copyOf(thresholds);
+        this.opaque = opaque;
+    }
+
+    /**
+     * Collects the thresholds of a checked rule while the compiler walks its syntax tree once: it shows every node
+     * to {@link #visit}, then asks for the {@link #result}.
+     */
+    static final class Finder {
+        private final List<Threshold> found = new ArrayList<>();
+        private final Set<Long> explained = new HashSet<>();
+        private final List<Long> nows = new ArrayList<>();
+
+        void visit(final CelExpr expr) {
+            if (expr.getKind() == CelExpr.ExprKind.Kind.IDENT && ProfileFunctions.NOW.equals(expr.ident().name())) {
+                nows.add(expr.id());
+            } else if (expr.getKind() == CelExpr.ExprKind.Kind.CALL) {
+                threshold(expr.call()).ifPresent(match -> {
+                    found.add(match.threshold());
+                    explained.add(match.now().id());
+                });
+            }
+        }
+
+        TimeThresholds result() {
+            if (nows.isEmpty()) {
+                return NONE;
+            }
+            final boolean opaque = !explained.containsAll(nows);
+            return new TimeThresholds(opaque ? List.of() : found, opaque);
+        }
+    }
+
+    private record Match(Threshold threshold, CelExpr now) {
+    }
+
+    /** {@code daysBetween(profile.a.b, now) <op> constant}, either way round. */
+    private static Optional<Match> threshold(final CelExpr.CelCall call) {
+        if (!COMPARISONS.contains(call.function()) || call.args().size() != 2 || call.target().isPresent()) {
+            return Optional.empty();
+        }
+        for (int side = 0; side < 2; side++) {
+            final CelExpr days = call.args().get(side);
+            final CelExpr constant = call.args().get(1 - side);
+            final Double value = number(constant);
+            if (value == null || days.getKind() != CelExpr.ExprKind.Kind.CALL) {
+                continue;
+            }
+            final CelExpr.CelCall between = days.call();
+            if (!DAYS_BETWEEN.equals(between.function()) || between.args().size() != 2) {
+                continue;
+            }
+            final CelExpr now = between.args().get(1);
+            final List<String> path = profilePath(between.args().get(0));
+            if (path != null && now.getKind() == CelExpr.ExprKind.Kind.IDENT
+                && ProfileFunctions.NOW.equals(now.ident().name())) {
+                return Optional.of(new Match(new Threshold(path, value), now));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Double number(final CelExpr expr) {
+        if (expr.getKind() != CelExpr.ExprKind.Kind.CONSTANT) {
+            return null;
+        }
+        final CelConstant constant = expr.constant();
+        return switch (constant.getKind()) {
+            case INT64_VALUE -> (double) constant.int64Value();
+            case UINT64_VALUE -> constant.uint64Value().doubleValue();
+            case DOUBLE_VALUE -> constant.doubleValue();
+            default -> null;
+        };
+    }
+
+    /** The field names of {@code profile.a.b...}, or null when the expression is anything else. */
+    private static List<String> profilePath(final CelExpr expr) {
+        final List<String> reversed = new ArrayList<>();
+        CelExpr current = expr;
+        while (current.getKind() == CelExpr.ExprKind.Kind.SELECT && !current.select().testOnly()) {
+            reversed.add(current.select().field());
+            current = current.select().operand();
+        }
+        if (reversed.isEmpty() || current.getKind() != CelExpr.ExprKind.Kind.IDENT
+            || !ProfileFunctions.PROFILE.equals(current.ident().name())) {
+            return null;
+        }
+        final List<String> path = new ArrayList<>(reversed.size());
+        for (int i = reversed.size() - 1; i >= 0; i--) {
+            path.add(reversed.get(i));
+        }
+        return path;
+    }
+
+    /** Whether the rule reads {@code now} at all, so that its answer can change with time alone. */
+    boolean usesNow() {
+        return this != NONE;
+    }
+
+    /** Whether the rule reads {@code now} in a way these thresholds do not describe. */
+    boolean opaque() {
+        return opaque;
+    }
+
+    List<Threshold> thresholds() {
+        return thresholds;
+    }
+
+    /**
+     * The earliest instant after {@code now} at which one of the rule's comparisons can flip for this profile, or
+     * {@code null} when none can (every threshold has passed, or its field is absent); for an opaque rule,
+     * {@code now} plus the fallback interval.
+     * A comparison with {@code d} days flips at {@code t + d days} ({@code <}, {@code >=}) or one millisecond later
+     * ({@code <=}, {@code >}); both instants are candidates, so the answer is never late.
+     */
+    Instant next(final IndexedRecord profile, final Instant now, final Duration fallback) {
+        if (opaque) {
+            return now.plus(fallback);
+        }
+        final long nowMs = now.toEpochMilli();
+        long next = Long.MAX_VALUE;
+        for (final Threshold threshold : thresholds) {
+            final Object value = read(profile, threshold.path());
+            if (!(value instanceof Instant at)) {
+                continue;
+            }
+            final long flip = at.toEpochMilli() + (long) Math.floor(threshold.days() * MILLIS_PER_DAY);
+            if (flip > nowMs) {
+                next = Math.min(next, flip);
+            } else if (flip + 1 > nowMs) {
+                next = Math.min(next, flip + 1);
+            }
+        }
+        return next == Long.MAX_VALUE ? null : Instant.ofEpochMilli(next);
+    }
+
+    private static Object read(final IndexedRecord profile, final List<String> path) {
+        Object current = profile;
+        for (final String name : path) {
+            if (!(current instanceof IndexedRecord record)) {
+                return null;
+            }
+            final Schema.Field field = record.getSchema().getField(name);
+            if (field == null) {
+                return null;
+            }
+            current = record.get(field.pos());
+        }
+        return current;
+    }
+
+    /** The earlier of two instants, either of which may be null (never). */
+    static Instant earliest(final Instant a, final Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isBefore(b) ? a : b;
+    }
+}

@@ -1,0 +1,154 @@
+package io.profilestream.segments;
+
+import static io.profilestream.segments.SegmentFixtures.NOW;
+import static io.profilestream.segments.SegmentFixtures.emptyProfile;
+import static io.profilestream.segments.SegmentFixtures.richProfile;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import io.profilestream.profile.CustomerProfile;
+
+class TimeThresholdsTest {
+
+    private static final SegmentCompiler COMPILER = SegmentCompiler.withDefaultLimits();
+    private static final Duration FALLBACK = Duration.ofHours(1);
+    private static final Instant LAST_SEEN = NOW.minus(Duration.ofDays(2));
+
+    private static boolean matches(final CompiledExpression rule, final CustomerProfile profile, final Instant at)
+        throws SegmentEvaluationException {
+        return rule.matches(COMPILER.context(profile.getProfileId(), profile, at));
+    }
+
+    @Test
+    void shouldFlipAfterTheThresholdOfLessOrEqualAndAtItForLess() throws Exception {
+        final CustomerProfile profile = richProfile("p-1");
+        final Instant sevenDays = LAST_SEEN.plus(Duration.ofDays(7));
+        final CompiledExpression atMost = COMPILER.compile("daysSince(profile.identity.lastSeen) <= 7");
+        final CompiledExpression under = COMPILER.compile("daysSince(profile.identity.lastSeen) < 7");
+
+        assertThat(atMost.nextTimeChange(profile, NOW, FALLBACK)).isEqualTo(sevenDays);
+        assertThat(matches(atMost, profile, sevenDays)).isTrue();
+        assertThat(atMost.nextTimeChange(profile, sevenDays, FALLBACK)).isEqualTo(sevenDays.plusMillis(1));
+        assertThat(matches(atMost, profile, sevenDays.plusMillis(1))).isFalse();
+
+        assertThat(matches(under, profile, sevenDays.minusMillis(1))).isTrue();
+        assertThat(matches(under, profile, sevenDays)).isFalse();
+        assertThat(atMost.nextTimeChange(profile, sevenDays.plusMillis(1), FALLBACK)).isNull();
+    }
+
+    @Test
+    void shouldReadTheConstantOnEitherSideAndTakeTheEarliestThreshold() {
+        final CompiledExpression rule = COMPILER.compile(
+            "30.5 >= daysSince(profile.transactions.lastPurchaseAt) || daysSince(profile.identity.lastSeen) > 3");
+
+        // lastPurchaseAt is 100 days ago, so only lastSeen + 3 days is still ahead.
+        assertThat(rule.nextTimeChange(richProfile("p-1"), NOW, FALLBACK))
+            .isEqualTo(LAST_SEEN.plus(Duration.ofDays(3)));
+        final Instant justBought = NOW.minus(Duration.ofDays(1));
+        final CustomerProfile recent = richProfile("p-2");
+        recent.getTransactions().setLastPurchaseAt(justBought);
+        assertThat(rule.nextTimeChange(recent, NOW, FALLBACK))
+            .isEqualTo(LAST_SEEN.plus(Duration.ofDays(3)));
+        recent.getIdentity().setLastSeen(NOW.minus(Duration.ofDays(5)));
+        assertThat(rule.nextTimeChange(recent, NOW, FALLBACK))
+            .isEqualTo(justBought.plus(Duration.ofDays(30)).plus(Duration.ofHours(12)));
+    }
+
+    @Test
+    void shouldHaveNoThresholdForAnAbsentFieldOrARuleWithoutNow() {
+        final CompiledExpression guarded = COMPILER.compile(
+            "has(profile.transactions.lastPurchaseAt) && daysSince(profile.transactions.lastPurchaseAt) <= 30");
+        final CompiledExpression timeless = COMPILER.compile("profile.transactions.orders >= 3");
+
+        assertThat(guarded.nextTimeChange(emptyProfile("p-1"), NOW, FALLBACK)).isNull();
+        assertThat(timeless.usesNow()).isFalse();
+        assertThat(timeless.nextTimeChange(richProfile("p-1"), NOW, FALLBACK)).isNull();
+    }
+
+    @Test
+    void shouldFallBackToTheIntervalWhenTimeIsReadAnyOtherWay() {
+        for (final String rule : List.of(
+            "profile.transactions.lastPurchaseAt < now - duration('2160h')",
+            "daysSince(profile.identity.lastSeen) < double(profile.behaviour.sessions)",
+            "daysBetween(profile.identity.firstSeen, now) > 1.0 && now.getDayOfWeek() == 1",
+            "daysSince(profile.identity.lastSeen) + 1.0 > 3.0")) {
+            final CompiledExpression compiled = COMPILER.compile(rule);
+            assertThat(compiled.usesNow()).as(rule).isTrue();
+            assertThat(compiled.nextTimeChange(richProfile("p-1"), NOW, FALLBACK)).as(rule)
+                .isEqualTo(NOW.plus(FALLBACK));
+        }
+    }
+
+    /**
+     * The promise the engine relies on: between now and the next time change, no rule of the default catalogue
+     * changes its answer for an unchanged profile. Checked at random instants for profiles with random times.
+     */
+    @Test
+    void shouldKeepEveryDefaultRuleConstantUntilItsNextTimeChange() throws Exception {
+        final SegmentCatalogue catalogue = SegmentCatalogue.of(COMPILER, CatalogueYaml.loadDefault(COMPILER, NOW));
+        final Random random = new Random(7);
+        int flips = 0;
+        for (int i = 0; i < 200; i++) {
+            final CustomerProfile profile = randomProfile(random, "p-" + i);
+            Instant at = NOW;
+            for (int step = 0; step < 10; step++) {
+                final Instant next = catalogue.nextTimeChange(profile, at, FALLBACK);
+                final List<Boolean> before = answers(catalogue, profile, at);
+                final Instant until = next == null ? at.plus(Duration.ofDays(400)) : next;
+                for (int probe = 0; probe < 5; probe++) {
+                    final long span = Duration.between(at, until).toMillis();
+                    final Instant inside = at.plusMillis((long) (random.nextDouble() * span));
+                    assertThat(answers(catalogue, profile, inside)).as("%s at %s", profile, inside).isEqualTo(before);
+                }
+                assertThat(answers(catalogue, profile, until.minusMillis(1))).isEqualTo(before);
+                if (next == null) {
+                    break;
+                }
+                assertThat(next).isAfter(at);
+                flips += answers(catalogue, profile, next).equals(before) ? 0 : 1;
+                at = next;
+            }
+        }
+        // The thresholds are where answers change, not arbitrary instants.
+        assertThat(flips).isGreaterThan(200);
+    }
+
+    private static List<Boolean> answers(final SegmentCatalogue catalogue,
+                                         final CustomerProfile profile,
+                                         final Instant at) throws SegmentEvaluationException {
+        final EvaluationContext context = COMPILER.context(profile.getProfileId(), profile, at);
+        final List<Boolean> answers = new ArrayList<>();
+        for (final CompiledDefinition definition : catalogue.segments()) {
+            answers.add(definition.expression().matches(context));
+        }
+        for (final CompiledDefinition definition : catalogue.personas()) {
+            answers.add(definition.expression().matches(context));
+        }
+        return answers;
+    }
+
+    private static CustomerProfile randomProfile(final Random random, final String id) {
+        final CustomerProfile profile = richProfile(id);
+        profile.getIdentity().setFirstSeen(daysAgo(random, 60));
+        profile.getIdentity().setLastSeen(daysAgo(random, 10));
+        profile.getTransactions().setOrders(random.nextInt(3));
+        profile.getTransactions().setDistinctPurchaseDays(random.nextInt(7));
+        profile.getTransactions().setFirstPurchaseAt(daysAgo(random, 40));
+        profile.getTransactions().setLastPurchaseAt(daysAgo(random, 20));
+        profile.getEmail().setSubscribed(true);
+        profile.getEmail().setLastOpenAt(daysAgo(random, 35));
+        profile.getEmail().setLastClickAt(random.nextBoolean() ? null : daysAgo(random, 35));
+        return profile;
+    }
+
+    private static Instant daysAgo(final Random random, final int maxDays) {
+        return NOW.minusMillis((long) (random.nextDouble() * maxDays * 86_400_000L));
+    }
+}
