@@ -24,7 +24,6 @@ import io.profilestream.internal.IdentityCommand;
 import io.profilestream.internal.IdentityCommandType;
 import io.profilestream.internal.MergeRequest;
 import io.profilestream.internal.ProfileMerge;
-import io.profilestream.internal.SeenEvent;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.IdentityAction;
@@ -33,11 +32,11 @@ import io.profilestream.profile.IdentityEvent;
 /**
  * The profile processor's part in identity resolution, on the partitions keyed by profile id.
  * <ul>
- * <li>Move out (at {@code anon:<anonymousId>}): a merge request deletes the anonymous profile and its remembered event
- * ids, publishes its tombstone, and sends the profile with those event ids keyed by the customer id through
- * {@code profile-events}, so it reaches the partition that owns the customer.</li>
- * <li>Merge in (at the customer): the moved profile is merged with the {@code ProfileMerger} and its event ids are
- * remembered under the customer, so a duplicate delivered after the merge is still applied once.</li>
+ * <li>Move out (at {@code anon:<anonymousId>}): a merge request deletes the anonymous profile, publishes its
+ * tombstone, and sends the profile keyed by the customer id through {@code profile-events}, so it reaches the
+ * partition that owns the customer. An anonymous profile holds only clicks, whose ids the identity resolver
+ * remembers by anonymous id, so a duplicate delivered after the merge is still dropped there: no event ids move.</li>
+ * <li>Merge in (at the customer): the moved profile is merged with the {@code ProfileMerger}.</li>
  * <li>Erasure: every anonymous id ever seen with the customer is sent an unlink command through
  * {@code identity-commands}, keyed by anonymous id, so the links on the resolver's partitions go too.</li>
  * </ul>
@@ -51,7 +50,6 @@ final class ProfileMerges {
     private final IdentityEvents identityEvents;
     private final ProcessorContext<String, SpecificRecord> context;
     private final KeyValueStore<String, CustomerProfile> profiles;
-    private final DedupWindow seenEvents;
     private final KeyValueStore<String, Long> customerLinks;
 
     ProfileMerges(final EngineSettings settings,
@@ -62,7 +60,6 @@ final class ProfileMerges {
         this.identityEvents = new IdentityEvents(metrics);
         this.context = context;
         this.profiles = context.getStateStore(Stores.PROFILES);
-        this.seenEvents = new DedupWindow(context.getStateStore(Stores.EVENT_DEDUP), settings.dedupRetentionMs());
         this.customerLinks = context.getStateStore(Stores.CUSTOMER_LINKS);
     }
 
@@ -91,7 +88,6 @@ final class ProfileMerges {
         if (anonymous == null || !ProfileIds.isAnonymous(profileId)) {
             return;
         }
-        final List<SeenEvent> seen = seenEvents.removeAll(profileId);
         profiles.delete(profileId);
         final Headers merged = causedByMerge(record.headers());
         context.forward(new Record<String, CustomerProfile>(profileId, null, record.timestamp(), merged));
@@ -102,14 +98,13 @@ final class ProfileMerges {
             .setEventTime(request.getEventTime())
             .setRequestedAt(request.getRequestedAt())
             .setProfile(anonymous)
-            .setSeenEvents(seen)
             .build();
         context.forward(new Record<>(request.getCustomerId(), merge, record.timestamp(), merged));
     }
 
     /**
-     * Merges a moved anonymous profile into the customer's profile (updated in place), remembers its event ids and
-     * anonymous ids under the customer, and reports the merge.
+     * Merges a moved anonymous profile into the customer's profile (updated in place), remembers its anonymous ids
+     * under the customer, and reports the merge.
      */
     void mergeIn(final CustomerProfile target,
                  final ProfileMerge merge,
@@ -118,9 +113,6 @@ final class ProfileMerges {
         final String customerId = target.getProfileId();
         final CustomerProfile source = merge.getProfile();
         settings.merger().merge(target, source, now);
-        for (final SeenEvent event : merge.getSeenEvents()) {
-            seenEvents.remember(customerId, event.getEventId(), event.getTime());
-        }
         final Set<String> anonymousIds = new LinkedHashSet<>(source.getIdentity().getAnonymousIds());
         anonymousIds.add(merge.getAnonymousId());
         for (final String anonymousId : anonymousIds) {

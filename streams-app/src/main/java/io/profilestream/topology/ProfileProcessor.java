@@ -167,7 +167,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         final String topic = topicOf(event);
         final String eventId = eventIdOf(event);
         final long eventTime = record.timestamp();
-        if (seenEvents.seenBefore(profileId, eventId, eventTime)) {
+        // Clicks were deduplicated by the identity resolver, by their own anonymous id, before they were routed here.
+        final boolean deduplicate = !(event instanceof ClickEvent);
+        if (deduplicate && seenEvents.seenBefore(profileId, eventId, eventTime)) {
             metrics.event(topic, Outcome.DUPLICATE);
             return;
         }
@@ -190,7 +192,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         } else if (event instanceof ProfileMerge merge) {
             merges.mergeIn(profile, merge, record, now);
         }
-        seenEvents.remember(profileId, eventId, eventTime);
+        if (deduplicate) {
+            seenEvents.remember(profileId, eventId, eventTime);
+        }
         final List<MembershipChange> changes = evaluate(profile, now);
         if (event instanceof ProfileMerge) {
             publish(profile, previousDue, changes, SegmentChanges.CAUSE_MERGE, Instant.ofEpochMilli(eventTime),

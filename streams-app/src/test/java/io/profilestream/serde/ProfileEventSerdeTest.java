@@ -14,7 +14,6 @@ import io.profilestream.events.ClickType;
 import io.profilestream.events.Device;
 import io.profilestream.internal.MergeRequest;
 import io.profilestream.internal.ProfileMerge;
-import io.profilestream.internal.SeenEvent;
 import io.profilestream.registry.CompatibilityLevel;
 import io.profilestream.registry.InMemorySchemaRegistryClient;
 
@@ -36,7 +35,6 @@ class ProfileEventSerdeTest {
             .setEventTime(TIME)
             .setRequestedAt(TIME)
             .setProfile(ProfileAggregator.newProfile("anon:a1"))
-            .setSeenEvents(List.of(new SeenEvent("e0", TIME.toEpochMilli())))
             .build();
         final MergeRequest request = MergeRequest.newBuilder()
             .setAnonymousId("a1")

@@ -59,10 +59,11 @@ public final class Bench {
      * @param commitIntervalMs commit interval of the Streams applications, the engine included
      * @param seed seed of the population and its events
      * @param latencySeconds how long each latency rate runs
+     * @param engineJvmOptions options of the engine's JVM (heap size, a flight recording...)
      * @param out output directory (results, logs, broker and state data under {@code work/})
      */
     public record Options(long events, int customers, int partitions, long commitIntervalMs, long seed,
-                          long latencySeconds, Path out) {
+                          long latencySeconds, List<String> engineJvmOptions, Path out) {
     }
 
     /**
@@ -126,7 +127,8 @@ public final class Bench {
                     "application.id", "bench-engine-" + suffix,
                     "processing.guarantee", guarantee,
                     "commit.interval.ms", Long.toString(options.commitIntervalMs()),
-                    "topics.partitions", Integer.toString(options.partitions())), catchUp,
+                    "topics.partitions", Integer.toString(options.partitions())),
+                    options.engineJvmOptions(), catchUp,
                     rate -> latencies(guarantee.equals(EOS), rate, servers, registry.url(), topics, results));
                 results.put("throughput.engine_" + suffix, result.eventsPerSecond());
                 report("throughput.engine_" + suffix, results);

@@ -3,6 +3,8 @@ package io.profilestream.loadtest.bench;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -55,6 +57,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     private long latencySeconds;
 
+    @Option(names = "--engine-jvm-option", paramLabel = "OPTION",
+        description = "An option for the engine's JVM, e.g. -Xmx2g or -XX:StartFlightRecording=filename=engine.jfr; "
+            + "repeat for several (default: none).")
+    private List<String> engineJvmOptions = new ArrayList<>();
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",
         description = "Output directory (default: ${DEFAULT-VALUE}).")
     private Path out;
@@ -72,7 +79,7 @@ public final class BenchCommand implements Callable<Integer> {
         final Map<String, Double> results;
         try {
             results = new Bench(new Bench.Options(events, customers, partitions, commitIntervalMs, seed,
-                latencySeconds, out),
+                latencySeconds, engineJvmOptions, out),
                 line -> {
                     err.println(line);
                     err.flush();

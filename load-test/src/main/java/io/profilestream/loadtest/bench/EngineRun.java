@@ -1,5 +1,6 @@
 package io.profilestream.loadtest.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real engine in its own JVM ({@code ProfileStreamCli run --config FILE}), timed from the start of the process
- * until its committed offsets reach the end offsets of the event topics.
+ * until its committed offsets reach the end offsets of the event topics. The process runs in its work directory,
+ * so relative paths in its JVM options (a flight recording's file) land there.
  */
 final class EngineRun {
 
@@ -50,11 +52,13 @@ final class EngineRun {
      *
      * @param workDir the engine's own work directory (config file, log, state)
      * @param settings engine settings on top of its defaults (addresses, application id, guarantee...)
+     * @param jvmOptions options of the engine's JVM
      * @param catchUp checks the committed offsets of the event topics
      * @param whileRunning runs once the engine has caught up and been measured, before it stops
      */
     static Result run(final Path workDir,
                       final Map<String, String> settings,
+                      final List<String> jvmOptions,
                       final CatchUp catchUp,
                       final WhileRunning whileRunning) throws IOException, InterruptedException {
         Files.createDirectories(workDir);
@@ -72,15 +76,16 @@ final class EngineRun {
         final long total = catchUp.totalRecords();
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(absoluteClassPath());
         command.add("io.profilestream.cli.ProfileStreamCli");
         command.add("run");
         command.add("--config");
         command.add(configFile.toAbsolutePath().toString());
         final Path log = workDir.resolve("engine.log");
         final long start = System.nanoTime();
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        final Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
             .redirectOutput(log.toFile()).start();
         final Thread hook = new Thread(process::destroyForcibly, "profilestream-bench-engine-stop");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -98,6 +103,15 @@ final class EngineRun {
             stop(process);
             removeHook(hook);
         }
+    }
+
+    /** This JVM's class path with absolute entries, for a process that runs in another directory. */
+    private static String absoluteClassPath() {
+        final List<String> entries = new ArrayList<>();
+        for (final String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            entries.add(Path.of(entry).toAbsolutePath().toString());
+        }
+        return String.join(File.pathSeparator, entries);
     }
 
     private static void removeHook(final Thread hook) {
