@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,6 +58,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     private long latencySeconds;
 
+    @Option(names = "--engine-setting", paramLabel = "KEY=VALUE",
+        description = "An engine setting (README, Configuration; Kafka settings pass through) on top of the bench's, "
+            + "e.g. num.stream.threads=2; repeat for several (default: none).")
+    private Map<String, String> engineSettings = new LinkedHashMap<>();
+
     @Option(names = "--engine-jvm-option", paramLabel = "OPTION",
         description = "An option for the engine's JVM, e.g. -Xmx2g or -XX:StartFlightRecording=filename=engine.jfr; "
             + "repeat for several (default: none).")
@@ -79,7 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
         final Map<String, Double> results;
         try {
             results = new Bench(new Bench.Options(events, customers, partitions, commitIntervalMs, seed,
-                latencySeconds, engineJvmOptions, out),
+                latencySeconds, engineSettings, engineJvmOptions, out),
                 line -> {
                     err.println(line);
                     err.flush();
