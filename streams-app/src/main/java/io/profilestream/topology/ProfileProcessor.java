@@ -381,8 +381,8 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
      */
     private void reevaluateDue(final long nowMs) {
         final List<Bytes> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> entries = schedule.range(ReevaluationSchedule.lowerBound(scheduleFloorMs),
-            ReevaluationSchedule.upperBound(nowMs))) {
+        try (KeyValueIterator<Bytes, byte[]> entries = schedule.range(
+            ReevaluationSchedule.lowerBound(scheduleFloorMs), ReevaluationSchedule.upperBound(nowMs))) {
             while (entries.hasNext() && due.size() < settings.reevaluationBatchSize()) {
                 due.add(entries.next().key);
             }

@@ -67,13 +67,19 @@ final class Report {
 
     private static void throughputChart(final Map<String, Double> results, final Path file) throws IOException {
         final CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-            .title("Throughput").xAxisTitle("run").yAxisTitle("events/s").build();
+            .title("Throughput").xAxisTitle("run").yAxisTitle("events/s (log scale)").build();
+        // The runs differ by orders of magnitude: on a linear axis the engine's bars would be invisible.
         chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisMin(1.0);
+        chart.getStyler().setYAxisDecimalPattern("#,##0");
+        chart.getStyler().setLabelsVisible(true);
+        chart.getStyler().setXAxisLabelRotation(15);
         final List<String> names = new ArrayList<>();
         final List<Double> values = new ArrayList<>();
         for (final String name : THROUGHPUT) {
             names.add(name);
-            values.add(orZero(results.get("throughput." + name)));
+            values.add(Math.max(1, orZero(results.get("throughput." + name))));
         }
         chart.addSeries("events/s", names, values);
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);

@@ -28,7 +28,8 @@ class BenchTest {
     @Test
     void measuresEveryThroughputOnATinyInput(@TempDir final Path out) throws Exception {
         final List<String> progress = new ArrayList<>();
-        final Map<String, Double> results = new Bench(new Bench.Options(2_000, 200, 2, 500, 7L, 3, Map.of("num.stream.threads", "1"), List.of("-Xmx512m"), out),
+        final Map<String, Double> results = new Bench(new Bench.Options(2_000, 200, 2, 500, 7L, 3,
+            Map.of("num.stream.threads", "1"), List.of("-Xmx512m"), out),
             progress::add).run();
 
         assertThat(results).containsKeys(KEYS.toArray(String[]::new));
