@@ -1,9 +1,15 @@
 package io.profilestream.loadtest.bench;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.profilestream.loadtest.GroundTruth;
@@ -63,9 +69,11 @@ final class Accuracy {
      * @param seed seed of the population
      * @param calibrationDays length of the calibration period
      * @param holdoutDays length of the holdout period
+     * @param out where to write {@code truth.csv} (with {@code truth.json}) and {@code predictions.csv}, so the
+     *     figures can be recomputed without this code
      */
     static Result measure(final int customers, final long seed, final double calibrationDays,
-                          final double holdoutDays) {
+                          final double holdoutDays, final Path out) throws IOException {
         final PurchaseModel truthModel = PurchaseModel.DEFAULT;
         final GroundTruth truth = GroundTruth.of(Population.generate(customers, seed, truthModel),
             Bench.SIMULATED_START, calibrationDays, holdoutDays);
@@ -79,6 +87,7 @@ final class Accuracy {
         final boolean[] dead = new boolean[n];
         final boolean[] repeat = new boolean[n];
         final double[][] sums = new double[LAST_BIN + 1][3];
+        final double[] predicted = new double[n];
         for (int i = 0; i < n; i++) {
             final GroundTruth.Customer c = truth.customers().get(i);
             final CustomerSummary summary = new CustomerSummary(c.x(), c.tx(), c.bigT(), c.m());
@@ -88,8 +97,19 @@ final class Accuracy {
             repeat[i] = c.x() > 0;
             final double[] bin = sums[Math.min(LAST_BIN, c.x())];
             bin[0]++;
-            bin[1] += model.expectedPurchases(summary, holdoutDays);
+            predicted[i] = model.expectedPurchases(summary, holdoutDays);
+            bin[1] += predicted[i];
             bin[2] += c.holdoutPurchases();
+        }
+        truth.write(out.resolve("truth.csv"));
+        try (BufferedWriter csv = Files.newBufferedWriter(out.resolve("predictions.csv"), StandardCharsets.UTF_8)) {
+            csv.write("customer_id,churn_risk,p_alive,expected_holdout_purchases");
+            csv.newLine();
+            for (int i = 0; i < n; i++) {
+                csv.write(String.format(Locale.ROOT, "%s,%.17g,%.17g,%.17g", truth.customers().get(i).customerId(),
+                    risk[i], 1 - notAlive[i], predicted[i]));
+                csv.newLine();
+            }
         }
         final List<Bin> bins = new ArrayList<>();
         double errors = 0;

@@ -143,7 +143,7 @@ public final class Bench {
         engineResources.forEach((suffix, result) -> resources(results, suffix, result));
         progress.accept("Accuracy: BG/NBD fitted on the calibration period of the simulated population.");
         final Accuracy.Result accuracy = Accuracy.measure(options.customers(), options.seed(), CALIBRATION_DAYS,
-            HOLDOUT_DAYS);
+            HOLDOUT_DAYS, options.out());
         results.putAll(accuracy.metrics());
         final List<Accuracy.Bin> calibrationBins = accuracy.bins();
         Files.writeString(options.out().resolve("results.json"), Json.nested(results), StandardCharsets.UTF_8);
