@@ -148,15 +148,6 @@ final class TimeThresholds {
         return this != NONE;
     }
 
-    /** Whether the rule reads {@code now} in a way these thresholds do not describe. */
-    boolean opaque() {
-        return opaque;
-    }
-
-    List<Threshold> thresholds() {
-        return thresholds;
-    }
-
     /**
      * The earliest instant after {@code now} at which one of the rule's comparisons can flip for this profile, or
      * {@code null} when none can (every threshold has passed, or its field is absent); for an opaque rule,
