@@ -8,7 +8,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
-
 /**
  * Remembered event ids in a window store keyed by {@code <owner id> NUL <event id>}, each kept for the dedup
  * retention of event time: the identity resolver's click ids by anonymous id, the profile processor's ids of every
