@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 import io.profilestream.app.EmbeddedRuntime;
 import io.profilestream.app.ProfileStreamApp;
 import io.profilestream.config.ProfileStreamConfig;
-import io.profilestream.topology.Topics;
+import io.profilestream.config.Topics;
 
 /**
  * A running demo: the embedded broker, registry and engine, fed by the load generator.

@@ -11,7 +11,7 @@ import io.profilestream.app.StartupException;
 import io.profilestream.cli.EmbeddedPorts;
 import io.profilestream.cli.UntilShutdown;
 import io.profilestream.config.ConfigException;
-import io.profilestream.embedded.PortInUseException;
+import io.profilestream.net.PortInUseException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

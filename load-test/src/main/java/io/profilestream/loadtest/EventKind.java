@@ -1,6 +1,6 @@
 package io.profilestream.loadtest;
 
-import io.profilestream.topology.Topics;
+import io.profilestream.config.Topics;
 
 /**
  * The input topics a generated event can go to.

@@ -25,7 +25,7 @@ import io.profilestream.events.ClickEvent;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.PurchaseEvent;
 import io.profilestream.serde.EngineSerdes;
-import io.profilestream.topology.Topics;
+import io.profilestream.config.Topics;
 
 /**
  * Sends events from an {@link EventSource} to Kafka at a target rate, or in step with simulated time, until a limit

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.registry.SchemaRegistryClient;
 import io.profilestream.serde.EngineSerdes;
-import io.profilestream.topology.Topics;
+import io.profilestream.config.Topics;
 
 /**
  * Synthetic traffic running in a background thread: a population, its event generator and a producer.

@@ -22,7 +22,7 @@ import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.loadtest.bench.BenchCommand;
 import io.profilestream.registry.RestSchemaRegistryClient;
 import io.profilestream.registry.SchemaRegistryClient;
-import io.profilestream.topology.Topics;
+import io.profilestream.config.Topics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -29,7 +29,7 @@ import io.profilestream.events.EmailEventType;
 import io.profilestream.events.LineItem;
 import io.profilestream.events.PurchaseEvent;
 import io.profilestream.events.PurchaseType;
-import io.profilestream.topology.EngineSettings;
+import io.profilestream.config.EngineSettings;
 
 class EventGeneratorTest {
 

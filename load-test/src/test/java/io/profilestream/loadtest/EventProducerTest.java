@@ -33,7 +33,7 @@ import io.profilestream.registry.SchemaRegistryClient;
 import io.profilestream.registry.SchemaRegistryException;
 import io.profilestream.serde.EngineSerdes;
 import io.profilestream.serde.RegistryAvroSerde;
-import io.profilestream.topology.Topics;
+import io.profilestream.config.Topics;
 
 class EventProducerTest {
 

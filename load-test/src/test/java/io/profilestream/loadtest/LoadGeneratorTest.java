@@ -26,7 +26,7 @@ import io.profilestream.events.PurchaseEvent;
 import io.profilestream.events.PurchaseType;
 import io.profilestream.registry.InMemorySchemaRegistryClient;
 import io.profilestream.serde.EngineSerdes;
-import io.profilestream.topology.Topics;
+import io.profilestream.config.Topics;
 
 class LoadGeneratorTest {
 

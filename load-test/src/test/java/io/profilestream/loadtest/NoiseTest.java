@@ -22,7 +22,7 @@ import io.profilestream.errors.DlqReason;
 import io.profilestream.errors.RejectedRecordException;
 import io.profilestream.registry.InMemorySchemaRegistryClient;
 import io.profilestream.serde.EngineSerdes;
-import io.profilestream.topology.EngineSettings;
+import io.profilestream.config.EngineSettings;
 
 /**
  * Late, duplicate and malformed records come at the configured rates, and nothing else about the stream changes.

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.embedded.EmbeddedKafkaBroker;
-import io.profilestream.embedded.Ports;
+import io.profilestream.net.Ports;
 import io.profilestream.registry.EmbeddedSchemaRegistry;
 
 /**

@@ -30,7 +30,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.profilestream.config.ProfileStreamConfig;
-import io.profilestream.embedded.Ports;
+import io.profilestream.net.Ports;
 import io.profilestream.http.ApiKeyGuard;
 import io.profilestream.http.ApiServer;
 import io.profilestream.http.ErasureRoutes;
@@ -47,10 +47,11 @@ import io.profilestream.query.ResolvingProfileLookup;
 import io.profilestream.registry.RestSchemaRegistryClient;
 import io.profilestream.registry.SchemaRegistryClient;
 import io.profilestream.serde.EngineSerdes;
-import io.profilestream.topology.EngineSettings;
+import io.profilestream.config.EngineSettings;
 import io.profilestream.topology.ProfileTopology;
 import io.profilestream.topology.Stores;
 import io.profilestream.topology.StreamsProperties;
+import io.profilestream.query.RecordPublisher;
 
 /**
  * The running engine: topics provisioned, Kafka Streams started, the HTTP API serving profiles and metrics.

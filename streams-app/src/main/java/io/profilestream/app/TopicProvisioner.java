@@ -21,7 +21,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.profilestream.topology.Topics;
+import io.profilestream.config.Topics;
 
 /**
  * Makes sure the engine's topics exist before it starts and that the input topics are co-partitioned.

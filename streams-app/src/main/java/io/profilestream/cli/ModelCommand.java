@@ -43,7 +43,7 @@ import io.profilestream.models.ModelFitException;
 import io.profilestream.models.ModelTimeUnit;
 import io.profilestream.profile.ModelParameters;
 import io.profilestream.serde.EngineSerdes;
-import io.profilestream.topology.Topics;
+import io.profilestream.config.Topics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -11,7 +11,7 @@ import io.profilestream.app.ProfileStreamApp;
 import io.profilestream.app.StartupException;
 import io.profilestream.config.ConfigException;
 import io.profilestream.config.ProfileStreamConfig;
-import io.profilestream.embedded.PortInUseException;
+import io.profilestream.net.PortInUseException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

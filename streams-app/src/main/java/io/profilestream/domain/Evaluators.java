@@ -1,6 +1,5 @@
 package io.profilestream.domain;
 
-import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.domain.lifecycle.LifecycleClassifier;
 import io.profilestream.domain.lifecycle.LifecycleRules;
 import io.profilestream.models.BgNbdParameters;
@@ -37,19 +36,6 @@ public final class Evaluators {
         this.clv = clv;
         this.defaultBgNbd = defaultBgNbd;
         this.defaultGammaGamma = defaultGammaGamma;
-    }
-
-    public static Evaluators from(final ProfileStreamConfig config) {
-        final ModelTimeUnit unit = ModelTimeUnit.parse(config.get("model.time.unit"));
-        return new Evaluators(LifecycleRules.from(config), unit,
-            config.getDouble("model.purchases.horizon.days"),
-            config.getDouble("model.churn.horizon.days"),
-            ClvSettings.monthly(unit, config.getInt("model.clv.months"), config.getDouble("model.clv.discount.rate"),
-                config.getDouble("model.clv.margin")),
-            new BgNbdParameters(config.getDouble("model.bgnbd.r"), config.getDouble("model.bgnbd.alpha"),
-                config.getDouble("model.bgnbd.a"), config.getDouble("model.bgnbd.b")),
-            new GammaGammaParameters(config.getDouble("model.gamma.gamma.p"), config.getDouble("model.gamma.gamma.q"),
-                config.getDouble("model.gamma.gamma.gamma")));
     }
 
     /** The evaluator with the configured default parameters and fixed RFM breakpoints. */

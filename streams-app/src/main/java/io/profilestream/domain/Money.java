@@ -6,8 +6,6 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
-import io.profilestream.config.ConfigException;
-
 /**
  * Converts amounts in minor units of any accepted currency into minor units of the one base currency.
  * A currency is accepted when it is the base currency or has a configured rate.
@@ -32,33 +30,11 @@ public final class Money {
         rates.forEach((code, rate) -> {
             final String upper = code.toUpperCase(Locale.ROOT);
             if (!(rate > 0) || Double.isInfinite(rate)) {
-                throw new ConfigException("currency.rates: the rate for " + upper + " must be a positive number.");
+                throw new IllegalArgumentException("currency.rates: the rate for " + upper + " must be a positive number.");
             }
             factors.put(upper, rate * Math.pow(10, baseDigits - digits(upper)));
         });
         this.minorFactorByCurrency = Collections.unmodifiableMap(factors);
-    }
-
-    /**
-     * Parses {@code currency.rates} of the form {@code EUR:1.08,GBP:1.27}.
-     */
-    public static Map<String, Double> parseRates(final String text) {
-        final Map<String, Double> rates = new HashMap<>();
-        if (text == null || text.isBlank()) {
-            return rates;
-        }
-        for (final String entry : text.split(",")) {
-            final String[] parts = entry.trim().split(":");
-            if (parts.length != 2) {
-                throw new ConfigException("currency.rates must look like EUR:1.08,GBP:1.27, not '" + text + "'.");
-            }
-            try {
-                rates.put(parts[0].trim(), Double.parseDouble(parts[1].trim()));
-            } catch (final NumberFormatException e) {
-                throw new ConfigException("currency.rates: '" + parts[1].trim() + "' is not a number.");
-            }
-        }
-        return rates;
     }
 
     private static int digits(final String code) {
@@ -66,7 +42,7 @@ public final class Money {
             final int digits = Currency.getInstance(code).getDefaultFractionDigits();
             return Math.max(digits, 0);
         } catch (final IllegalArgumentException e) {
-            throw new ConfigException("'" + code + "' is not an ISO 4217 currency code.");
+            throw new IllegalArgumentException("'" + code + "' is not an ISO 4217 currency code.");
         }
     }
 

@@ -23,6 +23,8 @@ import io.profilestream.profile.EmailEngagement;
 import io.profilestream.profile.Identity;
 import io.profilestream.profile.Scores;
 import io.profilestream.profile.Transactions;
+import io.profilestream.identity.ProfileIds;
+import io.profilestream.identity.EmailHasher;
 
 /**
  * Applies one validated event to a profile: the engine's only profile update logic.

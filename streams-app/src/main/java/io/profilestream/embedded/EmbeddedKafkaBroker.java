@@ -23,6 +23,7 @@ import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.profilestream.net.Ports;
 
 /**
  * A real single-node Kafka broker in KRaft mode, running in this JVM, that listens only on 127.0.0.1.

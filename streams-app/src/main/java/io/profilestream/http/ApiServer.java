@@ -1,6 +1,6 @@
 package io.profilestream.http;
 
-import io.profilestream.embedded.PortInUseException;
+import io.profilestream.net.PortInUseException;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.query.InstanceInfo;
 import io.profilestream.query.LookupResult;
@@ -189,7 +189,7 @@ public final class ApiServer implements AutoCloseable {
         } catch (final JavalinBindException e) {
             app.stop();
             if (isAddressInUse(e)) {
-                throw new PortInUseException(port, "--http-port", e);
+                throw new PortInUseException(port, "http.port", e);
             }
             throw e;
         }

@@ -2,7 +2,7 @@ package io.profilestream.query;
 
 import java.time.Instant;
 
-import io.profilestream.domain.ProfileIds;
+import io.profilestream.identity.ProfileIds;
 import io.profilestream.internal.IdentityLink;
 import io.profilestream.internal.LinkStatus;
 

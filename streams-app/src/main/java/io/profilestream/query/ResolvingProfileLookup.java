@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-import io.profilestream.domain.ProfileIds;
+import io.profilestream.identity.ProfileIds;
 
 /**
  * A profile lookup that also accepts anonymous ids: {@code GET /api/v1/profiles/{id}} with a customer id, a raw

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.profilestream.embedded.Ports;
+import io.profilestream.net.Ports;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;

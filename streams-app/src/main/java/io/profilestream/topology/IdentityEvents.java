@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 
-import io.profilestream.domain.IdentityPolicy;
-import io.profilestream.domain.ProfileIds;
+import io.profilestream.identity.IdentityPolicy;
+import io.profilestream.identity.ProfileIds;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.profile.IdentityAction;
 import io.profilestream.profile.IdentityEvent;

@@ -10,8 +10,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.profilestream.domain.IdentityPolicy;
-import io.profilestream.domain.ProfileIds;
+import io.profilestream.identity.IdentityPolicy;
+import io.profilestream.identity.ProfileIds;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.internal.IdentityLink;
 import io.profilestream.internal.MergeRequest;
@@ -19,6 +19,7 @@ import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.metrics.EngineMetrics.Outcome;
 import io.profilestream.profile.IdentityAction;
 import io.profilestream.profile.IdentityEvent;
+import io.profilestream.config.EngineSettings;
 
 /**
  * The identity resolver: the first stage keyed by the click's own anonymous id.

@@ -20,6 +20,8 @@ import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.IdentityEvent;
 import io.profilestream.profile.SegmentChange;
 import io.profilestream.serde.EngineSerdes;
+import io.profilestream.config.Topics;
+import io.profilestream.config.EngineSettings;
 
 /**
  * The identity-resolution parts of the topology.

@@ -18,7 +18,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import io.profilestream.domain.ProfileIds;
+import io.profilestream.identity.ProfileIds;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.internal.IdentityCommand;
 import io.profilestream.internal.IdentityCommandType;
@@ -28,6 +28,7 @@ import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.IdentityAction;
 import io.profilestream.profile.IdentityEvent;
+import io.profilestream.config.EngineSettings;
 
 /**
  * The profile processor's part in identity resolution, on the partitions keyed by profile id.

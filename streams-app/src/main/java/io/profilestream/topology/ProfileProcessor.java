@@ -49,6 +49,8 @@ import io.profilestream.profile.SegmentDefinition;
 import io.profilestream.segments.SegmentCatalogue;
 import io.profilestream.segments.SegmentEvaluation;
 import io.profilestream.segments.SegmentEvaluator;
+import io.profilestream.config.Topics;
+import io.profilestream.config.EngineSettings;
 
 /**
  * Keeps one profile per profile id.

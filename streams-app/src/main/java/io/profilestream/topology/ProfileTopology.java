@@ -17,6 +17,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.serde.EngineSerdes;
+import io.profilestream.config.Topics;
+import io.profilestream.config.EngineSettings;
 
 /**
  * Builds the engine's topology; it does no I/O, so tests and the application call the same function.

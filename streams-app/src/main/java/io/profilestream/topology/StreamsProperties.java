@@ -5,7 +5,6 @@ import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 
 import io.profilestream.config.ProfileStreamConfig;
-import io.profilestream.errors.DeadLetterQueueHandler;
 import io.profilestream.metrics.EngineMetrics;
 
 /**

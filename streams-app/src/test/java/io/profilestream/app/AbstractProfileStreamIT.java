@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.profilestream.errors.DeadLetterQueueHandler;
+import io.profilestream.topology.DeadLetterQueueHandler;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.events.ClickType;
 import io.profilestream.events.Device;

@@ -33,7 +33,7 @@ import io.profilestream.embedded.EmbeddedKafkaBroker;
 import io.profilestream.registry.EmbeddedSchemaRegistry;
 import io.profilestream.registry.RestSchemaRegistryClient;
 import io.profilestream.serde.EngineSerdes;
-import io.profilestream.topology.Topics;
+import io.profilestream.config.Topics;
 
 /**
  * A Kafka cluster, a schema registry and the engine for integration tests; each harness has its own application id,

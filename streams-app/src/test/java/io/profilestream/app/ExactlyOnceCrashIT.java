@@ -36,7 +36,7 @@ import io.profilestream.events.PurchaseEvent;
 import io.profilestream.events.PurchaseType;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.SegmentChange;
-import io.profilestream.topology.Topics;
+import io.profilestream.config.Topics;
 
 /**
  * Exactly-once output across a hard crash: the engine runs in its own JVM, is killed with SIGKILL mid-stream and

@@ -38,7 +38,7 @@ import io.profilestream.http.ApiServer;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.IdentityAction;
 import io.profilestream.profile.IdentityEvent;
-import io.profilestream.topology.EngineSettings;
+import io.profilestream.config.EngineSettings;
 
 /**
  * Identity resolution end to end on an in-process broker with exactly-once processing: anonymous browsing, the login

@@ -69,4 +69,21 @@ class ProfileStreamConfigTest {
             .isInstanceOf(ConfigException.class)
             .hasMessageContaining("missing.properties");
     }
+
+    @Test
+    void shouldReportSettingsTheDomainRefusesAsConfigurationErrors() {
+        final ProfileStreamConfig thresholds = ProfileStreamConfig.of(Map.of(
+            "lifecycle.at.risk.enter", "0.6", "lifecycle.at.risk.exit", "0.7"));
+        assertThatThrownBy(() -> EngineSettings.from(thresholds))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("at-risk.exit <= at-risk.enter");
+        final ProfileStreamConfig rates = ProfileStreamConfig.of(Map.of("currency.rates", "EUR=1.08"));
+        assertThatThrownBy(() -> EngineSettings.from(rates))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("currency.rates must look like EUR:1.08,GBP:1.27");
+        final ProfileStreamConfig negative = ProfileStreamConfig.of(Map.of("currency.rates", "EUR:-1"));
+        assertThatThrownBy(() -> EngineSettings.from(negative))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("the rate for EUR must be a positive number");
+    }
 }

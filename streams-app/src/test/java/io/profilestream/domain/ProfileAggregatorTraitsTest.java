@@ -15,6 +15,7 @@ import io.profilestream.events.Device;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.EmailEventType;
 import io.profilestream.profile.CustomerProfile;
+import io.profilestream.identity.EmailHasher;
 
 class ProfileAggregatorTraitsTest {
 

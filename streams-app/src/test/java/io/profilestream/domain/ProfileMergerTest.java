@@ -24,6 +24,8 @@ import io.profilestream.events.Device;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.PurchaseEvent;
 import io.profilestream.profile.CustomerProfile;
+import io.profilestream.identity.EmailHasher;
+import io.profilestream.identity.ProfileIds;
 
 class ProfileMergerTest {
 

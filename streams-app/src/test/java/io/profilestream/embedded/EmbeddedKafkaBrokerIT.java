@@ -51,6 +51,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.profilestream.net.PortInUseException;
+import io.profilestream.net.Ports;
 
 /**
  * Runs the embedded KRaft broker for real: topics, records, transactions, restarts and the loopback binding.

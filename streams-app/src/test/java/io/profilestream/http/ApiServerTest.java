@@ -1,6 +1,6 @@
 package io.profilestream.http;
 
-import io.profilestream.embedded.PortInUseException;
+import io.profilestream.net.PortInUseException;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.query.InstanceInfo;
 import io.profilestream.query.LookupResult;
@@ -343,7 +343,7 @@ class ApiServerTest {
 
         assertThatThrownBy(() -> ApiServer.start(lookup, registry, ready::get, "127.0.0.1", taken, app -> { }))
             .isInstanceOf(PortInUseException.class)
-            .hasMessage("Port " + taken + " is already in use; choose another with --http-port.");
+            .hasMessage("Port " + taken + " is already in use; choose another with http.port.");
     }
 
     private ApiServer start(final FakeProfileLookup lookup, final PrometheusMeterRegistry registry) {

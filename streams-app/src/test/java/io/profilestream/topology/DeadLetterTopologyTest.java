@@ -26,7 +26,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.profilestream.errors.DeadLetterQueueHandler;
 import io.profilestream.events.ClickType;
 import io.profilestream.events.EmailEventType;
 import io.profilestream.events.PurchaseEvent;

@@ -38,6 +38,7 @@ import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.IdentityAction;
 import io.profilestream.profile.IdentityEvent;
+import io.profilestream.config.EngineSettings;
 
 class IdentityTopologyTest {
 

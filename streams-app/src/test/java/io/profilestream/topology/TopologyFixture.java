@@ -30,6 +30,8 @@ import io.profilestream.profile.SegmentChange;
 import io.profilestream.profile.IdentityEvent;
 import io.profilestream.registry.InMemorySchemaRegistryClient;
 import io.profilestream.serde.EngineSerdes;
+import io.profilestream.config.Topics;
+import io.profilestream.config.EngineSettings;
 
 /**
  * A {@link TopologyTestDriver} around the engine's real topology, serdes and exception handlers.

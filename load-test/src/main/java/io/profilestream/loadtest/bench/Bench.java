@@ -24,7 +24,7 @@ import io.profilestream.loadtest.LoadGenerator;
 import io.profilestream.loadtest.SimulatedTime;
 import io.profilestream.registry.EmbeddedSchemaRegistry;
 import io.profilestream.registry.RestSchemaRegistryClient;
-import io.profilestream.topology.Topics;
+import io.profilestream.config.Topics;
 
 /**
  * The {@code bench} run: an embedded broker and registry, the simulator's events pre-loaded into the event topics,

@@ -20,7 +20,7 @@ import io.profilestream.loadtest.LoadGenerator;
 import io.profilestream.profile.SegmentChange;
 import io.profilestream.registry.RestSchemaRegistryClient;
 import io.profilestream.serde.EngineSerdes;
-import io.profilestream.topology.Topics;
+import io.profilestream.config.Topics;
 
 /**
  * End-to-end latency at a fixed rate: a live generator stamps events with the wall clock; a consumer of

@@ -16,7 +16,7 @@ import java.util.Map;
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.domain.ProfileAggregator;
 import io.profilestream.domain.ProfileEvaluator;
-import io.profilestream.domain.ProfileIds;
+import io.profilestream.identity.ProfileIds;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.PurchaseEvent;
@@ -32,7 +32,7 @@ import io.profilestream.segments.SegmentCatalogue;
 import io.profilestream.segments.SegmentCompiler;
 import io.profilestream.segments.SegmentEvaluation;
 import io.profilestream.segments.SegmentEvaluator;
-import io.profilestream.topology.EngineSettings;
+import io.profilestream.config.EngineSettings;
 
 /**
  * Per-update cost of segment and persona evaluation with 5, 50 and 200 definitions, printed side by side with a

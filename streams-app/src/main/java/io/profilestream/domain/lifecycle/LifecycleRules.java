@@ -2,9 +2,6 @@ package io.profilestream.domain.lifecycle;
 
 import java.time.Duration;
 
-import io.profilestream.config.ConfigException;
-import io.profilestream.config.ProfileStreamConfig;
-
 /**
  * Thresholds of the lifecycle stages, with hysteresis: a stage entered at one churn risk is left only when the risk
  * falls below a lower one, so a customer near a threshold does not flap.
@@ -29,23 +26,11 @@ public record LifecycleRules(Duration newPeriod,
 
     public LifecycleRules {
         if (!(atRiskExit <= atRiskEnter && atRiskEnter < churnedEnter && churnedExit <= churnedEnter)) {
-            throw new ConfigException("lifecycle thresholds must satisfy at-risk.exit <= at-risk.enter < "
+            throw new IllegalArgumentException("lifecycle thresholds must satisfy at-risk.exit <= at-risk.enter < "
                 + "churned.enter and churned.exit <= churned.enter.");
         }
         if (atRiskExit < 0 || churnedEnter > 1) {
-            throw new ConfigException("lifecycle churn-risk thresholds must be between 0 and 1.");
+            throw new IllegalArgumentException("lifecycle churn-risk thresholds must be between 0 and 1.");
         }
-    }
-
-    public static LifecycleRules from(final ProfileStreamConfig config) {
-        return new LifecycleRules(
-            Duration.ofDays(config.getLong("lifecycle.new.days")),
-            config.getInt("lifecycle.loyal.purchase.days"),
-            config.getDouble("lifecycle.at.risk.enter"),
-            config.getDouble("lifecycle.at.risk.exit"),
-            config.getDouble("lifecycle.churned.enter"),
-            config.getDouble("lifecycle.churned.exit"),
-            Duration.ofDays(config.getLong("lifecycle.reactivated.days")),
-            Duration.ofDays(config.getLong("lifecycle.horizon.days")));
     }
 }

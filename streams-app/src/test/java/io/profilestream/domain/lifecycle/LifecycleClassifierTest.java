@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
-import io.profilestream.config.ConfigException;
 import io.profilestream.domain.ProfileAggregator;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.LifecycleStage;
@@ -92,6 +91,7 @@ class LifecycleClassifierTest {
     @Test
     void shouldRefuseThresholdsThatContradictEachOther() {
         assertThatThrownBy(() -> new LifecycleRules(Duration.ofDays(30), 5, 0.6, 0.7, 0.9, 0.8, Duration.ofDays(30),
-            Duration.ofDays(10))).isInstanceOf(ConfigException.class);
+            Duration.ofDays(10))).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("at-risk.exit <= at-risk.enter");
     }
 }

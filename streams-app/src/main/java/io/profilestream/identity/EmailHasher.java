@@ -1,4 +1,4 @@
-package io.profilestream.domain;
+package io.profilestream.identity;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,4 +1,4 @@
-package io.profilestream.app;
+package io.profilestream.query;
 
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,22 +1,29 @@
-package io.profilestream.topology;
+package io.profilestream.config;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
-import io.profilestream.config.ConfigException;
-import io.profilestream.config.ProfileStreamConfig;
-import io.profilestream.domain.EmailHasher;
 import io.profilestream.domain.EventValidator;
 import io.profilestream.domain.Evaluators;
-import io.profilestream.domain.IdentityPolicy;
 import io.profilestream.domain.Money;
 import io.profilestream.domain.ProfileAggregator;
+import io.profilestream.domain.lifecycle.LifecycleRules;
+import io.profilestream.identity.EmailHasher;
+import io.profilestream.identity.IdentityPolicy;
 import io.profilestream.domain.ProfileMerger;
+import io.profilestream.models.BgNbdParameters;
+import io.profilestream.models.ClvSettings;
+import io.profilestream.models.GammaGammaParameters;
+import io.profilestream.models.ModelTimeUnit;
 import io.profilestream.segments.SegmentCompiler;
 import io.profilestream.segments.SegmentLimits;
 
 /**
  * The typed settings the topology needs, read once from the configuration.
+ * This is the one place that turns configuration keys into the values the domain rules, models and segments take;
+ * a value those reject is reported as a {@link ConfigException}.
  *
  * @param topics topic names
  * @param eventTime whether engine time is the highest event time seen (replays) rather than the wall clock
@@ -48,8 +55,21 @@ public record EngineSettings(Topics topics,
                              SegmentCompiler segmentCompiler,
                              Duration timeRuleInterval) {
 
+    /**
+     * Reads the settings from the configuration.
+     *
+     * @throws ConfigException when a key is missing or its value is not allowed
+     */
     public static EngineSettings from(final ProfileStreamConfig config) {
-        final Money money = new Money(config.get("currency.base"), Money.parseRates(config.get("currency.rates", "")));
+        try {
+            return read(config);
+        } catch (final IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private static EngineSettings read(final ProfileStreamConfig config) {
+        final Money money = new Money(config.get("currency.base"), rates(config.get("currency.rates", "")));
         final String mode = config.get("time.mode").toLowerCase(Locale.ROOT);
         if (!"wall-clock".equals(mode) && !"event-time".equals(mode)) {
             throw new ConfigException("time.mode must be wall-clock or event-time, not '" + mode + "'.");
@@ -75,7 +95,7 @@ public record EngineSettings(Topics topics,
             new IdentityPolicy(config.getInt("identity.quarantine.max.customers"),
                 config.getLong("identity.quarantine.max.events")),
             new ProfileMerger(aggregator),
-            Evaluators.from(config),
+            evaluators(config),
             Duration.ofMillis(config.getLong("lifecycle.reevaluation.interval.ms")),
             config.getInt("lifecycle.reevaluation.batch.size"),
             Duration.ofMillis(config.getLong("model.rfm.refresh.interval.ms")),
@@ -84,5 +104,52 @@ public record EngineSettings(Topics topics,
                 config.getInt("segments.max.ast.nodes"), config.getInt("segments.max.comprehension.depth"),
                 config.getInt("segments.max.comprehension.iterations"))),
             Duration.ofMillis(config.getLong("segments.time.rule.interval.ms")));
+    }
+
+    /**
+     * Parses {@code currency.rates} of the form {@code EUR:1.08,GBP:1.27}.
+     */
+    static Map<String, Double> rates(final String text) {
+        final Map<String, Double> rates = new HashMap<>();
+        if (text == null || text.isBlank()) {
+            return rates;
+        }
+        for (final String entry : text.split(",")) {
+            final String[] parts = entry.trim().split(":");
+            if (parts.length != 2) {
+                throw new ConfigException("currency.rates must look like EUR:1.08,GBP:1.27, not '" + text + "'.");
+            }
+            try {
+                rates.put(parts[0].trim(), Double.parseDouble(parts[1].trim()));
+            } catch (final NumberFormatException e) {
+                throw new ConfigException("currency.rates: '" + parts[1].trim() + "' is not a number.");
+            }
+        }
+        return rates;
+    }
+
+    private static Evaluators evaluators(final ProfileStreamConfig config) {
+        final ModelTimeUnit unit = ModelTimeUnit.parse(config.get("model.time.unit"));
+        return new Evaluators(lifecycleRules(config), unit,
+            config.getDouble("model.purchases.horizon.days"),
+            config.getDouble("model.churn.horizon.days"),
+            ClvSettings.monthly(unit, config.getInt("model.clv.months"), config.getDouble("model.clv.discount.rate"),
+                config.getDouble("model.clv.margin")),
+            new BgNbdParameters(config.getDouble("model.bgnbd.r"), config.getDouble("model.bgnbd.alpha"),
+                config.getDouble("model.bgnbd.a"), config.getDouble("model.bgnbd.b")),
+            new GammaGammaParameters(config.getDouble("model.gamma.gamma.p"), config.getDouble("model.gamma.gamma.q"),
+                config.getDouble("model.gamma.gamma.gamma")));
+    }
+
+    private static LifecycleRules lifecycleRules(final ProfileStreamConfig config) {
+        return new LifecycleRules(
+            Duration.ofDays(config.getLong("lifecycle.new.days")),
+            config.getInt("lifecycle.loyal.purchase.days"),
+            config.getDouble("lifecycle.at.risk.enter"),
+            config.getDouble("lifecycle.at.risk.exit"),
+            config.getDouble("lifecycle.churned.enter"),
+            config.getDouble("lifecycle.churned.exit"),
+            Duration.ofDays(config.getLong("lifecycle.reactivated.days")),
+            Duration.ofDays(config.getLong("lifecycle.horizon.days")));
     }
 }

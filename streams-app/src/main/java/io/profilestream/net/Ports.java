@@ -1,4 +1,4 @@
-package io.profilestream.embedded;
+package io.profilestream.net;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

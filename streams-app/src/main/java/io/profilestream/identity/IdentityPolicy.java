@@ -1,4 +1,4 @@
-package io.profilestream.domain;
+package io.profilestream.identity;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,8 +74,12 @@ public final class IdentityPolicy {
         final String anonymousId = click.getAnonymousId();
         final Instant time = click.getTimestamp();
         final IdentityLink link = current == null ? newLink(anonymousId) : IdentityLink.newBuilder(current).build();
-        link.setFirstSeen(ProfileAggregator.min(link.getFirstSeen(), time));
-        link.setLastSeen(ProfileAggregator.max(link.getLastSeen(), time));
+        if (link.getFirstSeen() == null || time.isBefore(link.getFirstSeen())) {
+            link.setFirstSeen(time);
+        }
+        if (link.getLastSeen() == null || time.isAfter(link.getLastSeen())) {
+            link.setLastSeen(time);
+        }
         final String customerId = click.getCustomerId();
         final String anonymousProfile = ProfileIds.anonymous(anonymousId);
         if (customerId == null) {

@@ -1,4 +1,4 @@
-package io.profilestream.domain;
+package io.profilestream.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,8 +1,7 @@
-package io.profilestream.topology;
+package io.profilestream.config;
 
 import java.util.List;
 
-import io.profilestream.config.ProfileStreamConfig;
 
 /**
  * The one place that names the engine's topics; every name comes from configuration.
@@ -39,7 +38,7 @@ public record Topics(String clickstream,
      * The profile-events repartition topic as a sink names it: Kafka Streams adds the application id to a sink
      * whose topic is one of its internal topics, so writing here feeds the same topic the DSL repartition reads.
      */
-    static final String PROFILE_EVENTS_SINK = PROFILE_EVENTS + "-repartition";
+    public static final String PROFILE_EVENTS_SINK = PROFILE_EVENTS + "-repartition";
 
     public static Topics from(final ProfileStreamConfig config) {
         return new Topics(

@@ -1,4 +1,4 @@
-package io.profilestream.embedded;
+package io.profilestream.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;

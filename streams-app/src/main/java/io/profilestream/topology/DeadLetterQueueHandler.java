@@ -1,4 +1,4 @@
-package io.profilestream.errors;
+package io.profilestream.topology;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.registry.SchemaRegistryException;
+import io.profilestream.errors.DlqReason;
+import io.profilestream.errors.RejectedRecordException;
 
 /**
  * Routes every record the engine cannot accept to the dead-letter queue and carries on.
