@@ -50,9 +50,11 @@ public final class TopicProvisioner {
     public void provision(final boolean create, final int partitions, final short replicationFactor) {
         final Set<String> existing = call(() -> admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
         final List<NewTopic> missing = new ArrayList<>();
+        final int coPartitions = coPartitionedCount(existing, partitions);
         for (final String topic : topics.all()) {
             if (!existing.contains(topic)) {
-                final NewTopic newTopic = new NewTopic(topic, partitions, replicationFactor);
+                final int count = topics.coPartitioned().contains(topic) ? coPartitions : partitions;
+                final NewTopic newTopic = new NewTopic(topic, count, replicationFactor);
                 if (topics.compacted().contains(topic)) {
                     newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
                 } else if (topics.appendTimeStamped().contains(topic)) {
@@ -87,21 +89,36 @@ public final class TopicProvisioner {
         }
     }
 
+    /**
+     * The partition count for a missing co-partitioned topic: that of the existing ones (the engine's own topics must
+     * follow inputs created by hand), or the configured count when none exists.
+     */
+    private int coPartitionedCount(final Set<String> existing, final int partitions) {
+        final List<String> present = topics.coPartitioned().stream().filter(existing::contains).toList();
+        if (present.isEmpty()) {
+            return partitions;
+        }
+        return retryingUnknownTopics(() -> admin.describeTopics(present).allTopicNames()
+            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).values().stream()
+            .mapToInt(description -> description.partitions().size())
+            .max().orElse(partitions);
+    }
+
     private void checkCoPartitioned() {
         final Map<String, TopicDescription> descriptions = describeInputs();
         final Map<String, Integer> counts = new TreeMap<>();
         descriptions.forEach((name, description) -> counts.put(name, description.partitions().size()));
         if (counts.values().stream().distinct().count() > 1) {
-            throw new StartupException("The input topics must have the same number of partitions "
-                + "(co-partitioning), but they have " + counts + ".");
+            throw new StartupException("The input topics and the engine's own topics keyed like them must have the "
+                + "same number of partitions (co-partitioning), but they have " + counts + ".");
         }
     }
 
     /**
-     * Describes the input topics.
+     * Describes the co-partitioned topics.
      */
     private Map<String, TopicDescription> describeInputs() {
-        return retryingUnknownTopics(() -> admin.describeTopics(topics.inputs()).allTopicNames()
+        return retryingUnknownTopics(() -> admin.describeTopics(topics.coPartitioned()).allTopicNames()
             .get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
     }
 

@@ -2,6 +2,8 @@ package io.profilestream.config;
 
 import java.util.List;
 
+import io.profilestream.domain.EventKind;
+
 
 /**
  * The one place that names the engine's topics; every name comes from configuration.
@@ -17,6 +19,10 @@ import java.util.List;
  * @param modelParameters fitted model parameters (compacted), keyed by model name
  * @param deadLetterQueue rejected records with their reason in headers
  * @param identityEvents the identity audit trail (links, merges, re-links, quarantines, unlinks), keyed by customerId
+ * @param profileEvents the engine's own topic of clicks, merge requests and moved profiles, keyed by profile id;
+ *                      by default {@code <application.id>-profile-events}
+ * @param identityCommands the engine's own topic of unlink commands, keyed by anonymousId;
+ *                         by default {@code <application.id>-identity-commands}
  */
 public record Topics(String clickstream,
                      String purchases,
@@ -28,17 +34,9 @@ public record Topics(String clickstream,
                      String modelParameters,
                      String deadLetterQueue,
                      String customerTraits,
-                     String identityEvents) {
-
-    /** Name of the internal repartition topic that carries events keyed by profile id (prefixed by the app id). */
-    public static final String PROFILE_EVENTS = "profile-events";
-    /** Name of the internal repartition topic that carries identity commands keyed by anonymousId. */
-    public static final String IDENTITY_COMMANDS = "identity-commands";
-    /**
-     * The profile-events repartition topic as a sink names it: Kafka Streams adds the application id to a sink
-     * whose topic is one of its internal topics, so writing here feeds the same topic the DSL repartition reads.
-     */
-    public static final String PROFILE_EVENTS_SINK = PROFILE_EVENTS + "-repartition";
+                     String identityEvents,
+                     String profileEvents,
+                     String identityCommands) {
 
     public static Topics from(final ProfileStreamConfig config) {
         return new Topics(
@@ -52,7 +50,24 @@ public record Topics(String clickstream,
             config.get("topics.model.parameters"),
             config.get("topics.dlq"),
             config.get("topics.customer.traits"),
-            config.get("topics.identity.events"));
+            config.get("topics.identity.events"),
+            config.get("topics.profile.events", config.get("application.id") + "-profile-events"),
+            config.get("topics.identity.commands", config.get("application.id") + "-identity-commands"));
+    }
+
+    /**
+     * The topic that carries a kind of event: merge requests and moved profiles travel on the engine's own
+     * {@link #profileEvents()}.
+     */
+    public String of(final EventKind kind) {
+        return switch (kind) {
+            case CLICK -> clickstream;
+            case PURCHASE -> purchases;
+            case EMAIL -> email;
+            case TRAITS -> customerTraits;
+            case ERASURE -> erasure;
+            case MERGE_REQUEST, MERGE -> profileEvents;
+        };
     }
 
     /** The input topics, which must share one partition count. */
@@ -60,7 +75,14 @@ public record Topics(String clickstream,
         return List.of(clickstream, purchases, email, erasure, customerTraits);
     }
 
-    /** Output and catalogue topics that are compacted. */
+    /**
+     * The topics partitioned like the inputs: the inputs and the engine's own topics keyed by profile id or
+     * anonymousId, whose records must reach the task that owns the same key on the inputs.
+     */
+    public List<String> coPartitioned() {
+        return List.of(clickstream, purchases, email, erasure, customerTraits, profileEvents, identityCommands);
+    }
+
     /**
      * Output logs whose records carry event time, which in a replay can be months old: the broker stamps them with
      * the append time instead, so time-based retention does not delete a replay's output as it is written.
@@ -69,13 +91,14 @@ public record Topics(String clickstream,
         return List.of(segmentChanges, identityEvents, deadLetterQueue);
     }
 
+    /** Output and catalogue topics that are compacted. */
     public List<String> compacted() {
         return List.of(profileUpdates, segmentDefinitions, modelParameters);
     }
 
-    /** Every topic the engine reads or writes, except internal ones. */
+    /** Every topic the engine reads or writes, except the changelogs Kafka Streams creates for the stores. */
     public List<String> all() {
         return List.of(clickstream, purchases, email, erasure, profileUpdates, segmentChanges, segmentDefinitions,
-            modelParameters, deadLetterQueue, customerTraits, identityEvents);
+            modelParameters, deadLetterQueue, customerTraits, identityEvents, profileEvents, identityCommands);
     }
 }

@@ -71,22 +71,20 @@ public final class EventValidator {
      *
      * @param key the record key, which must equal the id the topic is keyed by
      * @param event a ClickEvent, PurchaseEvent, EmailEvent, ErasureRequest or CustomerTraits
-     * @param nowMs engine time; events further ahead than the configured skew are rejected
+     * @param nowMs the wall clock; events further ahead than the configured skew are rejected
      */
     public void validate(final String key, final Object event, final long nowMs) {
-        if (event instanceof ClickEvent click) {
-            validateClick(key, click, nowMs);
-        } else if (event instanceof PurchaseEvent purchase) {
-            validatePurchase(key, purchase, nowMs);
-        } else if (event instanceof EmailEvent email) {
-            validateEmail(key, email, nowMs);
-        } else if (event instanceof ErasureRequest erasure) {
-            validateErasure(key, erasure);
-        } else if (event instanceof CustomerTraits traits) {
-            validateTraits(key, traits, nowMs);
-        } else {
-            throw new RejectedRecordException(DlqReason.INVALID_FIELD, "Unsupported event type "
-                + (event == null ? "null" : event.getClass().getSimpleName()) + ".");
+        final EventKind kind = EventKind.find(event).orElseThrow(() -> new RejectedRecordException(
+            DlqReason.INVALID_FIELD, "Unsupported event type "
+            + (event == null ? "null" : event.getClass().getSimpleName()) + "."));
+        switch (kind) {
+            case CLICK -> validateClick(key, (ClickEvent) event, nowMs);
+            case PURCHASE -> validatePurchase(key, (PurchaseEvent) event, nowMs);
+            case EMAIL -> validateEmail(key, (EmailEvent) event, nowMs);
+            case ERASURE -> validateErasure(key, (ErasureRequest) event);
+            case TRAITS -> validateTraits(key, (CustomerTraits) event, nowMs);
+            case MERGE_REQUEST, MERGE -> throw new RejectedRecordException(DlqReason.INVALID_FIELD,
+                "The engine's own " + kind + " records are not input.");
         }
     }
 
@@ -213,7 +211,7 @@ public final class EventValidator {
         }
         if (nowMs > 0 && millis > nowMs + maxFutureSkewMs) {
             throw new RejectedRecordException(DlqReason.FUTURE_TIMESTAMP,
-                "timestamp is more than " + maxFutureSkewMs + " ms ahead of engine time.");
+                "timestamp is more than " + maxFutureSkewMs + " ms ahead of the wall clock.");
         }
     }
 

@@ -107,9 +107,24 @@ public final class ProfileAggregator {
     }
 
     /**
-     * Applies a click event.
+     * Applies a click, purchase, email or traits record to the profile, in place, as of {@code now}.
+     *
+     * @return the same profile
+     * @throws IllegalArgumentException for any other kind of record (erasures and merges change more than a profile)
      */
-    public CustomerProfile apply(final CustomerProfile profile, final ClickEvent click, final Instant now) {
+    public CustomerProfile apply(final CustomerProfile profile, final Object event, final Instant now) {
+        final EventKind kind = EventKind.of(event);
+        return switch (kind) {
+            case CLICK -> applyClick(profile, (ClickEvent) event, now);
+            case PURCHASE -> applyPurchase(profile, (PurchaseEvent) event, now);
+            case EMAIL -> applyEmail(profile, (EmailEvent) event, now);
+            case TRAITS -> applyTraits(profile, (CustomerTraits) event, now);
+            case ERASURE, MERGE_REQUEST, MERGE -> throw new IllegalArgumentException(
+                "A profile is not updated by applying a " + kind + " record.");
+        };
+    }
+
+    private CustomerProfile applyClick(final CustomerProfile profile, final ClickEvent click, final Instant now) {
         final Instant time = click.getTimestamp();
         final boolean latest = touch(profile, time, now);
         addAnonymousId(profile.getIdentity(), click.getAnonymousId());
@@ -146,7 +161,9 @@ public final class ProfileAggregator {
     /**
      * Applies an order or a refund; amounts are converted into the base currency.
      */
-    public CustomerProfile apply(final CustomerProfile profile, final PurchaseEvent purchase, final Instant now) {
+    private CustomerProfile applyPurchase(final CustomerProfile profile,
+                                          final PurchaseEvent purchase,
+                                          final Instant now) {
         final Instant time = purchase.getTimestamp();
         touch(profile, time, now);
         final Transactions tx = profile.getTransactions();
@@ -186,7 +203,7 @@ public final class ProfileAggregator {
     /**
      * Applies an email event.
      */
-    public CustomerProfile apply(final CustomerProfile profile, final EmailEvent email, final Instant now) {
+    private CustomerProfile applyEmail(final CustomerProfile profile, final EmailEvent email, final Instant now) {
         final Instant time = email.getTimestamp();
         touch(profile, time, now);
         final EmailEngagement engagement = profile.getEmail();
@@ -219,7 +236,7 @@ public final class ProfileAggregator {
      * Withdrawn email consent unsubscribes the customer like an unsubscribe event, even when the record is older than
      * the newest applied, and like an unsubscribe it is not undone by consent given later.
      */
-    public CustomerProfile apply(final CustomerProfile profile, final CustomerTraits traits, final Instant now) {
+    private CustomerProfile applyTraits(final CustomerProfile profile, final CustomerTraits traits, final Instant now) {
         final Identity identity = profile.getIdentity();
         identity.setVersion(identity.getVersion() + 1);
         identity.setUpdatedAt(now);

@@ -24,7 +24,7 @@ final class DedupWindow {
     }
 
     static String key(final String ownerId, final String eventId) {
-        return ownerId + ProfileProcessor.KEY_SEPARATOR + eventId;
+        return ownerId + Stores.KEY_SEPARATOR + eventId;
     }
 
     /**
@@ -47,7 +47,7 @@ final class DedupWindow {
      * Forgets every event id of one owner (on erasure). A key-range scan of every segment: rare, not per event.
      */
     void removeAll(final String ownerId) {
-        final String prefix = ownerId + ProfileProcessor.KEY_SEPARATOR;
+        final String prefix = ownerId + Stores.KEY_SEPARATOR;
         final List<Windowed<String>> keys = new ArrayList<>();
         try (KeyValueIterator<Windowed<String>, Long> entries = store.fetch(prefix, prefix + Character.MAX_VALUE,
             0L, Long.MAX_VALUE)) {

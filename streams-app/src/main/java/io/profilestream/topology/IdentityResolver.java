@@ -73,7 +73,7 @@ final class IdentityResolver implements Processor<String, ClickEvent, String, Sp
             }
             final IdentityEvent event = identityEvents.create(anonymousId, change, click.getEventId(),
                 click.getTimestamp(), now);
-            context.forward(record.withKey(IdentityEvents.key(event)).withValue(event));
+            context.forward(record.withKey(IdentityEvents.key(event)).withValue(event), Outputs.IDENTITY_EVENTS);
         }
         if (resolution.mergeAnonymousProfile()) {
             final MergeRequest request = MergeRequest.newBuilder()
@@ -83,8 +83,9 @@ final class IdentityResolver implements Processor<String, ClickEvent, String, Sp
                 .setEventTime(click.getTimestamp())
                 .setRequestedAt(now)
                 .build();
-            context.forward(record.withKey(ProfileIds.anonymous(anonymousId)).withValue(request));
+            context.forward(record.withKey(ProfileIds.anonymous(anonymousId)).withValue(request),
+                Outputs.PROFILE_EVENTS);
         }
-        context.forward(record.withKey(resolution.profileId()).withValue(click));
+        context.forward(record.withKey(resolution.profileId()).withValue(click), Outputs.PROFILE_EVENTS);
     }
 }

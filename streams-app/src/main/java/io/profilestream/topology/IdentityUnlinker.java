@@ -64,7 +64,7 @@ final class IdentityUnlinker implements Processor<String, IdentityCommand, Strin
             final IdentityEvent event = identityEvents.create(anonymousId,
                 IdentityEvents.change(IdentityAction.UNLINKED, command.getCustomerId(), ERASURE),
                 command.getCauseEventId(), command.getEventTime(), Instant.ofEpochMilli(context.currentSystemTimeMs()));
-            context.forward(record.withKey(command.getCustomerId()).withValue(event));
+            context.forward(record.withKey(command.getCustomerId()).withValue(event), Outputs.IDENTITY_EVENTS);
         }
     }
 }

@@ -75,13 +75,6 @@ final class ProfileMerges {
     }
 
     /**
-     * The id under which a merge is remembered, so a merge delivered twice is applied once.
-     */
-    static String mergeId(final ProfileMerge merge) {
-        return "merge:" + merge.getAnonymousId() + ":" + merge.getCauseEventId();
-    }
-
-    /**
      * Moves the anonymous profile out towards the customer; does nothing when there is no anonymous profile.
      */
     void moveOut(final String profileId, final MergeRequest request, final Record<String, SpecificRecord> record) {
@@ -91,7 +84,8 @@ final class ProfileMerges {
         }
         profiles.delete(profileId);
         final Headers merged = causedByMerge(record.headers());
-        context.forward(new Record<String, CustomerProfile>(profileId, null, record.timestamp(), merged));
+        context.forward(new Record<String, CustomerProfile>(profileId, null, record.timestamp(), merged),
+            Outputs.PROFILE_UPDATES);
         final ProfileMerge merge = ProfileMerge.newBuilder()
             .setAnonymousId(request.getAnonymousId())
             .setCustomerId(request.getCustomerId())
@@ -100,7 +94,7 @@ final class ProfileMerges {
             .setRequestedAt(request.getRequestedAt())
             .setProfile(anonymous)
             .build();
-        context.forward(new Record<>(request.getCustomerId(), merge, record.timestamp(), merged));
+        context.forward(new Record<>(request.getCustomerId(), merge, record.timestamp(), merged), Outputs.PROFILE_EVENTS);
     }
 
     /**
@@ -123,7 +117,8 @@ final class ProfileMerges {
             IdentityEvents.change(IdentityAction.MERGED, customerId, null), merge.getCauseEventId(),
             merge.getEventTime(), now);
         event.setMergedEvents(source.getIdentity().getVersion());
-        context.forward(new Record<>(customerId, event, record.timestamp(), causedByMerge(record.headers())));
+        context.forward(new Record<>(customerId, event, record.timestamp(), causedByMerge(record.headers())),
+            Outputs.IDENTITY_EVENTS);
         metrics.mergeLatency(Duration.between(merge.getRequestedAt(), now));
     }
 
@@ -146,7 +141,7 @@ final class ProfileMerges {
         if (profile != null) {
             anonymousIds.addAll(profile.getIdentity().getAnonymousIds());
         }
-        final String prefix = customerId + ProfileProcessor.KEY_SEPARATOR;
+        final String prefix = customerId + Stores.KEY_SEPARATOR;
         final List<String> keys = new ArrayList<>();
         try (KeyValueIterator<String, Long> entries = customerLinks.prefixScan(prefix,
             Serdes.String().serializer())) {
@@ -166,12 +161,13 @@ final class ProfileMerges {
                 .setCauseEventId(requestId)
                 .setEventTime(eventTime)
                 .build();
-            context.forward(new Record<>(anonymousId, unlink, record.timestamp(), record.headers()));
+            context.forward(new Record<>(anonymousId, unlink, record.timestamp(), record.headers()),
+                Outputs.IDENTITY_COMMANDS);
         }
     }
 
     private void remember(final String customerId, final String anonymousId, final long time) {
-        final String key = customerId + ProfileProcessor.KEY_SEPARATOR + anonymousId;
+        final String key = customerId + Stores.KEY_SEPARATOR + anonymousId;
         if (customerLinks.get(key) == null) {
             customerLinks.put(key, time);
         }

@@ -1,103 +1,113 @@
 package io.profilestream.topology;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 
-import io.profilestream.events.ClickEvent;
+import io.profilestream.config.EngineSettings;
+import io.profilestream.config.Topics;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.serde.EngineSerdes;
-import io.profilestream.config.Topics;
-import io.profilestream.config.EngineSettings;
 
 /**
  * Builds the engine's topology; it does no I/O, so tests and the application call the same function.
  *
  * <pre>
- * clickstream-events -> validate -> identity resolver -> profile-events (internal) -+
- * purchase-events    -> validate ------------------------------------------------->+
- * email-events       -> validate ------------------------------------------------->+-> profile processor
- * erasure-requests   -> validate ------------------------------------------------->+   -> profile-updates
- * customer-traits    -> validate ------------------------------------------------->+   -> segment-changes
+ * clickstream-events -> validate -> identity-resolver -+-> profile-events (the engine's own topic, by profile id)
+ *                                   (by anonymousId)   +-> identity-events
+ * identity-commands  -------------> identity-unlinker ---> identity-events
+ *
+ * profile-events     ----------->+
+ * purchase-events    -> validate ->+
+ * email-events       -> validate ->+-> profile-processor -+-> profile-updates
+ * erasure-requests   -> validate ->+   (by profile id)    +-> segment-changes
+ * customer-traits    -> validate ->+                      +-> identity-events
+ *                                                         +-> profile-events    (moved anonymous profiles)
+ *                                                         +-> identity-commands (unlinks on erasure)
  * </pre>
- * {@link IdentityTopology} draws the identity-resolution parts in detail.
+ * Each processor forwards to the sinks named in {@link Outputs}, one per output topic with its own serde.
+ * The resolver and the unlinker share the resolver's stores, so they run in the same tasks; docs/identity.md
+ * explains identity resolution.
  */
 public final class ProfileTopology {
+
+    static final String IDENTITY_RESOLVER = "identity-resolver";
+    static final String IDENTITY_UNLINKER = "identity-unlinker";
+    static final String PROFILE_PROCESSOR = "profile-processor";
 
     private ProfileTopology() {
     }
 
     /**
-     * Returns the topology for the given settings, serdes and metrics.
+     * Returns the topology for the given settings, serdes and metrics, judging event times against the system clock.
      */
     public static Topology build(final EngineSettings settings,
                                  final EngineSerdes serdes,
                                  final EngineMetrics metrics) {
-        final Topics topics = settings.topics();
-        final StreamsBuilder builder = new StreamsBuilder();
-        final Serde<String> keys = serdes.key();
-        final EventTimestampExtractor eventTime = new EventTimestampExtractor(settings.validator().maxFutureSkewMs());
+        return build(settings, serdes, metrics, Clock.systemUTC());
+    }
 
-        builder.addGlobalStore(Stores.modelParameters(serdes), topics.modelParameters(),
-            Consumed.with(keys, serdes.modelParameters()).withName("model-parameters-source"),
+    /**
+     * Returns the topology for the given settings, serdes and metrics.
+     *
+     * @param clock the wall clock that event times further ahead than the allowed skew are judged against
+     */
+    public static Topology build(final EngineSettings settings,
+                                 final EngineSerdes serdes,
+                                 final EngineMetrics metrics,
+                                 final Clock clock) {
+        final Topics topics = settings.topics();
+        final Topology topology = new Topology();
+        final Deserializer<String> keys = serdes.key().deserializer();
+        final EventTimestampExtractor eventTime = new EventTimestampExtractor(settings.validator().maxFutureSkewMs(),
+            clock);
+        topology.addGlobalStore(Stores.modelParameters(serdes), "model-parameters-source", keys,
+            serdes.modelParameters().deserializer(), topics.modelParameters(), "model-parameters-updater",
             () -> new GlobalStoreUpdater<>(Stores.MODEL_PARAMETERS));
-        builder.addGlobalStore(Stores.segmentDefinitions(serdes), topics.segmentDefinitions(),
-            Consumed.with(keys, serdes.segmentDefinition()).withName("segment-definitions-source"),
+        topology.addGlobalStore(Stores.segmentDefinitions(serdes), "segment-definitions-source", keys,
+            serdes.segmentDefinition().deserializer(), topics.segmentDefinitions(), "segment-definitions-updater",
             () -> new GlobalStoreUpdater<>(Stores.SEGMENT_DEFINITIONS));
 
-        final KStream<String, ClickEvent> clicks = builder
-            .stream(topics.clickstream(), Consumed.with(keys, serdes.click())
-                .withTimestampExtractor(eventTime)
-                .withName("clickstream-source"))
-            .processValues(() -> new ValidateEvent<>(settings.validator()),
-                Named.as("validate-clicks"));
+        final Input inputs = new Input(topology, settings, eventTime, keys);
+        topology.addProcessor(IDENTITY_RESOLVER, () -> new IdentityResolver(settings, metrics),
+            inputs.validated("clicks", topics.clickstream(), serdes.click()));
+        topology.addSource("identity-commands-source", keys, serdes.identityCommand().deserializer(),
+            topics.identityCommands());
+        topology.addProcessor(IDENTITY_UNLINKER, () -> new IdentityUnlinker(settings, metrics),
+            "identity-commands-source");
+        topology.addStateStore(Stores.identityLinks(serdes), IDENTITY_RESOLVER, IDENTITY_UNLINKER);
+        topology.addStateStore(Stores.clickDedup(serdes, Duration.ofMillis(settings.dedupRetentionMs())),
+            IDENTITY_RESOLVER, IDENTITY_UNLINKER);
 
-        final KStream<String, SpecificRecord> events = IdentityTopology
-            .resolveClicks(builder, clicks, settings, serdes, metrics)
-            .merge(validated(builder, topics.purchases(), serdes.purchase(), keys, eventTime, settings, "purchases"),
-                Named.as("merge-purchases"))
-            .merge(validated(builder, topics.email(), serdes.email(), keys, eventTime, settings, "emails"),
-                Named.as("merge-emails"))
-            .merge(validated(builder, topics.erasure(), serdes.erasure(), keys, eventTime, settings, "erasures"),
-                Named.as("merge-erasures"))
-            .merge(validated(builder, topics.customerTraits(), serdes.traits(), keys, eventTime, settings, "traits"),
-                Named.as("merge-traits"));
+        topology.addSource("profile-events-source", keys, serdes.profileEvent().deserializer(), topics.profileEvents());
+        topology.addProcessor(PROFILE_PROCESSOR, profileProcessor(settings, serdes, metrics),
+            "profile-events-source",
+            inputs.validated("purchases", topics.purchases(), serdes.purchase()),
+            inputs.validated("emails", topics.email(), serdes.email()),
+            inputs.validated("erasures", topics.erasure(), serdes.erasure()),
+            inputs.validated("traits", topics.customerTraits(), serdes.traits()));
 
-        final KStream<String, SpecificRecord> output = events
-            .process(profileProcessor(settings, serdes, metrics), Named.as("profile-processor"));
-        IdentityTopology.routeProcessorOutput(output, settings, serdes, metrics)
-            .to(topics.profileUpdates(), Produced.with(keys, serdes.profile()).withName("profile-updates-sink"));
-        return builder.build();
-    }
-
-    private static <V extends SpecificRecord> KStream<String, SpecificRecord> validated(
-        final StreamsBuilder builder,
-        final String topic,
-        final Serde<V> serde,
-        final Serde<String> keys,
-        final EventTimestampExtractor eventTime,
-        final EngineSettings settings,
-        final String name) {
-        final KStream<String, V> stream = builder
-            .stream(topic, Consumed.with(keys, serde).withTimestampExtractor(eventTime).withName(name + "-source"))
-            .processValues(() -> new ValidateEvent<>(settings.validator()),
-                Named.as("validate-" + name));
-        return upcast(stream, name);
-    }
-
-    private static <V extends SpecificRecord> KStream<String, SpecificRecord> upcast(final KStream<String, V> stream,
-                                                                                    final String name) {
-        return stream.mapValues(value -> (SpecificRecord) value, Named.as("as-event-" + name));
+        final Serializer<String> keyWriter = serdes.key().serializer();
+        topology.addSink(Outputs.PROFILE_EVENTS, topics.profileEvents(), keyWriter,
+            serdes.profileEvent().serializer(), IDENTITY_RESOLVER, PROFILE_PROCESSOR);
+        topology.addSink(Outputs.IDENTITY_COMMANDS, topics.identityCommands(), keyWriter,
+            serdes.identityCommand().serializer(), PROFILE_PROCESSOR);
+        topology.addSink(Outputs.IDENTITY_EVENTS, topics.identityEvents(), keyWriter,
+            serdes.identityEvent().serializer(), IDENTITY_RESOLVER, IDENTITY_UNLINKER, PROFILE_PROCESSOR);
+        topology.addSink(Outputs.PROFILE_UPDATES, topics.profileUpdates(), keyWriter, serdes.profile().serializer(),
+            PROFILE_PROCESSOR);
+        topology.addSink(Outputs.SEGMENT_CHANGES, topics.segmentChanges(), keyWriter,
+            serdes.segmentChange().serializer(), PROFILE_PROCESSOR);
+        return topology;
     }
 
     private static ProcessorSupplier<String, SpecificRecord, String, SpecificRecord> profileProcessor(
@@ -120,5 +130,23 @@ public final class ProfileTopology {
                     Stores.segmentBackfill());
             }
         };
+    }
+
+    /**
+     * Adds an input topic's source and the validation that follows it.
+     */
+    private record Input(Topology topology,
+                         EngineSettings settings,
+                         EventTimestampExtractor eventTime,
+                         Deserializer<String> keys) {
+
+        /** Returns the name of the validating node, which forwards only valid events. */
+        <V> String validated(final String name, final String topic, final Serde<V> serde) {
+            // No reset policy of its own: the consumer's auto.offset.reset applies, as for every other source.
+            topology.addSource((AutoOffsetReset) null, name + "-source", eventTime, keys, serde.deserializer(), topic);
+            topology.addProcessor("validate-" + name, () -> new ValidateEvent<V>(settings.validator()),
+                name + "-source");
+            return "validate-" + name;
+        }
     }
 }

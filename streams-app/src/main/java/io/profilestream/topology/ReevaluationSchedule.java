@@ -3,16 +3,91 @@ package io.profilestream.topology;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import io.profilestream.profile.CustomerProfile;
 
 /**
- * Keys of the {@code reevaluation-schedule-store}: the due time as 8 big-endian bytes, then the profile id, so a
- * range scan from the start up to "now" returns exactly the profiles that are due, earliest first.
+ * The {@code reevaluation-schedule-store}: when each profile is next due for re-evaluation without a new event.
+ * Keys are the due time as 8 big-endian bytes, then the profile id, so a range scan up to "now" returns exactly the
+ * profiles that are due, earliest first; values are empty.
  */
 final class ReevaluationSchedule {
 
-    private ReevaluationSchedule() {
+    private static final byte[] EMPTY = new byte[0];
+
+    private final KeyValueStore<Bytes, byte[]> store;
+    private final int batchSize;
+    /**
+     * Every entry due before this time has been deleted by an earlier scan, so scans start here: from the first key
+     * they would walk over RocksDB's tombstones of every entry ever processed (measured as half of the engine's time
+     * in an event-time replay). Kept in memory; after a restart the first scan starts at zero.
+     */
+    private long floorMs;
+
+    /**
+     * A profile that is due, as the schedule recorded it.
+     *
+     * @param profileId the profile
+     * @param dueMs the due time of the entry, which the profile's own {@code reevaluateAt} must still equal
+     */
+    record Due(String profileId, long dueMs) {
+    }
+
+    ReevaluationSchedule(final KeyValueStore<Bytes, byte[]> store,
+                         final int batchSize) {
+        this.store = store;
+        this.batchSize = batchSize;
+    }
+
+    /** Moves a profile's entry from its previous due time (null: none) to its new one (null: none). */
+    void reschedule(final String profileId, final Instant previousDue, final Instant due) {
+        if (previousDue != null && !previousDue.equals(due)) {
+            store.delete(key(previousDue, profileId));
+        }
+        if (due != null && !due.equals(previousDue)) {
+            store.put(key(due, profileId), EMPTY);
+            floorMs = Math.max(0, Math.min(floorMs, due.toEpochMilli()));
+        }
+    }
+
+    /** Removes a profile's entry, if it has one. */
+    void remove(final String profileId, final Instant due) {
+        if (due != null) {
+            store.delete(key(due, profileId));
+        }
+    }
+
+    /**
+     * Removes and returns, earliest first, at most one batch of the entries due at or before {@code nowMs}.
+     */
+    List<Due> takeDue(final long nowMs) {
+        final List<Bytes> keys = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> entries = store.range(lowerBound(floorMs), upperBound(nowMs))) {
+            while (entries.hasNext() && keys.size() < batchSize) {
+                keys.add(entries.next().key);
+            }
+        }
+        // Entries scheduled later below this floor lower it again in reschedule.
+        floorMs = Math.max(floorMs, keys.size() < batchSize ? nowMs + 1 : due(keys.get(keys.size() - 1)));
+        final List<Due> due = new ArrayList<>(keys.size());
+        for (final Bytes key : keys) {
+            store.delete(key);
+            due.add(new Due(profileId(key), due(key)));
+        }
+        return due;
+    }
+
+    /** Brings the profile's re-evaluation time forward to {@code due} when that is earlier (or it has none). */
+    static void dueBy(final CustomerProfile profile, final Instant due) {
+        if (due != null && (profile.getReevaluateAt() == null || due.isBefore(profile.getReevaluateAt()))) {
+            profile.setReevaluateAt(due);
+        }
     }
 
     static Bytes key(final Instant due, final String profileId) {
@@ -21,21 +96,21 @@ final class ReevaluationSchedule {
     }
 
     /** The smallest key after every entry due at or before {@code now}. */
-    static Bytes upperBound(final long nowMs) {
+    private static Bytes upperBound(final long nowMs) {
         return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(nowMs + 1).array());
     }
 
     /** The smallest key of every entry due at or after {@code fromMs}. */
-    static Bytes lowerBound(final long fromMs) {
+    private static Bytes lowerBound(final long fromMs) {
         return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(fromMs).array());
     }
 
-    static String profileId(final Bytes key) {
+    private static String profileId(final Bytes key) {
         final byte[] bytes = key.get();
         return new String(bytes, Long.BYTES, bytes.length - Long.BYTES, StandardCharsets.UTF_8);
     }
 
-    static long due(final Bytes key) {
+    private static long due(final Bytes key) {
         return ByteBuffer.wrap(key.get(), 0, Long.BYTES).getLong();
     }
 }

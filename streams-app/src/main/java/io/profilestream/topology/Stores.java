@@ -19,6 +19,12 @@ import io.profilestream.serde.EngineSerdes;
  */
 public final class Stores {
 
+    /**
+     * Separates the parts of composite string keys (definition id and profile id, customer id and anonymous id,
+     * profile id and event id); ids never contain it.
+     */
+    public static final char KEY_SEPARATOR = '\u0000';
+
     /** Profiles by profile id. */
     public static final String PROFILES = "profiles-store";
     /** Recently seen event ids, keyed by profile id and event id, expiring after the dedup retention. */

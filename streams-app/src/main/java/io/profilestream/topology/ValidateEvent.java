@@ -1,8 +1,8 @@
 package io.profilestream.topology;
 
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 
 import io.profilestream.domain.EventValidator;
 
@@ -12,22 +12,22 @@ import io.profilestream.domain.EventValidator;
  *
  * @param <V> the event type
  */
-final class ValidateEvent<V> implements FixedKeyProcessor<String, V, V> {
+final class ValidateEvent<V> implements Processor<String, V, String, V> {
 
     private final EventValidator validator;
-    private FixedKeyProcessorContext<String, V> context;
+    private ProcessorContext<String, V> context;
 
     ValidateEvent(final EventValidator validator) {
         this.validator = validator;
     }
 
     @Override
-    public void init(final FixedKeyProcessorContext<String, V> context) {
+    public void init(final ProcessorContext<String, V> context) {
         this.context = context;
     }
 
     @Override
-    public void process(final FixedKeyRecord<String, V> record) {
+    public void process(final Record<String, V> record) {
         // "The future" is always relative to the wall clock, also in event-time mode: replays of past months
         // jump ahead of stream time all the time, but nothing real happens after now.
         validator.validate(record.key(), record.value(), context.currentSystemTimeMs());

@@ -321,16 +321,25 @@ class IdentityTopologyTest {
 
     @Test
     void shouldLoopMovedProfilesBackIntoTheProfileEventsTopic() {
-        final String description = ProfileTopology.build(EngineSettings.from(fixture.config), fixture.serdes,
+        final EngineSettings settings = EngineSettings.from(fixture.config);
+        final String profileEvents = settings.topics().profileEvents();
+        final String identityCommands = settings.topics().identityCommands();
+        final String description = ProfileTopology.build(settings, fixture.serdes,
             new EngineMetrics(new SimpleMeterRegistry())).describe().toString();
 
+        assertThat(profileEvents).isEqualTo(fixture.config.get("application.id") + "-profile-events");
         assertThat(description)
-            .contains("Source: profile-events-repartition-source (topics: [profile-events-repartition])")
-            .contains("Sink: profile-events-repartition-sink (topic: profile-events-repartition)")
-            .contains("Sink: merges-to-profile-events (topic: profile-events-repartition)")
-            .contains("Source: identity-commands-repartition-source (topics: [identity-commands-repartition])")
+            .contains("Source: profile-events-source (topics: [" + profileEvents + "])")
+            .contains("Sink: profile-events-sink (topic: " + profileEvents + ")")
+            .contains("Source: identity-commands-source (topics: [" + identityCommands + "])")
+            .contains("Sink: identity-commands-sink (topic: " + identityCommands + ")")
             .contains("identity-links-store", "click-dedup-store", "customer-links-store")
-            .doesNotContain("KSTREAM-", "KTABLE-");
+            .doesNotContain("KSTREAM-", "KTABLE-", "-repartition");
+        assertThat(description.lines().filter(line -> line.contains("Sink: profile-events-sink")))
+            .as("the resolver and the profile processor write into the topic the processor reads")
+            .hasSize(1);
+        assertThat(description).containsPattern("Processor: identity-resolver[^\\n]*\\n[^\\n]*--> [^\\n]*profile-events-sink")
+            .containsPattern("Processor: profile-processor[^\\n]*\\n[^\\n]*--> [^\\n]*profile-events-sink");
     }
 
     private void restart(final Map<String, String> overrides) {
