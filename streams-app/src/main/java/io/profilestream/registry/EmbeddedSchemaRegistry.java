@@ -213,7 +213,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         final int id = idParam(ctx);
         final RegistryState.StoredSchema schema;
         synchronized (lock) {
-            schema = state.schema(id).orElseThrow(() -> schemaNotFound(id));
+            schema = state.schema(id).orElseThrow(() -> SchemaRegistryException.schemaNotFound(Integer.toString(id)));
         }
         json(ctx, mapper.createObjectNode().put("schema", schema.text()));
     }
@@ -222,7 +222,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         final int id = idParam(ctx);
         final ArrayNode answer = mapper.createArrayNode();
         synchronized (lock) {
-            state.schema(id).orElseThrow(() -> schemaNotFound(id));
+            state.schema(id).orElseThrow(() -> SchemaRegistryException.schemaNotFound(Integer.toString(id)));
             for (final RegistryState.SubjectVersion use : state.usesOf(id)) {
                 answer.addObject().put("subject", use.subject()).put("version", use.version());
             }
@@ -234,7 +234,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         final int id = idParam(ctx);
         final ArrayNode answer = mapper.createArrayNode();
         synchronized (lock) {
-            state.schema(id).orElseThrow(() -> schemaNotFound(id));
+            state.schema(id).orElseThrow(() -> SchemaRegistryException.schemaNotFound(Integer.toString(id)));
             state.usesOf(id).stream().map(RegistryState.SubjectVersion::subject).distinct().forEach(answer::add);
         }
         json(ctx, answer);
@@ -254,7 +254,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         synchronized (lock) {
             final List<Integer> versions = state.versions(subject);
             if (versions.isEmpty()) {
-                throw subjectNotFound(subject);
+                throw SchemaRegistryException.subjectNotFound(subject);
             }
             versions.forEach(answer::add);
         }
@@ -274,9 +274,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         final int version = versionParam(ctx);
         synchronized (lock) {
             if (!state.hasSubject(subject)) {
-                throw subjectNotFound(subject);
+                throw SchemaRegistryException.subjectNotFound(subject);
             }
-            return state.version(subject, version).orElseThrow(() -> versionNotFound(version));
+            return state.version(subject, version).orElseThrow(() -> SchemaRegistryException.versionNotFound(version));
         }
     }
 
@@ -292,8 +292,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             } else {
                 final List<String> problems = state.effectiveLevel(subject).check(schema, state.schemas(subject));
                 if (!problems.isEmpty()) {
-                    throw new SchemaRegistryException(409, 409, "Schema being registered is incompatible with an "
-                        + "earlier schema for subject \"" + subject + "\", details: " + problems);
+                    throw SchemaRegistryException.incompatible(subject, problems);
                 }
                 id = state.idOf(text).orElseGet(state::allocateId);
                 final int version = state.nextVersion(subject);
@@ -311,7 +310,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         final RegistryState.SubjectVersion found;
         synchronized (lock) {
             if (!state.hasSubject(subject)) {
-                throw subjectNotFound(subject);
+                throw SchemaRegistryException.subjectNotFound(subject);
             }
             found = state.find(subject, schema.toString())
                 .orElseThrow(() -> new SchemaRegistryException(404, 40403, "Schema not found"));
@@ -330,10 +329,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 problems = level.check(schema, state.schemas(subject));
             } else {
                 if (!state.hasSubject(subject)) {
-                    throw subjectNotFound(subject);
+                    throw SchemaRegistryException.subjectNotFound(subject);
                 }
                 final RegistryState.SubjectVersion against = state.version(subject, version)
-                    .orElseThrow(() -> versionNotFound(version));
+                    .orElseThrow(() -> SchemaRegistryException.versionNotFound(version));
                 problems = level.check(schema, List.of(against.schema().schema()));
             }
         }
@@ -423,7 +422,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         try {
             return Integer.parseInt(id);
         } catch (final NumberFormatException e) {
-            throw new SchemaRegistryException(404, 40403, "Schema " + id + " not found");
+            throw SchemaRegistryException.schemaNotFound(id);
         }
     }
 
@@ -456,18 +455,6 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         ctx.attribute(ERROR_SENT, Boolean.TRUE);
         ctx.status(status).contentType(CONTENT_TYPE).result(mapper.createObjectNode()
             .put("error_code", errorCode).put("message", message).toString());
-    }
-
-    private static SchemaRegistryException subjectNotFound(final String subject) {
-        return new SchemaRegistryException(404, 40401, "Subject '" + subject + "' not found.");
-    }
-
-    private static SchemaRegistryException versionNotFound(final int version) {
-        return new SchemaRegistryException(404, 40402, "Version " + version + " not found.");
-    }
-
-    private static SchemaRegistryException schemaNotFound(final int id) {
-        return new SchemaRegistryException(404, 40403, "Schema " + id + " not found");
     }
 
     private String schemaKey(final String subject,

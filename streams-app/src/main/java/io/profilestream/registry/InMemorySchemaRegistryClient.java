@@ -39,7 +39,7 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     public synchronized Schema getSchemaById(final int id) {
         final Schema schema = byId.get(id);
         if (schema == null) {
-            throw new SchemaRegistryException(404, 40403, "Schema " + id + " not found");
+            throw SchemaRegistryException.schemaNotFound(Integer.toString(id));
         }
         return schema;
     }
@@ -48,7 +48,7 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     public synchronized RegisteredSchema getLatest(final String subject) {
         final List<Integer> versions = versionsBySubject.get(subject);
         if (versions == null || versions.isEmpty()) {
-            throw new SchemaRegistryException(404, 40401, "Subject '" + subject + "' not found.");
+            throw SchemaRegistryException.subjectNotFound(subject);
         }
         final int id = versions.get(versions.size() - 1);
         return new RegisteredSchema(subject, versions.size(), id, byId.get(id));
