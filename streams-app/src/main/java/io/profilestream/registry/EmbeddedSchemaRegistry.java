@@ -213,7 +213,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         final int id = idParam(ctx);
         final RegistryState.StoredSchema schema;
         synchronized (lock) {
-            schema = state.schema(id).orElseThrow(() -> SchemaRegistryException.schemaNotFound(Integer.toString(id)));
+            schema = state.requireSchema(id);
         }
         json(ctx, mapper.createObjectNode().put("schema", schema.text()));
     }
@@ -222,7 +222,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         final int id = idParam(ctx);
         final ArrayNode answer = mapper.createArrayNode();
         synchronized (lock) {
-            state.schema(id).orElseThrow(() -> SchemaRegistryException.schemaNotFound(Integer.toString(id)));
+            state.requireSchema(id);
             for (final RegistryState.SubjectVersion use : state.usesOf(id)) {
                 answer.addObject().put("subject", use.subject()).put("version", use.version());
             }
@@ -234,7 +234,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         final int id = idParam(ctx);
         final ArrayNode answer = mapper.createArrayNode();
         synchronized (lock) {
-            state.schema(id).orElseThrow(() -> SchemaRegistryException.schemaNotFound(Integer.toString(id)));
+            state.requireSchema(id);
             state.usesOf(id).stream().map(RegistryState.SubjectVersion::subject).distinct().forEach(answer::add);
         }
         json(ctx, answer);
@@ -273,35 +273,25 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         final String subject = ctx.pathParam("subject");
         final int version = versionParam(ctx);
         synchronized (lock) {
-            if (!state.hasSubject(subject)) {
-                throw SchemaRegistryException.subjectNotFound(subject);
-            }
-            return state.version(subject, version).orElseThrow(() -> SchemaRegistryException.versionNotFound(version));
+            return state.requireVersion(subject, version);
         }
     }
 
     private void register(final Context ctx) {
         final String subject = ctx.pathParam("subject");
         final Schema schema = schemaFromBody(ctx);
-        final String text = schema.toString();
-        final int id;
+        final RegistryState.Registration registration;
         synchronized (lock) {
-            final Optional<RegistryState.SubjectVersion> existing = state.find(subject, text);
-            if (existing.isPresent()) {
-                id = existing.get().schema().id();
-            } else {
-                final List<String> problems = state.effectiveLevel(subject).check(schema, state.schemas(subject));
-                if (!problems.isEmpty()) {
-                    throw SchemaRegistryException.incompatible(subject, problems);
-                }
-                id = state.idOf(text).orElseGet(state::allocateId);
-                final int version = state.nextVersion(subject);
-                log.append(schemaKey(subject, version), schemaValue(subject, version, id, text));
-                state.putVersion(subject, version, id, text, schema);
-                LOG.info("Registered schema id {} as version {} of subject {}.", id, version, subject);
+            registration = state.plan(subject, schema);
+            if (registration.isNew()) {
+                log.append(schemaKey(subject, registration.version()), schemaValue(subject, registration.version(),
+                    registration.id(), registration.text()));
+                state.apply(registration);
+                LOG.info("Registered schema id {} as version {} of subject {}.", registration.id(),
+                    registration.version(), subject);
             }
         }
-        json(ctx, mapper.createObjectNode().put("id", id));
+        json(ctx, mapper.createObjectNode().put("id", registration.id()));
     }
 
     private void lookUp(final Context ctx) {
@@ -324,16 +314,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         final Schema schema = schemaFromBody(ctx);
         final List<String> problems;
         synchronized (lock) {
-            final CompatibilityLevel level = state.effectiveLevel(subject);
             if (version == RegistryState.LATEST) {
-                problems = level.check(schema, state.schemas(subject));
+                problems = state.problems(subject, schema);
             } else {
-                if (!state.hasSubject(subject)) {
-                    throw SchemaRegistryException.subjectNotFound(subject);
-                }
-                final RegistryState.SubjectVersion against = state.version(subject, version)
-                    .orElseThrow(() -> SchemaRegistryException.versionNotFound(version));
-                problems = level.check(schema, List.of(against.schema().schema()));
+                final RegistryState.SubjectVersion against = state.requireVersion(subject, version);
+                problems = state.effectiveLevel(subject).check(schema, List.of(against.schema().schema()));
             }
         }
         final ObjectNode answer = mapper.createObjectNode().put("is_compatible", problems.isEmpty());
@@ -561,7 +546,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
         try {
             final Schema schema = new Schema.Parser().parse(value.path("schema").asText());
-            state.putVersion(subject, version, id, schema.toString(), schema);
+            state.apply(new RegistryState.Registration(subject, version, id, schema.toString(), schema, true));
         } catch (final SchemaParseException e) {
             LOG.warn("Skipped schema id {} of subject {} in topic {}: it does not parse ({}).",
                 id, subject, topic, e.getMessage());
