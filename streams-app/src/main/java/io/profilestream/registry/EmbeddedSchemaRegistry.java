@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,6 +54,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final Javalin server;
     private final KafkaSchemaLog log;
     private final RegistryState state;
+    private final SchemaRecordCodec codec;
     private final ObjectMapper mapper = new ObjectMapper();
     private final Object lock = new Object();
     private final int port;
@@ -62,9 +62,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     private EmbeddedSchemaRegistry(final KafkaSchemaLog log,
                                    final RegistryState state,
+                                   final SchemaRecordCodec codec,
                                    final int port) {
         this.log = log;
         this.state = state;
+        this.codec = codec;
         this.server = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
@@ -155,9 +157,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             builder.kafkaConfig(), builder.timeout);
         try {
             final RegistryState state = new RegistryState(CompatibilityLevel.BACKWARD);
-            final ObjectMapper mapper = new ObjectMapper();
-            final long records = log.replay((key, value) -> restore(state, mapper, builder.topic, key, value));
-            final EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(log, state, builder.port);
+            final SchemaRecordCodec codec = new SchemaRecordCodec(builder.topic);
+            final long records = log.replay((key, value) -> codec.restore(state, key, value));
+            final EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(log, state, codec, builder.port);
             LOG.info("The schema registry is listening on {}; it restored {} schemas and {} subjects from {} records "
                     + "of topic {} in {} ms.", registry.url(), state.schemaCount(), state.subjects().size(), records,
                 builder.topic, Duration.ofNanos(System.nanoTime() - startNanos).toMillis());
@@ -284,8 +286,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         synchronized (lock) {
             registration = state.plan(subject, schema);
             if (registration.isNew()) {
-                log.append(schemaKey(subject, registration.version()), schemaValue(subject, registration.version(),
-                    registration.id(), registration.text()));
+                log.append(codec.schemaKey(registration), codec.schemaValue(registration));
                 state.apply(registration);
                 LOG.info("Registered schema id {} as version {} of subject {}.", registration.id(),
                     registration.version(), subject);
@@ -351,7 +352,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         final CompatibilityLevel level = CompatibilityLevel.forName(body.path("compatibility").asText(null))
             .orElseThrow(() -> new SchemaRegistryException(422, 42203, INVALID_LEVEL));
         synchronized (lock) {
-            log.append(configKey(subject), configValue(level));
+            log.append(codec.configKey(subject), codec.configValue(level));
             state.setLevel(subject, level);
         }
         LOG.info("Set the compatibility level of {} to {}.", subject == null ? "the registry" : "subject " + subject,
@@ -440,117 +441,6 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         ctx.attribute(ERROR_SENT, Boolean.TRUE);
         ctx.status(status).contentType(CONTENT_TYPE).result(mapper.createObjectNode()
             .put("error_code", errorCode).put("message", message).toString());
-    }
-
-    private String schemaKey(final String subject,
-                             final int version) {
-        return mapper.createObjectNode().put("keytype", "SCHEMA").put("subject", subject).put("version", version)
-            .put("magic", 1).toString();
-    }
-
-    private String schemaValue(final String subject,
-                               final int version,
-                               final int id,
-                               final String text) {
-        return mapper.createObjectNode().put("subject", subject).put("version", version).put("id", id)
-            .put("schema", text).put("deleted", false).toString();
-    }
-
-    private String configValue(final CompatibilityLevel level) {
-        return mapper.createObjectNode().put("compatibilityLevel", level.name()).toString();
-    }
-
-    private String configKey(final String subject) {
-        final ObjectNode key = mapper.createObjectNode().put("keytype", "CONFIG");
-        if (subject == null) {
-            key.putNull("subject");
-        } else {
-            key.put("subject", subject);
-        }
-        return key.put("magic", 0).toString();
-    }
-
-    /**
-     * Applies one record of the schemas topic to the state, as written by this registry or Confluent's.
-     * Records it cannot use are logged and skipped, except that their ids stay reserved.
-     */
-    private static void restore(final RegistryState state,
-                                final ObjectMapper mapper,
-                                final String topic,
-                                final String keyText,
-                                final String valueText) {
-        final JsonNode key;
-        final JsonNode value;
-        try {
-            key = mapper.readTree(keyText == null ? "null" : keyText);
-            value = valueText == null ? null : mapper.readTree(valueText);
-        } catch (final JsonProcessingException e) {
-            LOG.warn("Skipped a record of the schemas topic {} that is not JSON.", topic);
-            return;
-        }
-        final String keyType = key == null ? "" : key.path("keytype").asText("");
-        final String subject = key == null || key.path("subject").isNull() ? null : key.path("subject").asText();
-        if ("CONFIG".equals(keyType)) {
-            restoreConfig(state, topic, subject, value);
-        } else if ("SCHEMA".equals(keyType) && subject != null) {
-            restoreSchema(state, topic, subject, key.path("version").asInt(0), value);
-        } else {
-            LOG.debug("Skipped a record of type {} of the schemas topic {}.", keyType, topic);
-        }
-    }
-
-    private static void restoreConfig(final RegistryState state,
-                                      final String topic,
-                                      final String subject,
-                                      final JsonNode value) {
-        if (value == null || value.isNull()) {
-            if (subject != null) {
-                state.clearLevel(subject);
-            }
-            return;
-        }
-        final String name = value.path("compatibilityLevel").asText(null);
-        final Optional<CompatibilityLevel> level = CompatibilityLevel.forName(name);
-        if (level.isPresent()) {
-            state.setLevel(subject, level.get());
-        } else if (name != null) {
-            LOG.warn("Skipped the unknown compatibility level {} in the schemas topic {}.", name, topic);
-        }
-    }
-
-    private static void restoreSchema(final RegistryState state,
-                                      final String topic,
-                                      final String subject,
-                                      final int version,
-                                      final JsonNode value) {
-        if (value == null || value.isNull()) {
-            state.removeVersion(subject, version);
-            return;
-        }
-        final int id = value.path("id").asInt(0);
-        if (id <= 0 || version <= 0) {
-            LOG.warn("Skipped a schema record of subject {} without a valid id or version in topic {}.",
-                subject, topic);
-            return;
-        }
-        state.reserveId(id);
-        if (value.path("deleted").asBoolean(false)) {
-            state.removeVersion(subject, version);
-            return;
-        }
-        final String type = value.path("schemaType").asText("AVRO");
-        if (!"AVRO".equals(type)) {
-            LOG.warn("Skipped schema id {} of subject {} in topic {}: its type {} is not supported.",
-                id, subject, topic, type);
-            return;
-        }
-        try {
-            final Schema schema = new Schema.Parser().parse(value.path("schema").asText());
-            state.apply(new RegistryState.Registration(subject, version, id, schema.toString(), schema, true));
-        } catch (final SchemaParseException e) {
-            LOG.warn("Skipped schema id {} of subject {} in topic {}: it does not parse ({}).",
-                id, subject, topic, e.getMessage());
-        }
     }
 
     /**
