@@ -2,23 +2,13 @@ package io.profilestream.registry;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.javalin.Javalin;
-import io.javalin.http.Context;
 import io.profilestream.net.Ports;
 
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -47,33 +37,25 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     public static final String DEFAULT_TOPIC = "_schemas";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
-    private static final String CONTENT_TYPE = RestSchemaRegistryClient.CONTENT_TYPE;
-    private static final String ERROR_SENT = "profilestream.registry.error";
-    private static final String INVALID_LEVEL = "Invalid compatibility level. Valid values are none, backward, "
-        + "forward, full, backward_transitive, forward_transitive, and full_transitive";
 
     private final Javalin server;
     private final KafkaSchemaLog log;
-    private final RegistryState state;
-    private final ObjectMapper mapper = new ObjectMapper();
-    private final Object lock = new Object();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final int port;
-    private boolean closed;
 
     private EmbeddedSchemaRegistry(final KafkaSchemaLog log,
-                                   final RegistryState state,
+                                   final RegistryRoutes routes,
                                    final int port) {
         this.log = log;
-        this.state = state;
         this.server = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
-            config.http.defaultContentType = CONTENT_TYPE;
+            config.http.defaultContentType = RegistryRoutes.CONTENT_TYPE;
             final QueuedThreadPool threads = new QueuedThreadPool(16, 2);
             threads.setName("schema-registry");
             config.jetty.threadPool = threads;
         });
-        routes();
+        routes.addTo(server);
         this.port = listen(port);
     }
 
@@ -138,11 +120,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        if (!closed.compareAndSet(false, true)) {
+            return;
         }
         server.stop();
         log.close();
@@ -155,12 +134,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             builder.kafkaConfig(), builder.timeout);
         try {
             final RegistryState state = new RegistryState(CompatibilityLevel.BACKWARD);
-            final ObjectMapper mapper = new ObjectMapper();
-            final long records = log.replay((key, value) -> restore(state, mapper, builder.topic, key, value));
-            final EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(log, state, builder.port);
+            final SchemaRecordCodec codec = new SchemaRecordCodec(builder.topic);
+            final long records = log.replay((key, value) -> codec.restore(state, key, value));
+            final int schemas = state.schemaCount();
+            final int subjects = state.subjects().size();
+            final RegistryRoutes routes = new RegistryRoutes(new RegistryService(state, log, codec));
+            final EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(log, routes, builder.port);
             LOG.info("The schema registry is listening on {}; it restored {} schemas and {} subjects from {} records "
-                    + "of topic {} in {} ms.", registry.url(), state.schemaCount(), state.subjects().size(), records,
-                builder.topic, Duration.ofNanos(System.nanoTime() - startNanos).toMillis());
+                    + "of topic {} in {} ms.", registry.url(), schemas, subjects, records, builder.topic,
+                Duration.ofNanos(System.nanoTime() - startNanos).toMillis());
             return registry;
         } catch (final RuntimeException e) {
             log.close();
@@ -176,408 +158,6 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             server.stop();
             throw new IllegalStateException("The schema registry cannot listen on " + Ports.LOOPBACK + ":" + port
                 + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void routes() {
-        server.get("/", ctx -> json(ctx, mapper.createObjectNode()));
-        server.get("/schemas/types", ctx -> json(ctx, mapper.createArrayNode().add("AVRO")));
-        server.get("/schemas/ids/{id}", this::getSchemaById);
-        server.get("/schemas/ids/{id}/versions", this::getVersionsById);
-        server.get("/schemas/ids/{id}/subjects", this::getSubjectsById);
-        server.get("/subjects", this::getSubjects);
-        server.get("/subjects/{subject}/versions", this::getVersions);
-        server.get("/subjects/{subject}/versions/{version}", this::getVersion);
-        server.get("/subjects/{subject}/versions/{version}/schema", this::getVersionSchema);
-        server.post("/subjects/{subject}/versions", this::register);
-        server.post("/subjects/{subject}", this::lookUp);
-        server.post("/compatibility/subjects/{subject}/versions/{version}", this::testCompatibility);
-        server.get("/config", ctx -> getConfig(ctx, null));
-        server.put("/config", ctx -> putConfig(ctx, null));
-        server.get("/config/{subject}", ctx -> getConfig(ctx, ctx.pathParam("subject")));
-        server.put("/config/{subject}", ctx -> putConfig(ctx, ctx.pathParam("subject")));
-        server.exception(SchemaRegistryException.class, (e, ctx) -> error(ctx, e.status(), e.errorCode(),
-            e.getMessage()));
-        server.exception(Exception.class, (e, ctx) -> {
-            LOG.error("The schema registry failed to answer {} {}.", ctx.method(), ctx.path(), e);
-            error(ctx, 500, 500, "Internal server error: " + e);
-        });
-        server.error(404, ctx -> {
-            if (ctx.attribute(ERROR_SENT) == null) {
-                error(ctx, 404, 404, "HTTP 404 Not Found");
-            }
-        });
-    }
-
-    private void getSchemaById(final Context ctx) {
-        final int id = idParam(ctx);
-        final RegistryState.StoredSchema schema;
-        synchronized (lock) {
-            schema = state.schema(id).orElseThrow(() -> schemaNotFound(id));
-        }
-        json(ctx, mapper.createObjectNode().put("schema", schema.text()));
-    }
-
-    private void getVersionsById(final Context ctx) {
-        final int id = idParam(ctx);
-        final ArrayNode answer = mapper.createArrayNode();
-        synchronized (lock) {
-            state.schema(id).orElseThrow(() -> schemaNotFound(id));
-            for (final RegistryState.SubjectVersion use : state.usesOf(id)) {
-                answer.addObject().put("subject", use.subject()).put("version", use.version());
-            }
-        }
-        json(ctx, answer);
-    }
-
-    private void getSubjectsById(final Context ctx) {
-        final int id = idParam(ctx);
-        final ArrayNode answer = mapper.createArrayNode();
-        synchronized (lock) {
-            state.schema(id).orElseThrow(() -> schemaNotFound(id));
-            state.usesOf(id).stream().map(RegistryState.SubjectVersion::subject).distinct().forEach(answer::add);
-        }
-        json(ctx, answer);
-    }
-
-    private void getSubjects(final Context ctx) {
-        final ArrayNode answer = mapper.createArrayNode();
-        synchronized (lock) {
-            state.subjects().forEach(answer::add);
-        }
-        json(ctx, answer);
-    }
-
-    private void getVersions(final Context ctx) {
-        final String subject = ctx.pathParam("subject");
-        final ArrayNode answer = mapper.createArrayNode();
-        synchronized (lock) {
-            final List<Integer> versions = state.versions(subject);
-            if (versions.isEmpty()) {
-                throw subjectNotFound(subject);
-            }
-            versions.forEach(answer::add);
-        }
-        json(ctx, answer);
-    }
-
-    private void getVersion(final Context ctx) {
-        json(ctx, describe(findVersion(ctx)));
-    }
-
-    private void getVersionSchema(final Context ctx) {
-        ctx.contentType(CONTENT_TYPE).result(findVersion(ctx).schema().text());
-    }
-
-    private RegistryState.SubjectVersion findVersion(final Context ctx) {
-        final String subject = ctx.pathParam("subject");
-        final int version = versionParam(ctx);
-        synchronized (lock) {
-            if (!state.hasSubject(subject)) {
-                throw subjectNotFound(subject);
-            }
-            return state.version(subject, version).orElseThrow(() -> versionNotFound(version));
-        }
-    }
-
-    private void register(final Context ctx) {
-        final String subject = ctx.pathParam("subject");
-        final Schema schema = schemaFromBody(ctx);
-        final String text = schema.toString();
-        final int id;
-        synchronized (lock) {
-            final Optional<RegistryState.SubjectVersion> existing = state.find(subject, text);
-            if (existing.isPresent()) {
-                id = existing.get().schema().id();
-            } else {
-                final List<String> problems = state.effectiveLevel(subject).check(schema, state.schemas(subject));
-                if (!problems.isEmpty()) {
-                    throw new SchemaRegistryException(409, 409, "Schema being registered is incompatible with an "
-                        + "earlier schema for subject \"" + subject + "\", details: " + problems);
-                }
-                id = state.idOf(text).orElseGet(state::allocateId);
-                final int version = state.nextVersion(subject);
-                log.append(schemaKey(subject, version), schemaValue(subject, version, id, text));
-                state.putVersion(subject, version, id, text, schema);
-                LOG.info("Registered schema id {} as version {} of subject {}.", id, version, subject);
-            }
-        }
-        json(ctx, mapper.createObjectNode().put("id", id));
-    }
-
-    private void lookUp(final Context ctx) {
-        final String subject = ctx.pathParam("subject");
-        final Schema schema = schemaFromBody(ctx);
-        final RegistryState.SubjectVersion found;
-        synchronized (lock) {
-            if (!state.hasSubject(subject)) {
-                throw subjectNotFound(subject);
-            }
-            found = state.find(subject, schema.toString())
-                .orElseThrow(() -> new SchemaRegistryException(404, 40403, "Schema not found"));
-        }
-        json(ctx, describe(found));
-    }
-
-    private void testCompatibility(final Context ctx) {
-        final String subject = ctx.pathParam("subject");
-        final int version = versionParam(ctx);
-        final Schema schema = schemaFromBody(ctx);
-        final List<String> problems;
-        synchronized (lock) {
-            final CompatibilityLevel level = state.effectiveLevel(subject);
-            if (version == RegistryState.LATEST) {
-                problems = level.check(schema, state.schemas(subject));
-            } else {
-                if (!state.hasSubject(subject)) {
-                    throw subjectNotFound(subject);
-                }
-                final RegistryState.SubjectVersion against = state.version(subject, version)
-                    .orElseThrow(() -> versionNotFound(version));
-                problems = level.check(schema, List.of(against.schema().schema()));
-            }
-        }
-        final ObjectNode answer = mapper.createObjectNode().put("is_compatible", problems.isEmpty());
-        if ("true".equals(ctx.queryParam("verbose"))) {
-            final ArrayNode messages = answer.putArray("messages");
-            problems.forEach(messages::add);
-        }
-        json(ctx, answer);
-    }
-
-    private void getConfig(final Context ctx,
-                           final String subject) {
-        final CompatibilityLevel level;
-        synchronized (lock) {
-            if (subject == null) {
-                level = state.globalLevel();
-            } else if ("true".equals(ctx.queryParam("defaultToGlobal"))) {
-                level = state.effectiveLevel(subject);
-            } else {
-                level = state.subjectLevel(subject).orElseThrow(() -> new SchemaRegistryException(404, 40408,
-                    "Subject '" + subject + "' does not have subject-level compatibility configured"));
-            }
-        }
-        json(ctx, mapper.createObjectNode().put("compatibilityLevel", level.name()));
-    }
-
-    private void putConfig(final Context ctx,
-                           final String subject) {
-        final JsonNode body = body(ctx);
-        final CompatibilityLevel level = CompatibilityLevel.forName(body.path("compatibility").asText(null))
-            .orElseThrow(() -> new SchemaRegistryException(422, 42203, INVALID_LEVEL));
-        synchronized (lock) {
-            log.append(configKey(subject), configValue(level));
-            state.setLevel(subject, level);
-        }
-        LOG.info("Set the compatibility level of {} to {}.", subject == null ? "the registry" : "subject " + subject,
-            level);
-        json(ctx, mapper.createObjectNode().put("compatibility", level.name()));
-    }
-
-    private ObjectNode describe(final RegistryState.SubjectVersion version) {
-        return mapper.createObjectNode()
-            .put("subject", version.subject())
-            .put("version", version.version())
-            .put("id", version.schema().id())
-            .put("schema", version.schema().text());
-    }
-
-    private Schema schemaFromBody(final Context ctx) {
-        final JsonNode body = body(ctx);
-        final JsonNode type = body.get("schemaType");
-        if (type != null && !type.isNull() && !"AVRO".equals(type.asText())) {
-            throw new SchemaRegistryException(422, 42201, "Invalid schema: schema type " + type.asText()
-                + " is not supported; this registry holds AVRO schemas only");
-        }
-        final JsonNode references = body.get("references");
-        if (references != null && references.size() > 0) {
-            throw new SchemaRegistryException(422, 42201, "Invalid schema: schema references are not supported");
-        }
-        final JsonNode text = body.get("schema");
-        if (text == null || !text.isTextual() || text.textValue().isBlank()) {
-            throw new SchemaRegistryException(422, 42201, "Invalid schema: the request has no schema");
-        }
-        try {
-            return new Schema.Parser().parse(text.textValue());
-        } catch (final SchemaParseException e) {
-            throw new SchemaRegistryException(422, 42201, "Invalid schema: " + e.getMessage());
-        }
-    }
-
-    private JsonNode body(final Context ctx) {
-        try {
-            final JsonNode body = mapper.readTree(ctx.body());
-            if (body == null || !body.isObject()) {
-                throw new SchemaRegistryException(400, 400, "The request body must be a JSON object");
-            }
-            return body;
-        } catch (final JsonProcessingException e) {
-            throw new SchemaRegistryException(400, 400, "The request body is not valid JSON: "
-                + e.getOriginalMessage());
-        }
-    }
-
-    private static int idParam(final Context ctx) {
-        final String id = ctx.pathParam("id");
-        try {
-            return Integer.parseInt(id);
-        } catch (final NumberFormatException e) {
-            throw new SchemaRegistryException(404, 40403, "Schema " + id + " not found");
-        }
-    }
-
-    private static int versionParam(final Context ctx) {
-        final String version = ctx.pathParam("version");
-        if ("latest".equals(version)) {
-            return RegistryState.LATEST;
-        }
-        try {
-            final int number = Integer.parseInt(version);
-            if (number == RegistryState.LATEST || number >= 1) {
-                return number;
-            }
-        } catch (final NumberFormatException e) {
-            // Not a number: answered below like a number out of range.
-        }
-        throw new SchemaRegistryException(422, 42202, "The specified version '" + version + "' is not a valid "
-            + "version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");
-    }
-
-    private void json(final Context ctx,
-                      final JsonNode answer) {
-        ctx.contentType(CONTENT_TYPE).result(answer.toString());
-    }
-
-    private void error(final Context ctx,
-                       final int status,
-                       final int errorCode,
-                       final String message) {
-        ctx.attribute(ERROR_SENT, Boolean.TRUE);
-        ctx.status(status).contentType(CONTENT_TYPE).result(mapper.createObjectNode()
-            .put("error_code", errorCode).put("message", message).toString());
-    }
-
-    private static SchemaRegistryException subjectNotFound(final String subject) {
-        return new SchemaRegistryException(404, 40401, "Subject '" + subject + "' not found.");
-    }
-
-    private static SchemaRegistryException versionNotFound(final int version) {
-        return new SchemaRegistryException(404, 40402, "Version " + version + " not found.");
-    }
-
-    private static SchemaRegistryException schemaNotFound(final int id) {
-        return new SchemaRegistryException(404, 40403, "Schema " + id + " not found");
-    }
-
-    private String schemaKey(final String subject,
-                             final int version) {
-        return mapper.createObjectNode().put("keytype", "SCHEMA").put("subject", subject).put("version", version)
-            .put("magic", 1).toString();
-    }
-
-    private String schemaValue(final String subject,
-                               final int version,
-                               final int id,
-                               final String text) {
-        return mapper.createObjectNode().put("subject", subject).put("version", version).put("id", id)
-            .put("schema", text).put("deleted", false).toString();
-    }
-
-    private String configValue(final CompatibilityLevel level) {
-        return mapper.createObjectNode().put("compatibilityLevel", level.name()).toString();
-    }
-
-    private String configKey(final String subject) {
-        final ObjectNode key = mapper.createObjectNode().put("keytype", "CONFIG");
-        if (subject == null) {
-            key.putNull("subject");
-        } else {
-            key.put("subject", subject);
-        }
-        return key.put("magic", 0).toString();
-    }
-
-    /**
-     * Applies one record of the schemas topic to the state, as written by this registry or Confluent's.
-     * Records it cannot use are logged and skipped, except that their ids stay reserved.
-     */
-    private static void restore(final RegistryState state,
-                                final ObjectMapper mapper,
-                                final String topic,
-                                final String keyText,
-                                final String valueText) {
-        final JsonNode key;
-        final JsonNode value;
-        try {
-            key = mapper.readTree(keyText == null ? "null" : keyText);
-            value = valueText == null ? null : mapper.readTree(valueText);
-        } catch (final JsonProcessingException e) {
-            LOG.warn("Skipped a record of the schemas topic {} that is not JSON.", topic);
-            return;
-        }
-        final String keyType = key == null ? "" : key.path("keytype").asText("");
-        final String subject = key == null || key.path("subject").isNull() ? null : key.path("subject").asText();
-        if ("CONFIG".equals(keyType)) {
-            restoreConfig(state, topic, subject, value);
-        } else if ("SCHEMA".equals(keyType) && subject != null) {
-            restoreSchema(state, topic, subject, key.path("version").asInt(0), value);
-        } else {
-            LOG.debug("Skipped a record of type {} of the schemas topic {}.", keyType, topic);
-        }
-    }
-
-    private static void restoreConfig(final RegistryState state,
-                                      final String topic,
-                                      final String subject,
-                                      final JsonNode value) {
-        if (value == null || value.isNull()) {
-            if (subject != null) {
-                state.clearLevel(subject);
-            }
-            return;
-        }
-        final String name = value.path("compatibilityLevel").asText(null);
-        final Optional<CompatibilityLevel> level = CompatibilityLevel.forName(name);
-        if (level.isPresent()) {
-            state.setLevel(subject, level.get());
-        } else if (name != null) {
-            LOG.warn("Skipped the unknown compatibility level {} in the schemas topic {}.", name, topic);
-        }
-    }
-
-    private static void restoreSchema(final RegistryState state,
-                                      final String topic,
-                                      final String subject,
-                                      final int version,
-                                      final JsonNode value) {
-        if (value == null || value.isNull()) {
-            state.removeVersion(subject, version);
-            return;
-        }
-        final int id = value.path("id").asInt(0);
-        if (id <= 0 || version <= 0) {
-            LOG.warn("Skipped a schema record of subject {} without a valid id or version in topic {}.",
-                subject, topic);
-            return;
-        }
-        state.reserveId(id);
-        if (value.path("deleted").asBoolean(false)) {
-            state.removeVersion(subject, version);
-            return;
-        }
-        final String type = value.path("schemaType").asText("AVRO");
-        if (!"AVRO".equals(type)) {
-            LOG.warn("Skipped schema id {} of subject {} in topic {}: its type {} is not supported.",
-                id, subject, topic, type);
-            return;
-        }
-        try {
-            final Schema schema = new Schema.Parser().parse(value.path("schema").asText());
-            state.putVersion(subject, version, id, schema.toString(), schema);
-        } catch (final SchemaParseException e) {
-            LOG.warn("Skipped schema id {} of subject {} in topic {}: it does not parse ({}).",
-                id, subject, topic, e.getMessage());
         }
     }
 

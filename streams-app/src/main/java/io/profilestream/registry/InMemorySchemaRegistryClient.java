@@ -1,70 +1,36 @@
 package io.profilestream.registry;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 import org.apache.avro.Schema;
 
 /**
  * A registry held in memory, for topology tests and tools that run without a registry.
- * It assigns ids and enforces BACKWARD compatibility like the embedded registry does.
+ * It assigns ids and enforces BACKWARD compatibility like the embedded registry does, with the same
+ * {@link RegistryState}.
  */
 public final class InMemorySchemaRegistryClient implements SchemaRegistryClient {
 
-    private final Map<Integer, Schema> byId = new HashMap<>();
-    private final Map<Schema, Integer> idBySchema = new HashMap<>();
-    private final Map<String, List<Integer>> versionsBySubject = new HashMap<>();
+    private final RegistryState state = new RegistryState(CompatibilityLevel.BACKWARD);
 
     @Override
     public synchronized int register(final String subject, final Schema schema) {
-        final List<Integer> versions = versionsBySubject.computeIfAbsent(subject, s -> new ArrayList<>());
-        final Integer known = idBySchema.get(schema);
-        if (known != null && versions.contains(known)) {
-            return known;
-        }
-        if (!isBackwardCompatible(versions, schema)) {
-            throw new SchemaRegistryException(409, 409,
-                "Schema being registered is incompatible with an earlier schema for subject \"" + subject + "\"");
-        }
-        final int id = known != null ? known : byId.size() + 1;
-        byId.put(id, schema);
-        idBySchema.put(schema, id);
-        versions.add(id);
-        return id;
+        final RegistryState.Registration registration = state.plan(subject, schema);
+        state.apply(registration);
+        return registration.id();
     }
 
     @Override
     public synchronized Schema getSchemaById(final int id) {
-        final Schema schema = byId.get(id);
-        if (schema == null) {
-            throw new SchemaRegistryException(404, 40403, "Schema " + id + " not found");
-        }
-        return schema;
+        return state.requireSchema(id).schema();
     }
 
     @Override
     public synchronized RegisteredSchema getLatest(final String subject) {
-        final List<Integer> versions = versionsBySubject.get(subject);
-        if (versions == null || versions.isEmpty()) {
-            throw new SchemaRegistryException(404, 40401, "Subject '" + subject + "' not found.");
-        }
-        final int id = versions.get(versions.size() - 1);
-        return new RegisteredSchema(subject, versions.size(), id, byId.get(id));
+        final RegistryState.SubjectVersion latest = state.requireVersion(subject, RegistryState.LATEST);
+        return new RegisteredSchema(subject, latest.version(), latest.schema().id(), latest.schema().schema());
     }
 
     @Override
     public synchronized boolean testCompatibility(final String subject, final Schema schema) {
-        return isBackwardCompatible(versionsBySubject.getOrDefault(subject, List.of()), schema);
-    }
-
-    private boolean isBackwardCompatible(final List<Integer> versions,
-                                         final Schema schema) {
-        final List<Schema> previous = new ArrayList<>(versions.size());
-        for (final int id : versions) {
-            previous.add(byId.get(id));
-        }
-        return CompatibilityLevel.BACKWARD.check(schema, previous).isEmpty();
+        return state.problems(subject, schema).isEmpty();
     }
 }

@@ -11,8 +11,10 @@ import java.util.TreeMap;
 import org.apache.avro.Schema;
 
 /**
- * What the embedded registry knows: schemas by global id, subjects with their versions and compatibility levels.
- * It is a plain data structure, rebuilt from the schemas topic at start; it is not thread-safe, its owner locks it.
+ * What a registry knows: schemas by global id, subjects with their versions and compatibility levels.
+ * The embedded registry rebuilds it from the schemas topic at start; the in-memory client keeps it alone.
+ * It decides registrations the same way for both, with the rules of Confluent's registry.
+ * It is not thread-safe: its owner locks it.
  */
 final class RegistryState {
 
@@ -34,16 +36,17 @@ final class RegistryState {
         return Optional.ofNullable(schemasById.get(id));
     }
 
-    Optional<Integer> idOf(final String text) {
-        return Optional.ofNullable(idsByText.get(text));
+    /**
+     * Returns the schema with a global id.
+     *
+     * @throws SchemaRegistryException (404, 40403) when no schema has that id
+     */
+    StoredSchema requireSchema(final int id) {
+        return schema(id).orElseThrow(() -> SchemaRegistryException.schemaNotFound(Integer.toString(id)));
     }
 
     int schemaCount() {
         return schemasById.size();
-    }
-
-    int maxId() {
-        return maxId;
     }
 
     /** Returns the subjects that have at least one version, sorted. */
@@ -81,6 +84,20 @@ final class RegistryState {
         }
         final Integer id = known.versions.get(version);
         return id == null ? Optional.empty() : Optional.of(subjectVersion(subject, version, id));
+    }
+
+    /**
+     * Returns one version of a subject, or its latest with {@link #LATEST}.
+     *
+     * @throws SchemaRegistryException (404, 40401) when the subject has no versions, (404, 40402) when it lacks this
+     *     one
+     */
+    SubjectVersion requireVersion(final String subject,
+                                  final int version) {
+        if (!hasSubject(subject)) {
+            throw SchemaRegistryException.subjectNotFound(subject);
+        }
+        return version(subject, version).orElseThrow(() -> SchemaRegistryException.versionNotFound(version));
     }
 
     /** Finds the version of a subject that holds a schema with exactly this canonical text, the earliest first. */
@@ -124,15 +141,57 @@ final class RegistryState {
         return uses;
     }
 
-    /** Takes the next global id; an id once taken is never given again, even if its registration fails. */
-    int allocateId() {
-        maxId++;
-        return maxId;
+    /** Returns why the subject's compatibility level refuses a schema, one line per problem; empty when it accepts. */
+    List<String> problems(final String subject,
+                          final Schema schema) {
+        return effectiveLevel(subject).check(schema, schemas(subject));
     }
 
-    int nextVersion(final String subject) {
-        final Subject known = subjects.get(subject);
-        return known == null ? 1 : known.maxVersion + 1;
+    /**
+     * Decides how a schema is registered under a subject, and records nothing yet: see {@link #apply}.
+     * A schema the subject holds already keeps its version and id.
+     * Another must pass the subject's compatibility level; it gets the subject's next version, and the id its text
+     * has under any subject, or the next global id, which is taken now and never given again, even if the
+     * registration fails later.
+     *
+     * @throws SchemaRegistryException (409) when the subject's compatibility level refuses the schema
+     */
+    Registration plan(final String subject,
+                      final Schema schema) {
+        final String text = schema.toString();
+        final Optional<SubjectVersion> existing = find(subject, text);
+        if (existing.isPresent()) {
+            return new Registration(subject, existing.get().version(), existing.get().schema().id(), text, schema,
+                false);
+        }
+        final List<String> problems = problems(subject, schema);
+        if (!problems.isEmpty()) {
+            throw SchemaRegistryException.incompatible(subject, problems);
+        }
+        final Integer known = idsByText.get(text);
+        final int id = known != null ? known : allocateId();
+        final Subject current = subjects.get(subject);
+        final int version = current == null ? 1 : current.maxVersion + 1;
+        return new Registration(subject, version, id, text, schema, true);
+    }
+
+    /**
+     * Records a registration decided by {@link #plan} or read from the schemas topic.
+     * One that found the schema already there changes nothing.
+     */
+    void apply(final Registration registration) {
+        if (!registration.isNew()) {
+            return;
+        }
+        final int id = registration.id();
+        reserveId(id);
+        if (!schemasById.containsKey(id)) {
+            schemasById.put(id, new StoredSchema(id, registration.text(), registration.schema()));
+            idsByText.putIfAbsent(registration.text(), id);
+        }
+        final Subject known = subjects.computeIfAbsent(registration.subject(), s -> new Subject());
+        known.versions.put(registration.version(), id);
+        known.maxVersion = Math.max(known.maxVersion, registration.version());
     }
 
     CompatibilityLevel globalLevel() {
@@ -150,22 +209,6 @@ final class RegistryState {
     /** Records that an id is in use, so that it is never given to another schema, even when its schema is unusable. */
     void reserveId(final int id) {
         maxId = Math.max(maxId, id);
-    }
-
-    /** Records a version of a subject. */
-    void putVersion(final String subject,
-                    final int version,
-                    final int id,
-                    final String text,
-                    final Schema schema) {
-        reserveId(id);
-        if (!schemasById.containsKey(id)) {
-            schemasById.put(id, new StoredSchema(id, text, schema));
-            idsByText.putIfAbsent(text, id);
-        }
-        final Subject known = subjects.computeIfAbsent(subject, s -> new Subject());
-        known.versions.put(version, id);
-        known.maxVersion = Math.max(known.maxVersion, version);
     }
 
     /** Forgets a version of a subject (deleted by another registry that shared the topic); its id stays readable. */
@@ -192,6 +235,12 @@ final class RegistryState {
         subjectLevels.remove(subject);
     }
 
+    /** Takes the next global id; an id once taken is never given again, even if its registration fails. */
+    private int allocateId() {
+        maxId++;
+        return maxId;
+    }
+
     private SubjectVersion subjectVersion(final String subject,
                                           final int version,
                                           final int id) {
@@ -204,6 +253,14 @@ final class RegistryState {
 
     /** A version of a subject and the schema it holds. */
     record SubjectVersion(String subject, int version, StoredSchema schema) {
+    }
+
+    /**
+     * How a schema is registered under a subject: its version and id, and whether that version is new.
+     *
+     * @param text the schema's canonical text
+     */
+    record Registration(String subject, int version, int id, String text, Schema schema, boolean isNew) {
     }
 
     private static final class Subject {

@@ -208,8 +208,8 @@ class ModelCommandTest {
             false);
         final Clock clock = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
 
-        ModelCommand.publish(producer, "model-parameters",
-            ModelCommand.records(bgnbd, spend, ModelTimeUnit.WEEKS, clock));
+        ModelPublisher.publish(producer, "model-parameters",
+            ModelPublisher.records(bgnbd, spend, ModelTimeUnit.WEEKS, clock));
 
         final List<ProducerRecord<String, ModelParameters>> sent = producer.history();
         assertThat(sent).extracting(ProducerRecord::key).containsExactly("bgnbd", "gamma-gamma");
