@@ -1,7 +1,6 @@
 package io.profilestream.domain;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -53,7 +52,7 @@ public final class ProfileAggregator {
     private final int maxPurchaseDays;
     private final double affinityHalfLifeMs;
     private final Money money;
-    private final EmailHasher emailHasher;
+    private final DemographicsRules demographics;
 
     public ProfileAggregator(final int maxAnonymousIds,
                              final int maxSessionIds,
@@ -77,7 +76,7 @@ public final class ProfileAggregator {
         this.maxPurchaseDays = maxPurchaseDays;
         this.affinityHalfLifeMs = affinityHalfLifeDays * MILLIS_PER_DAY;
         this.money = money;
-        this.emailHasher = emailHasher;
+        this.demographics = new DemographicsRules(emailHasher);
     }
 
     /**
@@ -118,7 +117,7 @@ public final class ProfileAggregator {
             case CLICK -> applyClick(profile, (ClickEvent) event, now);
             case PURCHASE -> applyPurchase(profile, (PurchaseEvent) event, now);
             case EMAIL -> applyEmail(profile, (EmailEvent) event, now);
-            case TRAITS -> applyTraits(profile, (CustomerTraits) event, now);
+            case TRAITS -> demographics.apply(profile, (CustomerTraits) event, now);
             case ERASURE, MERGE_REQUEST, MERGE -> throw new IllegalArgumentException(
                 "A profile is not updated by applying a " + kind + " record.");
         };
@@ -136,7 +135,7 @@ public final class ProfileAggregator {
         increment(behaviour.getChannelCounts(), channel(click.getChannel()));
         if (latest && click.getCountry() != null && !click.getCountry().isBlank()) {
             behaviour.setLastCountry(click.getCountry().toUpperCase(Locale.ROOT));
-            fillLocationFromClicks(profile);
+            DemographicsRules.fillLocationFromClicks(profile);
         }
         switch (click.getType()) {
             case PAGE_VIEW -> behaviour.setPageViews(behaviour.getPageViews() + 1);
@@ -174,8 +173,8 @@ public final class ProfileAggregator {
                 tx.setOrders(tx.getOrders() + 1);
                 tx.setRevenueMinor(tx.getRevenueMinor() + total);
                 tx.setDiscountMinor(tx.getDiscountMinor() + money.toBaseMinor(purchase.getDiscountMinor(), currency));
-                tx.setFirstPurchaseAt(min(tx.getFirstPurchaseAt(), time));
-                tx.setLastPurchaseAt(max(tx.getLastPurchaseAt(), time));
+                tx.setFirstPurchaseAt(Instants.earliest(tx.getFirstPurchaseAt(), time));
+                tx.setLastPurchaseAt(Instants.latest(tx.getLastPurchaseAt(), time));
                 if (addPurchaseDay(tx.getPurchaseDays(), (int) Math.floorDiv(time.toEpochMilli(), MILLIS_PER_DAY))) {
                     tx.setDistinctPurchaseDays(tx.getDistinctPurchaseDays() + 1);
                 }
@@ -212,11 +211,11 @@ public final class ProfileAggregator {
             case DELIVERED -> engagement.setDelivered(engagement.getDelivered() + 1);
             case OPENED -> {
                 engagement.setOpens(engagement.getOpens() + 1);
-                engagement.setLastOpenAt(max(engagement.getLastOpenAt(), time));
+                engagement.setLastOpenAt(Instants.latest(engagement.getLastOpenAt(), time));
             }
             case CLICKED -> {
                 engagement.setClicks(engagement.getClicks() + 1);
-                engagement.setLastClickAt(max(engagement.getLastClickAt(), time));
+                engagement.setLastClickAt(Instants.latest(engagement.getLastClickAt(), time));
             }
             case BOUNCED -> engagement.setBounces(engagement.getBounces() + 1);
             case UNSUBSCRIBED -> engagement.setSubscribed(false);
@@ -230,94 +229,10 @@ public final class ProfileAggregator {
     }
 
     /**
-     * Applies customer traits: each record is the customer's full current traits, so a null field clears it.
-     * Traits older than the newest applied are ignored, which makes the result independent of arrival order.
-     * The email address is kept only as a salted hash.
-     * Withdrawn email consent unsubscribes the customer like an unsubscribe event, even when the record is older than
-     * the newest applied, and like an unsubscribe it is not undone by consent given later.
-     */
-    private CustomerProfile applyTraits(final CustomerProfile profile, final CustomerTraits traits, final Instant now) {
-        final Identity identity = profile.getIdentity();
-        identity.setVersion(identity.getVersion() + 1);
-        identity.setUpdatedAt(now);
-        if (Boolean.FALSE.equals(traits.getEmailConsent())) {
-            profile.getEmail().setSubscribed(false);
-        }
-        final Demographics demographics = profile.getDemographics();
-        final Instant updatedAt = traits.getUpdatedAt();
-        if (demographics.getTraitsUpdatedAt() != null && updatedAt.isBefore(demographics.getTraitsUpdatedAt())) {
-            return profile;
-        }
-        demographics.setTraitsUpdatedAt(updatedAt);
-        demographics.setBirthYear(traits.getBirthYear());
-        demographics.setGender(trimmed(traits.getGender()));
-        demographics.setLoyaltyTier(trimmed(traits.getLoyaltyTier()));
-        demographics.setAttributes(new HashMap<>(traits.getAttributes()));
-        final String country = trimmed(traits.getCountry());
-        demographics.setCity(trimmed(traits.getCity()));
-        demographics.setRegion(trimmed(traits.getRegion()));
-        demographics.setPostalCode(trimmed(traits.getPostalCode()));
-        if (country != null) {
-            demographics.setCountry(country.toUpperCase(Locale.ROOT));
-            demographics.setLocationSource(LOCATION_FROM_CRM);
-        } else {
-            demographics.setCountry(null);
-            demographics.setLocationSource(null);
-            fillLocationFromClicks(profile);
-        }
-        refreshAgeBand(profile);
-        identity.setEmailHash(traits.getEmail() == null ? null : emailHasher.hash(traits.getEmail()));
-        final Consent consent = profile.getConsent();
-        consent.setEmail(traits.getEmailConsent());
-        consent.setSms(traits.getSmsConsent());
-        consent.setUpdatedAt(updatedAt);
-        return profile;
-    }
-
-    /**
      * The age band for an age in whole years: under-18, 18-24, 25-34, 35-44, 45-54, 55-64 or 65+.
      */
     public static String ageBand(final int age) {
-        if (age < 18) {
-            return "under-18";
-        } else if (age < 25) {
-            return "18-24";
-        } else if (age < 35) {
-            return "25-34";
-        } else if (age < 45) {
-            return "35-44";
-        } else if (age < 55) {
-            return "45-54";
-        } else if (age < 65) {
-            return "55-64";
-        }
-        return "65+";
-    }
-
-    /**
-     * Sets {@code demographics.ageBand} from the birth year as of the year of the newest event or traits applied.
-     */
-    static void refreshAgeBand(final CustomerProfile profile) {
-        final Demographics demographics = profile.getDemographics();
-        final Instant asOf = max(profile.getIdentity().getLastSeen(), demographics.getTraitsUpdatedAt());
-        if (demographics.getBirthYear() == null || asOf == null) {
-            demographics.setAgeBand(null);
-            return;
-        }
-        final int year = asOf.atZone(ZoneOffset.UTC).getYear();
-        demographics.setAgeBand(ageBand(year - demographics.getBirthYear()));
-    }
-
-    /**
-     * Uses the latest click's country as the location while customer traits name none.
-     */
-    static void fillLocationFromClicks(final CustomerProfile profile) {
-        final Demographics demographics = profile.getDemographics();
-        final String lastCountry = profile.getBehaviour().getLastCountry();
-        if (!LOCATION_FROM_CRM.equals(demographics.getLocationSource()) && lastCountry != null) {
-            demographics.setCountry(lastCountry);
-            demographics.setLocationSource(LOCATION_FROM_CLICKS);
-        }
+        return DemographicsRules.ageBand(age);
     }
 
     /**
@@ -326,12 +241,12 @@ public final class ProfileAggregator {
     private static boolean touch(final CustomerProfile profile, final Instant time, final Instant now) {
         final Identity identity = profile.getIdentity();
         final boolean latest = identity.getLastSeen() == null || !time.isBefore(identity.getLastSeen());
-        identity.setFirstSeen(min(identity.getFirstSeen(), time));
-        identity.setLastSeen(max(identity.getLastSeen(), time));
+        identity.setFirstSeen(Instants.earliest(identity.getFirstSeen(), time));
+        identity.setLastSeen(Instants.latest(identity.getLastSeen(), time));
         identity.setVersion(identity.getVersion() + 1);
         identity.setUpdatedAt(now);
         if (latest && profile.getDemographics().getBirthYear() != null) {
-            refreshAgeBand(profile);
+            DemographicsRules.refreshAgeBand(profile);
         }
         return latest;
     }
@@ -429,23 +344,5 @@ public final class ProfileAggregator {
 
     private static void increment(final Map<String, Long> counts, final String key) {
         counts.merge(key, 1L, Long::sum);
-    }
-
-    private static String trimmed(final String value) {
-        return value == null || value.isBlank() ? null : value.trim();
-    }
-
-    static Instant min(final Instant current, final Instant candidate) {
-        if (candidate == null) {
-            return current;
-        }
-        return current == null || candidate.isBefore(current) ? candidate : current;
-    }
-
-    static Instant max(final Instant current, final Instant candidate) {
-        if (candidate == null) {
-            return current;
-        }
-        return current == null || candidate.isAfter(current) ? candidate : current;
     }
 }

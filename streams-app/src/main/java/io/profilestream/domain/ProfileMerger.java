@@ -64,8 +64,8 @@ public final class ProfileMerger {
         }
         ids.addAll(target.getAnonymousIds());
         target.setAnonymousIds(keepLast(ids, aggregator.maxAnonymousIds()));
-        target.setFirstSeen(ProfileAggregator.min(target.getFirstSeen(), source.getFirstSeen()));
-        target.setLastSeen(ProfileAggregator.max(target.getLastSeen(), source.getLastSeen()));
+        target.setFirstSeen(Instants.earliest(target.getFirstSeen(), source.getFirstSeen()));
+        target.setLastSeen(Instants.latest(target.getLastSeen(), source.getLastSeen()));
         target.setVersion(target.getVersion() + source.getVersion());
         target.setUpdatedAt(now);
         if (target.getEmailHash() == null) {
@@ -108,7 +108,7 @@ public final class ProfileMerger {
     private void mergeAffinity(final Behaviour target, final Behaviour source) {
         final Instant targetAsOf = target.getAffinityAsOf();
         final Instant sourceAsOf = source.getAffinityAsOf();
-        final Instant asOf = ProfileAggregator.max(targetAsOf, sourceAsOf);
+        final Instant asOf = Instants.latest(targetAsOf, sourceAsOf);
         if (asOf == null) {
             return;
         }
@@ -134,8 +134,8 @@ public final class ProfileMerger {
         target.setRefundedMinor(target.getRefundedMinor() + source.getRefundedMinor());
         target.setDiscountMinor(target.getDiscountMinor() + source.getDiscountMinor());
         target.setItemsPurchased(target.getItemsPurchased() + source.getItemsPurchased());
-        target.setFirstPurchaseAt(ProfileAggregator.min(target.getFirstPurchaseAt(), source.getFirstPurchaseAt()));
-        target.setLastPurchaseAt(ProfileAggregator.max(target.getLastPurchaseAt(), source.getLastPurchaseAt()));
+        target.setFirstPurchaseAt(Instants.earliest(target.getFirstPurchaseAt(), source.getFirstPurchaseAt()));
+        target.setLastPurchaseAt(Instants.latest(target.getLastPurchaseAt(), source.getLastPurchaseAt()));
         final Set<Integer> shared = new TreeSet<>(target.getPurchaseDays());
         shared.retainAll(source.getPurchaseDays());
         target.setDistinctPurchaseDays(target.getDistinctPurchaseDays() + source.getDistinctPurchaseDays()
@@ -157,8 +157,8 @@ public final class ProfileMerger {
         target.setBounces(target.getBounces() + source.getBounces());
         target.setSubscribed(target.getSubscribed() && source.getSubscribed());
         target.setComplained(target.getComplained() || source.getComplained());
-        target.setLastOpenAt(ProfileAggregator.max(target.getLastOpenAt(), source.getLastOpenAt()));
-        target.setLastClickAt(ProfileAggregator.max(target.getLastClickAt(), source.getLastClickAt()));
+        target.setLastOpenAt(Instants.latest(target.getLastOpenAt(), source.getLastOpenAt()));
+        target.setLastClickAt(Instants.latest(target.getLastClickAt(), source.getLastClickAt()));
     }
 
     /**
@@ -169,8 +169,8 @@ public final class ProfileMerger {
         if (demographics.getTraitsUpdatedAt() == null && source.getTraitsUpdatedAt() != null) {
             target.setDemographics(Demographics.newBuilder(source).build());
         }
-        ProfileAggregator.fillLocationFromClicks(target);
-        ProfileAggregator.refreshAgeBand(target);
+        DemographicsRules.fillLocationFromClicks(target);
+        DemographicsRules.refreshAgeBand(target);
     }
 
     private static boolean isNewer(final Identity candidate, final Identity current) {
