@@ -79,7 +79,7 @@ final class AvroStructValue extends StructValue<String, AvroStructValue> {
             final AvroCelTypes.Slot slot = binding.slot(index);
             value = slot.derived != null
                 ? PlainValue.wrap(slot.derived.compute().apply(record), slot.derived.type())
-                : PlainValue.wrap(AvroCelTypes.toCel(record.get(slot.position), slot.mapping), slot.mapping.type);
+                : PlainValue.wrap(AvroCelValues.toCel(record.get(slot.position), slot.mapping), slot.mapping.type);
             memo[index] = value;
         }
         return value;
