@@ -208,9 +208,9 @@ public final class ApiServer implements AutoCloseable {
 
     private void getProfile(final Context ctx) {
         final String id = ctx.pathParam("id");
-        final LookupResult result = lookup.lookup(id);
-        if (result instanceof LookupResult.Found) {
-            final CustomerProfile profile = ((LookupResult.Found) result).profile();
+        final LookupResult<CustomerProfile> result = lookup.lookup(id);
+        if (result instanceof LookupResult.Found<CustomerProfile> found) {
+            final CustomerProfile profile = found.value();
             if (!id.equals(profile.getProfileId())) {
                 ctx.header(RESOLVED_FROM_HEADER, id);
                 ctx.header(RESOLVED_TO_HEADER, profile.getProfileId());
@@ -218,11 +218,9 @@ public final class ApiServer implements AutoCloseable {
             ctx.json(AvroJson.toJson(profile));
         } else if (result instanceof LookupResult.NotFound) {
             error(ctx, HttpStatus.NOT_FOUND.getCode(), "No profile with id " + id + ".");
-        } else if (result instanceof LookupResult.Unavailable) {
-            final LookupResult.Unavailable unavailable = (LookupResult.Unavailable) result;
+        } else if (result instanceof LookupResult.Unavailable<CustomerProfile> unavailable) {
             unavailable(ctx, unavailable.retryAfter(), unavailable.reason());
-        } else if (result instanceof LookupResult.FoundElsewhere) {
-            final LookupResult.FoundElsewhere owner = (LookupResult.FoundElsewhere) result;
+        } else if (result instanceof LookupResult.FoundElsewhere<CustomerProfile> owner) {
             if (ctx.header(FORWARDED_BY_HEADER) != null) {
                 forwards("loop").increment();
                 log.debug("A forwarded profile lookup was sent on again; answering 503 while ownership settles.");
@@ -237,7 +235,7 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private void forward(final Context ctx, final LookupResult.FoundElsewhere owner, final String id) {
+    private void forward(final Context ctx, final LookupResult.FoundElsewhere<?> owner, final String id) {
         final URI uri = URI.create("http://" + uriHost(owner.host()) + ":" + owner.port()
             + "/api/v1/profiles/" + encodePathSegment(id));
         final HttpRequest request = HttpRequest.newBuilder(uri)

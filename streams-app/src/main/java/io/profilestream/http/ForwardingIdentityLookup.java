@@ -17,14 +17,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.profilestream.query.IdentityLookup;
-import io.profilestream.query.IdentityLookupResult;
+import io.profilestream.query.LookupResult;
 import io.profilestream.query.IdentityView;
 
 /**
  * An {@link IdentityLookup} that answers for every anonymous id: it reads the local store through another lookup and
  * fetches a link owned by another instance from that instance's {@code GET /api/v1/identities/{anonymousId}}, marked
  * with {@value ApiServer#FORWARDED_BY_HEADER} so it is not sent on again.
- * It never answers {@link IdentityLookupResult.FoundElsewhere}.
+ * It never answers {@link LookupResult.FoundElsewhere}.
  */
 public final class ForwardingIdentityLookup implements IdentityLookup {
 
@@ -57,9 +57,9 @@ public final class ForwardingIdentityLookup implements IdentityLookup {
     }
 
     @Override
-    public IdentityLookupResult lookup(final String anonymousId) {
-        final IdentityLookupResult result = local.lookup(anonymousId);
-        if (!(result instanceof IdentityLookupResult.FoundElsewhere owner)) {
+    public LookupResult<IdentityView> lookup(final String anonymousId) {
+        final LookupResult<IdentityView> result = local.lookup(anonymousId);
+        if (!(result instanceof LookupResult.FoundElsewhere<IdentityView> owner)) {
             return result;
         }
         final String host = owner.host().indexOf(':') >= 0 && !owner.host().startsWith("[")
@@ -76,10 +76,10 @@ public final class ForwardingIdentityLookup implements IdentityLookup {
         try {
             final HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() == 200) {
-                return new IdentityLookupResult.Found(JSON.readValue(response.body(), IdentityView.class));
+                return new LookupResult.Found<>(JSON.readValue(response.body(), IdentityView.class));
             }
             if (response.statusCode() == 404) {
-                return new IdentityLookupResult.NotFound();
+                return new LookupResult.NotFound<>();
             }
             LOG.debug("Another instance answered an identity lookup with status {}.", response.statusCode());
         } catch (final IOException e) {
@@ -88,7 +88,7 @@ public final class ForwardingIdentityLookup implements IdentityLookup {
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new IdentityLookupResult.Unavailable(RETRY_AFTER,
+        return new LookupResult.Unavailable<>(RETRY_AFTER,
             "The instance that owns this identity did not answer; try again shortly.");
     }
 }

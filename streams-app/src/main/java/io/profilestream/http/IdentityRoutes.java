@@ -7,7 +7,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.profilestream.query.IdentityLookup;
-import io.profilestream.query.IdentityLookupResult;
+import io.profilestream.query.IdentityView;
+import io.profilestream.query.LookupResult;
 
 /**
  * {@code GET /api/v1/identities/{anonymousId}}: what is known about an anonymous id (see
@@ -43,13 +44,13 @@ public final class IdentityRoutes {
     private void getIdentity(final Context ctx) {
         final String anonymousId = ctx.pathParam("anonymousId");
         final boolean forwarded = ctx.header(ApiServer.FORWARDED_BY_HEADER) != null;
-        final IdentityLookupResult result = (forwarded ? local : anywhere).lookup(anonymousId);
-        if (result instanceof IdentityLookupResult.Found found) {
-            ctx.json(found.identity());
-        } else if (result instanceof IdentityLookupResult.NotFound) {
+        final LookupResult<IdentityView> result = (forwarded ? local : anywhere).lookup(anonymousId);
+        if (result instanceof LookupResult.Found<IdentityView> found) {
+            ctx.json(found.value());
+        } else if (result instanceof LookupResult.NotFound) {
             ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", "No identity with anonymous id " + anonymousId
                 + "."));
-        } else if (result instanceof IdentityLookupResult.Unavailable unavailable) {
+        } else if (result instanceof LookupResult.Unavailable<IdentityView> unavailable) {
             unavailable(ctx, unavailable.retryAfter(), unavailable.reason());
         } else {
             unavailable(ctx, Duration.ofSeconds(1), "The instances disagree on who owns this identity; "
