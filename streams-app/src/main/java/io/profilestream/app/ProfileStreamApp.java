@@ -44,6 +44,7 @@ import io.profilestream.query.KafkaStreamsIdentityLookup;
 import io.profilestream.query.KafkaStreamsProfileLookup;
 import io.profilestream.query.ProfileLookup;
 import io.profilestream.query.ResolvingProfileLookup;
+import io.profilestream.query.SegmentQueries;
 import io.profilestream.registry.RestSchemaRegistryClient;
 import io.profilestream.registry.SchemaRegistryClient;
 import io.profilestream.serde.EngineSerdes;
@@ -146,8 +147,9 @@ public final class ProfileStreamApp implements AutoCloseable {
         final ApiKeyGuard guard = new ApiKeyGuard(config.get("api.key", null));
         final ErasureRoutes erasures = new ErasureRoutes(guard, publisher, serdes.erasure(),
             settings.topics().erasure(), Clock.systemUTC());
-        final SegmentRoutes segments = new SegmentRoutes(streams, guard, publisher, serdes.segmentDefinition(),
-            settings.topics().segmentDefinitions(), settings.segmentCompiler(), metrics, Clock.systemUTC());
+        final SegmentRoutes segments = new SegmentRoutes(new SegmentQueries(streams), guard, publisher,
+            serdes.segmentDefinition(), settings.topics().segmentDefinitions(), settings.segmentCompiler(), metrics,
+            Clock.systemUTC());
         if (config.getBoolean("segments.default.catalogue")) {
             publishDefaultCatalogue(config, settings, serdes, publisher);
         }
