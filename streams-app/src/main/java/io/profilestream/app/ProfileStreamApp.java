@@ -34,6 +34,7 @@ import io.profilestream.net.Ports;
 import io.profilestream.http.ApiKeyGuard;
 import io.profilestream.http.ApiServer;
 import io.profilestream.http.ErasureRoutes;
+import io.profilestream.http.ForwardingClient;
 import io.profilestream.http.SegmentRoutes;
 import io.profilestream.profile.SegmentDefinition;
 import io.profilestream.segments.CatalogueYaml;
@@ -139,8 +140,9 @@ public final class ProfileStreamApp implements AutoCloseable {
 
         final HostInfo self = new HostInfo(advertisedHost, httpPort);
         final KafkaStreamsIdentityLookup links = new KafkaStreamsIdentityLookup(streams, self, Stores.IDENTITY_LINKS);
-        final ForwardingIdentityLookup identities = new ForwardingIdentityLookup(links,
-            advertisedHost + ":" + httpPort, ApiServer.DEFAULT_FORWARD_TIMEOUT);
+        final ForwardingClient forwarding = new ForwardingClient(advertisedHost + ":" + httpPort,
+            ForwardingClient.DEFAULT_TIMEOUT);
+        final ForwardingIdentityLookup identities = new ForwardingIdentityLookup(links, forwarding);
         final ProfileLookup lookup = new ResolvingProfileLookup(
             new KafkaStreamsProfileLookup(streams, self, Stores.PROFILES), identities);
         final RecordPublisher publisher = RecordPublisher.create(new HashMap<>(config.kafkaSettings()));
@@ -153,11 +155,16 @@ public final class ProfileStreamApp implements AutoCloseable {
         if (config.getBoolean("segments.default.catalogue")) {
             publishDefaultCatalogue(config, settings, serdes, publisher);
         }
-        final ApiServer http = ApiServer.start(lookup, meters, ready::get, httpHost, httpPort, app -> {
-            IdentityRoutes.register(app, links, identities);
-            erasures.register(app);
-            segments.register(app);
-        });
+        final ApiServer http = ApiServer.builder(lookup, meters)
+            .readiness(ready::get)
+            .bind(httpHost, httpPort)
+            .forwarding(forwarding)
+            .routes(app -> {
+                IdentityRoutes.register(app, links, identities);
+                erasures.register(app);
+                segments.register(app);
+            })
+            .start();
         try {
             streams.start();
         } catch (final RuntimeException e) {

@@ -1,8 +1,5 @@
 package io.profilestream.http;
 
-import java.time.Duration;
-import java.util.Map;
-
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -48,18 +45,13 @@ public final class IdentityRoutes {
         if (result instanceof LookupResult.Found<IdentityView> found) {
             ctx.json(found.value());
         } else if (result instanceof LookupResult.NotFound) {
-            ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", "No identity with anonymous id " + anonymousId
-                + "."));
+            Responses.error(ctx, HttpStatus.NOT_FOUND.getCode(), "No identity with anonymous id " + anonymousId + ".");
         } else if (result instanceof LookupResult.Unavailable<IdentityView> unavailable) {
-            unavailable(ctx, unavailable.retryAfter(), unavailable.reason());
+            Responses.unavailable(ctx, unavailable.retryAfter(), unavailable.reason());
         } else {
-            unavailable(ctx, Duration.ofSeconds(1), "The instances disagree on who owns this identity; "
-                + "try again shortly.");
+            Responses.unavailable(ctx,
+                ForwardingClient.RETRY_AFTER,
+                "The instances disagree on who owns this identity; try again shortly.");
         }
-    }
-
-    private static void unavailable(final Context ctx, final Duration retryAfter, final String reason) {
-        ctx.header("Retry-After", Long.toString(ApiServer.retryAfterSeconds(retryAfter)));
-        ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("error", reason));
     }
 }

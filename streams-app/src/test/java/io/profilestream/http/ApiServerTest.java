@@ -285,7 +285,7 @@ class ApiServerTest {
 
     @Test
     void shouldNeverLogProfileIds() throws Exception {
-        final Logger logger = (Logger) LoggerFactory.getLogger(ApiServer.class);
+        final Logger logger = (Logger) LoggerFactory.getLogger(ApiServer.class.getPackageName());
         final Level previous = logger.getLevel();
         final ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
@@ -350,7 +350,7 @@ class ApiServerTest {
         final ApiServer started = ApiServer.builder(lookup, registry)
             .readiness(ready::get)
             .bind("127.0.0.1", 0)
-            .forwardTimeout(Duration.ofSeconds(5))
+            .forwarding(new ForwardingClient("127.0.0.1:test", Duration.ofSeconds(5)))
             .start();
         servers.add(started);
         return started;

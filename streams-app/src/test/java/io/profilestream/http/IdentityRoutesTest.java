@@ -121,9 +121,10 @@ class IdentityRoutesTest {
     }
 
     private ApiServer start(final ProfileLookup profiles, final IdentityLookup local) {
+        final ForwardingClient forwarding = new ForwardingClient("127.0.0.1:test", Duration.ofSeconds(5));
         final ApiServer server = ApiServer.builder(profiles, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
-            .routes(app -> IdentityRoutes.register(app, local,
-                new ForwardingIdentityLookup(local, "127.0.0.1:test", Duration.ofSeconds(5))))
+            .forwarding(forwarding)
+            .routes(app -> IdentityRoutes.register(app, local, new ForwardingIdentityLookup(local, forwarding)))
             .start();
         servers.add(server);
         return server;
