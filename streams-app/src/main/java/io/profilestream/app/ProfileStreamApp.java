@@ -57,8 +57,12 @@ import io.profilestream.query.RecordPublisher;
 
 /**
  * The running engine: topics provisioned, Kafka Streams started, the HTTP API serving profiles and metrics.
- * Start-up order: topics, then Streams (metrics bound before start), then HTTP; shutdown is the reverse, HTTP first,
- * then Streams with a timeout. State is never wiped at start.
+ * Start-up order: topics, then the Kafka Streams client is built with its metrics bound, then HTTP listens, then
+ * Streams starts.
+ * HTTP comes first so the address Streams advertises as {@code application.server} answers (503 until state is
+ * queryable) before other instances can forward to it, and so a taken port fails before this instance joins the group.
+ * Shutdown stops HTTP first, then Streams with a timeout.
+ * State is never wiped at start.
  * A stream thread that dies of an unexpected error is replaced, so a transient failure (the schema registry being
  * away) retries from the last committed offsets instead of stopping the engine; each replacement is counted.
  */
@@ -155,16 +159,23 @@ public final class ProfileStreamApp implements AutoCloseable {
         if (config.getBoolean("segments.default.catalogue")) {
             publishDefaultCatalogue(config, settings, serdes, publisher);
         }
-        final ApiServer http = ApiServer.builder(lookup, meters)
-            .readiness(ready::get)
-            .bind(httpHost, httpPort)
-            .forwarding(forwarding)
-            .routes(app -> {
-                IdentityRoutes.register(app, links, identities);
-                erasures.register(app);
-                segments.register(app);
-            })
-            .start();
+        final ApiServer http;
+        try {
+            http = ApiServer.builder(lookup, meters)
+                .readiness(ready::get)
+                .bind(httpHost, httpPort)
+                .forwarding(forwarding)
+                .routes(app -> {
+                    IdentityRoutes.register(app, links, identities);
+                    erasures.register(app);
+                    segments.register(app);
+                })
+                .start();
+        } catch (final RuntimeException e) {
+            publisher.close();
+            streams.close(CLOSE_TIMEOUT);
+            throw e;
+        }
         try {
             streams.start();
         } catch (final RuntimeException e) {
