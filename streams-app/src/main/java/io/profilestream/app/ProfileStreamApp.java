@@ -34,6 +34,7 @@ import io.profilestream.net.Ports;
 import io.profilestream.http.ApiKeyGuard;
 import io.profilestream.http.ApiServer;
 import io.profilestream.http.ErasureRoutes;
+import io.profilestream.http.ForwardingClient;
 import io.profilestream.http.SegmentRoutes;
 import io.profilestream.profile.SegmentDefinition;
 import io.profilestream.segments.CatalogueYaml;
@@ -44,6 +45,7 @@ import io.profilestream.query.KafkaStreamsIdentityLookup;
 import io.profilestream.query.KafkaStreamsProfileLookup;
 import io.profilestream.query.ProfileLookup;
 import io.profilestream.query.ResolvingProfileLookup;
+import io.profilestream.query.SegmentQueries;
 import io.profilestream.registry.RestSchemaRegistryClient;
 import io.profilestream.registry.SchemaRegistryClient;
 import io.profilestream.serde.EngineSerdes;
@@ -55,8 +57,12 @@ import io.profilestream.query.RecordPublisher;
 
 /**
  * The running engine: topics provisioned, Kafka Streams started, the HTTP API serving profiles and metrics.
- * Start-up order: topics, then Streams (metrics bound before start), then HTTP; shutdown is the reverse, HTTP first,
- * then Streams with a timeout. State is never wiped at start.
+ * Start-up order: topics, then the Kafka Streams client is built with its metrics bound, then HTTP listens, then
+ * Streams starts.
+ * HTTP comes first so the address Streams advertises as {@code application.server} answers (503 until state is
+ * queryable) before other instances can forward to it, and so a taken port fails before this instance joins the group.
+ * Shutdown stops HTTP first, then Streams with a timeout.
+ * State is never wiped at start.
  * A stream thread that dies of an unexpected error is replaced, so a transient failure (the schema registry being
  * away) retries from the last committed offsets instead of stopping the engine; each replacement is counted.
  */
@@ -138,24 +144,38 @@ public final class ProfileStreamApp implements AutoCloseable {
 
         final HostInfo self = new HostInfo(advertisedHost, httpPort);
         final KafkaStreamsIdentityLookup links = new KafkaStreamsIdentityLookup(streams, self, Stores.IDENTITY_LINKS);
-        final ForwardingIdentityLookup identities = new ForwardingIdentityLookup(links,
-            advertisedHost + ":" + httpPort, ApiServer.DEFAULT_FORWARD_TIMEOUT);
+        final ForwardingClient forwarding = new ForwardingClient(advertisedHost + ":" + httpPort,
+            ForwardingClient.DEFAULT_TIMEOUT);
+        final ForwardingIdentityLookup identities = new ForwardingIdentityLookup(links, forwarding);
         final ProfileLookup lookup = new ResolvingProfileLookup(
             new KafkaStreamsProfileLookup(streams, self, Stores.PROFILES), identities);
         final RecordPublisher publisher = RecordPublisher.create(new HashMap<>(config.kafkaSettings()));
         final ApiKeyGuard guard = new ApiKeyGuard(config.get("api.key", null));
         final ErasureRoutes erasures = new ErasureRoutes(guard, publisher, serdes.erasure(),
             settings.topics().erasure(), Clock.systemUTC());
-        final SegmentRoutes segments = new SegmentRoutes(streams, guard, publisher, serdes.segmentDefinition(),
-            settings.topics().segmentDefinitions(), settings.segmentCompiler(), metrics, Clock.systemUTC());
+        final SegmentRoutes segments = new SegmentRoutes(new SegmentQueries(streams), guard, publisher,
+            serdes.segmentDefinition(), settings.topics().segmentDefinitions(), settings.segmentCompiler(), metrics,
+            Clock.systemUTC());
         if (config.getBoolean("segments.default.catalogue")) {
             publishDefaultCatalogue(config, settings, serdes, publisher);
         }
-        final ApiServer http = ApiServer.start(lookup, meters, ready::get, httpHost, httpPort, app -> {
-            IdentityRoutes.register(app, links, identities);
-            erasures.register(app);
-            segments.register(app);
-        });
+        final ApiServer http;
+        try {
+            http = ApiServer.builder(lookup, meters)
+                .readiness(ready::get)
+                .bind(httpHost, httpPort)
+                .forwarding(forwarding)
+                .routes(app -> {
+                    IdentityRoutes.register(app, links, identities);
+                    erasures.register(app);
+                    segments.register(app);
+                })
+                .start();
+        } catch (final RuntimeException e) {
+            publisher.close();
+            streams.close(CLOSE_TIMEOUT);
+            throw e;
+        }
         try {
             streams.start();
         } catch (final RuntimeException e) {

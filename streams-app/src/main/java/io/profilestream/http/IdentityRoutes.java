@@ -1,13 +1,11 @@
 package io.profilestream.http;
 
-import java.time.Duration;
-import java.util.Map;
-
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.profilestream.query.IdentityLookup;
-import io.profilestream.query.IdentityLookupResult;
+import io.profilestream.query.IdentityView;
+import io.profilestream.query.LookupResult;
 
 /**
  * {@code GET /api/v1/identities/{anonymousId}}: what is known about an anonymous id (see
@@ -43,22 +41,17 @@ public final class IdentityRoutes {
     private void getIdentity(final Context ctx) {
         final String anonymousId = ctx.pathParam("anonymousId");
         final boolean forwarded = ctx.header(ApiServer.FORWARDED_BY_HEADER) != null;
-        final IdentityLookupResult result = (forwarded ? local : anywhere).lookup(anonymousId);
-        if (result instanceof IdentityLookupResult.Found found) {
-            ctx.json(found.identity());
-        } else if (result instanceof IdentityLookupResult.NotFound) {
-            ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", "No identity with anonymous id " + anonymousId
-                + "."));
-        } else if (result instanceof IdentityLookupResult.Unavailable unavailable) {
-            unavailable(ctx, unavailable.retryAfter(), unavailable.reason());
+        final LookupResult<IdentityView> result = (forwarded ? local : anywhere).lookup(anonymousId);
+        if (result instanceof LookupResult.Found<IdentityView> found) {
+            ctx.json(found.value());
+        } else if (result instanceof LookupResult.NotFound) {
+            Responses.error(ctx, HttpStatus.NOT_FOUND.getCode(), "No identity with anonymous id " + anonymousId + ".");
+        } else if (result instanceof LookupResult.Unavailable<IdentityView> unavailable) {
+            Responses.unavailable(ctx, unavailable.retryAfter(), unavailable.reason());
         } else {
-            unavailable(ctx, Duration.ofSeconds(1), "The instances disagree on who owns this identity; "
-                + "try again shortly.");
+            Responses.unavailable(ctx,
+                ForwardingClient.RETRY_AFTER,
+                "The instances disagree on who owns this identity; try again shortly.");
         }
-    }
-
-    private static void unavailable(final Context ctx, final Duration retryAfter, final String reason) {
-        ctx.header("Retry-After", Long.toString(ApiServer.retryAfterSeconds(retryAfter)));
-        ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("error", reason));
     }
 }

@@ -1,20 +1,11 @@
 package io.profilestream.http;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,19 +17,21 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
-import io.profilestream.query.RecordPublisher;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.DefinitionKind;
 import io.profilestream.profile.SegmentDefinition;
-import io.profilestream.query.QueryUnavailableException;
+import io.profilestream.query.BackfillProgress;
+import io.profilestream.query.MemberPage;
+import io.profilestream.query.RecordPublisher;
+import io.profilestream.query.SegmentPreview;
+import io.profilestream.query.SegmentQueries;
 import io.profilestream.segments.CatalogueYaml;
 import io.profilestream.segments.CompiledExpression;
 import io.profilestream.segments.InvalidExpressionException;
 import io.profilestream.segments.SegmentCompiler;
 import io.profilestream.segments.SegmentEvaluationException;
 import io.profilestream.serde.RegistryAvroSerde;
-import io.profilestream.topology.Stores;
 
 /**
  * The segment catalogue over HTTP: list, create or update (validated and compiled first), delete, preview a draft
@@ -49,13 +42,11 @@ import io.profilestream.topology.Stores;
 public final class SegmentRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentRoutes.class);
-    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
     private static final int SAMPLE_SIZE = 10;
     private static final int MAX_PAGE = 1_000;
     private static final int DEFAULT_PAGE = 100;
-    private static final char SEPARATOR = '\u0000';
 
-    private final KafkaStreams streams;
+    private final SegmentQueries queries;
     private final ApiKeyGuard guard;
     private final RecordPublisher publisher;
     private final RegistryAvroSerde<SegmentDefinition> serde;
@@ -64,7 +55,7 @@ public final class SegmentRoutes {
     private final EngineMetrics metrics;
     private final Clock clock;
 
-    public SegmentRoutes(final KafkaStreams streams,
+    public SegmentRoutes(final SegmentQueries queries,
                          final ApiKeyGuard guard,
                          final RecordPublisher publisher,
                          final RegistryAvroSerde<SegmentDefinition> serde,
@@ -72,7 +63,7 @@ public final class SegmentRoutes {
                          final SegmentCompiler compiler,
                          final EngineMetrics metrics,
                          final Clock clock) {
-        this.streams = streams;
+        this.queries = queries;
         this.guard = guard;
         this.publisher = publisher;
         this.serde = serde;
@@ -91,28 +82,16 @@ public final class SegmentRoutes {
     }
 
     private void list(final Context ctx) {
-        final Map<String, long[]> progress = new TreeMap<>();
-        final Map<String, Boolean> running = new TreeMap<>();
-        try (KeyValueIterator<String, String> all = store(Stores.SEGMENT_BACKFILL, String.class).all()) {
-            all.forEachRemaining(entry -> {
-                final String[] parts = entry.value.split(";", 5);
-                final long[] sums = progress.computeIfAbsent(entry.key, k -> new long[2]);
-                sums[0] += Long.parseLong(parts[2]);
-                sums[1] += Long.parseLong(parts[3]);
-                running.merge(entry.key, "RUNNING".equals(parts[0]), Boolean::logicalOr);
-            });
-        }
+        final Map<String, BackfillProgress> backfills = queries.backfills();
         final List<JsonNode> segments = new ArrayList<>();
-        try (KeyValueIterator<String, SegmentDefinition> all = definitions().all()) {
-            all.forEachRemaining(entry -> {
-                final ObjectNode node = describe(entry.value);
-                final long[] sums = progress.getOrDefault(entry.key, new long[2]);
-                final ObjectNode backfill = node.putObject("backfill");
-                backfill.put("state", running.getOrDefault(entry.key, false) ? "RUNNING" : "DONE");
-                backfill.put("processed", sums[0]);
-                backfill.put("total", sums[1]);
-                segments.add(node);
-            });
+        for (final SegmentDefinition definition : queries.definitions()) {
+            final ObjectNode node = describe(definition);
+            final BackfillProgress progress = backfills.getOrDefault(definition.getId(), BackfillProgress.NONE);
+            final ObjectNode backfill = node.putObject("backfill");
+            backfill.put("state", progress.running() ? "RUNNING" : "DONE");
+            backfill.put("processed", progress.processed());
+            backfill.put("total", progress.total());
+            segments.add(node);
         }
         ctx.json(Map.of("segments", segments));
     }
@@ -135,7 +114,7 @@ public final class SegmentRoutes {
         } catch (final IllegalArgumentException e) {
             throw new HttpResponseException(400, "kind must be SEGMENT or PERSONA.");
         }
-        final SegmentDefinition existing = definitions().get(id);
+        final SegmentDefinition existing = queries.definition(id).orElse(null);
         final SegmentDefinition definition = SegmentDefinition.newBuilder()
             .setId(id)
             .setName(name)
@@ -161,7 +140,7 @@ public final class SegmentRoutes {
     private void delete(final Context ctx) {
         guard.check(ctx);
         final String id = ctx.pathParam("id");
-        if (definitions().get(id) == null) {
+        if (queries.definition(id).isEmpty()) {
             throw new HttpResponseException(404, "No segment definition with id " + id + ".");
         }
         publisher.publish(topic, id, null);
@@ -179,50 +158,27 @@ public final class SegmentRoutes {
             return;
         }
         final Instant now = clock.instant();
-        long size = 0;
-        final List<String> sample = new ArrayList<>();
-        try (KeyValueIterator<String, CustomerProfile> all = store(Stores.PROFILES, CustomerProfile.class).all()) {
-            while (all.hasNext()) {
-                final CustomerProfile profile = all.next().value;
-                try {
-                    if (compiled.matches(compiler.context(profile.getProfileId(), profile, now))) {
-                        size++;
-                        if (sample.size() < SAMPLE_SIZE) {
-                            sample.add(profile.getProfileId());
-                        }
-                    }
-                } catch (final SegmentEvaluationException e) {
-                    metrics.segmentRuleFailed(null, 0, profile.getProfileId(), e);
-                }
-            }
+        final SegmentPreview preview = queries.preview(profile -> matches(compiled, profile, now), SAMPLE_SIZE);
+        ctx.json(Map.of("size", preview.size(), "sample", preview.sample()));
+    }
+
+    private boolean matches(final CompiledExpression compiled, final CustomerProfile profile, final Instant now) {
+        try {
+            return compiled.matches(compiler.context(profile.getProfileId(), profile, now));
+        } catch (final SegmentEvaluationException e) {
+            metrics.segmentRuleFailed(null, 0, profile.getProfileId(), e);
+            return false;
         }
-        ctx.json(Map.of("size", size, "sample", sample));
     }
 
     private void members(final Context ctx) {
         final String id = ctx.pathParam("id");
         final int limit = Math.min(MAX_PAGE, Math.max(1, ctx.queryParamAsClass("limit", Integer.class)
             .getOrDefault(DEFAULT_PAGE)));
-        final String cursor = ctx.queryParam("cursor");
-        final String prefix = id + SEPARATOR;
-        // The store spans this instance's partitions, each sorted on its own: keep the smallest ids after the cursor.
-        final TreeSet<String> page = new TreeSet<>();
-        final String from = cursor == null || cursor.isEmpty() ? prefix : prefix + cursor + SEPARATOR;
-        try (KeyValueIterator<String, byte[]> range = store(Stores.SEGMENT_MEMBERS, byte[].class)
-            .range(from, prefix + Character.MAX_VALUE)) {
-            while (range.hasNext()) {
-                final String member = range.next().key.substring(prefix.length());
-                page.add(member);
-                if (page.size() > limit + 1) {
-                    page.pollLast();
-                }
-            }
-        }
-        final List<String> members = new ArrayList<>(page);
-        final String next = members.size() > limit ? members.get(limit - 1) : null;
+        final MemberPage page = queries.members(id, ctx.queryParam("cursor"), limit);
         final ObjectNode answer = JsonNodeFactory.instance.objectNode();
-        answer.putPOJO("members", members.size() > limit ? members.subList(0, limit) : members);
-        answer.put("nextCursor", next);
+        answer.putPOJO("members", page.members());
+        answer.put("nextCursor", page.nextCursor());
         ctx.json(answer);
     }
 
@@ -242,18 +198,5 @@ public final class SegmentRoutes {
             at.put("column", position.column());
         }, () -> error.putNull("position"));
         ctx.status(HttpStatus.BAD_REQUEST).json(error);
-    }
-
-    private ReadOnlyKeyValueStore<String, SegmentDefinition> definitions() {
-        return store(Stores.SEGMENT_DEFINITIONS, SegmentDefinition.class);
-    }
-
-    private <V> ReadOnlyKeyValueStore<String, V> store(final String name, final Class<V> type) {
-        try {
-            return streams.store(
-                StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
-        } catch (final InvalidStateStoreException e) {
-            throw new QueryUnavailableException("State is not queryable yet; retry shortly.", RETRY_AFTER);
-        }
     }
 }

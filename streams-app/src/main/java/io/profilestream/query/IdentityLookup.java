@@ -12,5 +12,5 @@ public interface IdentityLookup {
      * @param anonymousId a device or cookie id as sent on {@code clickstream-events}
      * @return where the link is, or why it cannot be read now; never null
      */
-    IdentityLookupResult lookup(String anonymousId);
+    LookupResult<IdentityView> lookup(String anonymousId);
 }

@@ -1,30 +1,45 @@
 package io.profilestream.query;
 
-import io.profilestream.profile.CustomerProfile;
-
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
- * The answer of a {@link ProfileLookup}: the profile, the instance that owns it, no such profile, or not now.
+ * The answer of a lookup by key: the value, the instance that owns the key, no such key, or not now.
+ * Profile lookups answer with profiles and identity lookups with identities; both decide the same way.
  * Reasons carried by {@link Unavailable} are shown to clients and written to logs, so they never contain ids.
+ *
+ * @param <V> the type of the value looked up
  */
-public sealed interface LookupResult {
+public sealed interface LookupResult<V> {
 
     /**
-     * This instance owns the profile and here it is.
+     * The same answer with the value, if any, converted; the other answers carry over unchanged.
+     *
+     * @param mapping converts a found value
+     * @param <W> the type of the converted value
      */
-    record Found(CustomerProfile profile) implements LookupResult {
+    <W> LookupResult<W> map(Function<? super V, ? extends W> mapping);
+
+    /**
+     * This instance owns the key and here is its value.
+     */
+    record Found<V>(V value) implements LookupResult<V> {
 
         public Found {
-            Objects.requireNonNull(profile, "profile");
+            Objects.requireNonNull(value, "value");
+        }
+
+        @Override
+        public <W> LookupResult<W> map(final Function<? super V, ? extends W> mapping) {
+            return new Found<>(mapping.apply(value));
         }
     }
 
     /**
-     * Another instance owns the profile; ask it at this host and port (its {@code application.server}).
+     * Another instance owns the key; ask it at this host and port (its {@code application.server}).
      */
-    record FoundElsewhere(String host, int port) implements LookupResult {
+    record FoundElsewhere<V>(String host, int port) implements LookupResult<V> {
 
         public FoundElsewhere {
             Objects.requireNonNull(host, "host");
@@ -32,19 +47,29 @@ public sealed interface LookupResult {
                 throw new IllegalArgumentException("Port must be between 1 and 65535, got " + port + ".");
             }
         }
+
+        @Override
+        public <W> LookupResult<W> map(final Function<? super V, ? extends W> mapping) {
+            return new FoundElsewhere<>(host, port);
+        }
     }
 
     /**
-     * This instance owns the key and holds no profile for it.
+     * This instance owns the key and holds no value for it.
      */
-    record NotFound() implements LookupResult {
+    record NotFound<V>() implements LookupResult<V> {
+
+        @Override
+        public <W> LookupResult<W> map(final Function<? super V, ? extends W> mapping) {
+            return new NotFound<>();
+        }
     }
 
     /**
      * The answer is not known now, for example while state is restoring or partitions are moving.
      * The caller should try again after {@code retryAfter}.
      */
-    record Unavailable(Duration retryAfter, String reason) implements LookupResult {
+    record Unavailable<V>(Duration retryAfter, String reason) implements LookupResult<V> {
 
         public Unavailable {
             Objects.requireNonNull(retryAfter, "retryAfter");
@@ -52,6 +77,11 @@ public sealed interface LookupResult {
             if (retryAfter.isNegative()) {
                 throw new IllegalArgumentException("retryAfter must not be negative.");
             }
+        }
+
+        @Override
+        public <W> LookupResult<W> map(final Function<? super V, ? extends W> mapping) {
+            return new Unavailable<>(retryAfter, reason);
         }
     }
 }

@@ -3,6 +3,8 @@ package io.profilestream.query;
 import java.util.List;
 import java.util.Optional;
 
+import io.profilestream.profile.CustomerProfile;
+
 /**
  * Finds a profile by id, or says which instance owns it.
  * The HTTP layer serves {@link LookupResult.Found}, forwards {@link LookupResult.FoundElsewhere} and answers the rest.
@@ -16,7 +18,7 @@ public interface ProfileLookup {
      * @param profileId a customerId, or {@code anon:<anonymousId>}
      * @return where the profile is, or why it cannot be read now; never null
      */
-    LookupResult lookup(String profileId);
+    LookupResult<CustomerProfile> lookup(String profileId);
 
     /**
      * Describes every instance of the application: where it serves and which stores and partitions it holds.

@@ -1,6 +1,7 @@
 package io.profilestream.query;
 
-import io.profilestream.profile.CustomerProfile;
+import java.time.Duration;
+import java.util.Collection;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -11,20 +12,31 @@ import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-import java.util.Collection;
-
 /**
  * The part of {@link KafkaStreams} that interactive queries use, so their decisions can be tested without a broker.
+ * Every store queried is a key-value store keyed by string; the value type is named by the caller.
  */
 interface QueryableStreams {
+
+    /**
+     * How long callers are asked to wait when state is not queryable, unless told otherwise.
+     */
+    Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
 
     KafkaStreams.State state();
 
     KeyQueryMetadata queryMetadataForKey(String storeName, String key);
 
-    ReadOnlyKeyValueStore<String, CustomerProfile> store(String storeName);
+    <V> ReadOnlyKeyValueStore<String, V> store(String storeName, Class<V> valueType);
 
     Collection<StreamsMetadata> metadataForAllStreamsClients();
+
+    /**
+     * Whether state can be queried in this state: running, or rebalancing with its stores still open.
+     */
+    static boolean isQueryable(final KafkaStreams.State state) {
+        return state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+    }
 
     static QueryableStreams of(final KafkaStreams streams) {
         final Serializer<String> keySerializer = Serdes.String().serializer();
@@ -40,10 +52,10 @@ interface QueryableStreams {
             }
 
             @Override
-            public ReadOnlyKeyValueStore<String, CustomerProfile> store(final String storeName) {
+            public <V> ReadOnlyKeyValueStore<String, V> store(final String storeName, final Class<V> valueType) {
                 return streams.store(StoreQueryParameters.fromNameAndType(
                     storeName,
-                    QueryableStoreTypes.<String, CustomerProfile>keyValueStore()));
+                    QueryableStoreTypes.<String, V>keyValueStore()));
             }
 
             @Override

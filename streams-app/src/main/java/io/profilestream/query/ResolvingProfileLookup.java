@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import io.profilestream.identity.ProfileIds;
+import io.profilestream.profile.CustomerProfile;
 
 /**
  * A profile lookup that also accepts anonymous ids: {@code GET /api/v1/profiles/{id}} with a customer id, a raw
@@ -32,24 +33,24 @@ public final class ResolvingProfileLookup implements ProfileLookup {
     }
 
     @Override
-    public LookupResult lookup(final String id) {
+    public LookupResult<CustomerProfile> lookup(final String id) {
         Objects.requireNonNull(id, "id");
         final boolean prefixed = ProfileIds.isAnonymous(id);
-        final LookupResult direct = prefixed ? null : profiles.lookup(id);
+        final LookupResult<CustomerProfile> direct = prefixed ? null : profiles.lookup(id);
         if (direct instanceof LookupResult.Found || direct instanceof LookupResult.Unavailable) {
             return direct;
         }
         final String anonymousId = prefixed ? id.substring(ProfileIds.ANONYMOUS_PREFIX.length()) : id;
-        final IdentityLookupResult link = anonymousId.isEmpty()
-            ? new IdentityLookupResult.NotFound()
+        final LookupResult<IdentityView> link = anonymousId.isEmpty()
+            ? new LookupResult.NotFound<>()
             : identities.lookup(anonymousId);
         final String profileId;
-        if (link instanceof IdentityLookupResult.Found found) {
-            profileId = found.identity().linked() ? found.identity().customerId() : ProfileIds.anonymous(anonymousId);
-        } else if (link instanceof IdentityLookupResult.NotFound) {
+        if (link instanceof LookupResult.Found<IdentityView> found) {
+            profileId = found.value().linked() ? found.value().customerId() : ProfileIds.anonymous(anonymousId);
+        } else if (link instanceof LookupResult.NotFound) {
             profileId = id;
-        } else if (link instanceof IdentityLookupResult.Unavailable unavailable) {
-            return new LookupResult.Unavailable(unavailable.retryAfter(), unavailable.reason());
+        } else if (link instanceof LookupResult.Unavailable<IdentityView> unavailable) {
+            return new LookupResult.Unavailable<>(unavailable.retryAfter(), unavailable.reason());
         } else {
             throw new IllegalStateException("The identity lookup must resolve links wherever they live.");
         }

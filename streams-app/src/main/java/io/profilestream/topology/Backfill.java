@@ -11,10 +11,10 @@ package io.profilestream.topology;
  * @param total profiles in the task when the backfill started (an estimate)
  * @param cursor the last profile id evaluated, empty before the first
  */
-record Backfill(State state, long version, long processed, long total, String cursor) {
+public record Backfill(State state, long version, long processed, long total, String cursor) {
 
     /** Whether a backfill still has profiles to evaluate. */
-    enum State { RUNNING, DONE }
+    public enum State { RUNNING, DONE }
 
     /** Version recorded for a definition that was deleted. */
     static final long DELETED = -1;
@@ -23,7 +23,10 @@ record Backfill(State state, long version, long processed, long total, String cu
         return new Backfill(State.RUNNING, version, 0, total, "");
     }
 
-    static Backfill parse(final String text) {
+    /**
+     * Reads progress as stored in {@code segment-backfill-store}, the text {@link #format()} writes.
+     */
+    public static Backfill parse(final String text) {
         final String[] parts = text.split(";", 5);
         return new Backfill(State.valueOf(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]),
             Long.parseLong(parts[3]), parts[4]);

@@ -63,7 +63,7 @@ class ApiServerTest {
 
     @Test
     void shouldServeProfileAsJsonWithAvroFieldNames() throws Exception {
-        lookup.answer("c-1", new LookupResult.Found(TestProfiles.sample("c-1")));
+        lookup.answer("c-1", new LookupResult.Found<>(TestProfiles.sample("c-1")));
 
         final HttpResponse<String> response = get(server, "/api/v1/profiles/c-1");
 
@@ -78,7 +78,7 @@ class ApiServerTest {
 
     @Test
     void shouldDecodeIdsWithReservedCharacters() throws Exception {
-        lookup.answer("anon:a b+c", new LookupResult.Found(TestProfiles.sample("anon:a b+c")));
+        lookup.answer("anon:a b+c", new LookupResult.Found<>(TestProfiles.sample("anon:a b+c")));
 
         final HttpResponse<String> response = get(server, "/api/v1/profiles/anon%3Aa%20b%2Bc");
 
@@ -96,7 +96,7 @@ class ApiServerTest {
 
     @Test
     void shouldAnswer503WithRetryAfterWhileUnavailable() throws Exception {
-        lookup.answer("c-1", new LookupResult.Unavailable(Duration.ofMillis(1_500), "State is restoring."));
+        lookup.answer("c-1", new LookupResult.Unavailable<>(Duration.ofMillis(1_500), "State is restoring."));
 
         final HttpResponse<String> response = get(server, "/api/v1/profiles/c-1");
 
@@ -108,10 +108,10 @@ class ApiServerTest {
     @Test
     void shouldForwardToTheOwningInstanceAndRelayItsAnswer() throws Exception {
         final FakeProfileLookup ownerLookup = new FakeProfileLookup()
-            .answer("anon:x y", new LookupResult.Found(TestProfiles.sample("anon:x y")));
+            .answer("anon:x y", new LookupResult.Found<>(TestProfiles.sample("anon:x y")));
         final ApiServer owner = start(ownerLookup, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        lookup.answer("anon:x y", new LookupResult.FoundElsewhere("127.0.0.1", owner.port()));
-        lookup.answer("gone", new LookupResult.FoundElsewhere("127.0.0.1", owner.port()));
+        lookup.answer("anon:x y", new LookupResult.FoundElsewhere<>("127.0.0.1", owner.port()));
+        lookup.answer("gone", new LookupResult.FoundElsewhere<>("127.0.0.1", owner.port()));
 
         final HttpResponse<String> found = get(server, "/api/v1/profiles/anon:x%20y");
         final HttpResponse<String> missing = get(server, "/api/v1/profiles/gone");
@@ -129,9 +129,9 @@ class ApiServerTest {
     @Test
     void shouldRelayRetryAfterFromTheOwningInstance() throws Exception {
         final FakeProfileLookup ownerLookup = new FakeProfileLookup()
-            .answer("c-1", new LookupResult.Unavailable(Duration.ofSeconds(7), "State is restoring."));
+            .answer("c-1", new LookupResult.Unavailable<>(Duration.ofSeconds(7), "State is restoring."));
         final ApiServer owner = start(ownerLookup, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        lookup.answer("c-1", new LookupResult.FoundElsewhere("127.0.0.1", owner.port()));
+        lookup.answer("c-1", new LookupResult.FoundElsewhere<>("127.0.0.1", owner.port()));
 
         final HttpResponse<String> response = get(server, "/api/v1/profiles/c-1");
 
@@ -144,8 +144,8 @@ class ApiServerTest {
     void shouldAnswer503InsteadOfForwardingAgain() throws Exception {
         final FakeProfileLookup otherLookup = new FakeProfileLookup();
         final ApiServer other = start(otherLookup, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        lookup.answer("c-1", new LookupResult.FoundElsewhere("127.0.0.1", other.port()));
-        otherLookup.answer("c-1", new LookupResult.FoundElsewhere("127.0.0.1", server.port()));
+        lookup.answer("c-1", new LookupResult.FoundElsewhere<>("127.0.0.1", other.port()));
+        otherLookup.answer("c-1", new LookupResult.FoundElsewhere<>("127.0.0.1", server.port()));
 
         final HttpResponse<String> response = get(server, "/api/v1/profiles/c-1");
 
@@ -159,7 +159,7 @@ class ApiServerTest {
 
     @Test
     void shouldNotForwardARequestThatWasAlreadyForwarded() throws Exception {
-        lookup.answer("c-1", new LookupResult.FoundElsewhere("127.0.0.1", 1));
+        lookup.answer("c-1", new LookupResult.FoundElsewhere<>("127.0.0.1", 1));
 
         final HttpResponse<String> response = client.send(
             request(server, "/api/v1/profiles/c-1").header(ApiServer.FORWARDED_BY_HEADER, "elsewhere:8080").build(),
@@ -171,7 +171,7 @@ class ApiServerTest {
 
     @Test
     void shouldAnswer503WhenTheOwningInstanceDoesNotAnswer() throws Exception {
-        lookup.answer("c-1", new LookupResult.FoundElsewhere("127.0.0.1", unusedPort()));
+        lookup.answer("c-1", new LookupResult.FoundElsewhere<>("127.0.0.1", unusedPort()));
 
         final HttpResponse<String> response = get(server, "/api/v1/profiles/c-1");
 
@@ -285,15 +285,15 @@ class ApiServerTest {
 
     @Test
     void shouldNeverLogProfileIds() throws Exception {
-        final Logger logger = (Logger) LoggerFactory.getLogger(ApiServer.class);
+        final Logger logger = (Logger) LoggerFactory.getLogger(ApiServer.class.getPackageName());
         final Level previous = logger.getLevel();
         final ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
         logger.addAppender(appender);
         logger.setLevel(Level.DEBUG);
         try {
-            lookup.answer("c-secret-1", new LookupResult.Found(TestProfiles.sample("c-secret-1")));
-            lookup.answer("c-secret-2", new LookupResult.FoundElsewhere("127.0.0.1", unusedPort()));
+            lookup.answer("c-secret-1", new LookupResult.Found<>(TestProfiles.sample("c-secret-1")));
+            lookup.answer("c-secret-2", new LookupResult.FoundElsewhere<>("127.0.0.1", unusedPort()));
             get(server, "/api/v1/profiles/c-secret-1");
             get(server, "/api/v1/profiles/c-secret-2");
             get(server, "/api/v1/profiles/c-secret-3");
@@ -350,7 +350,7 @@ class ApiServerTest {
         final ApiServer started = ApiServer.builder(lookup, registry)
             .readiness(ready::get)
             .bind("127.0.0.1", 0)
-            .forwardTimeout(Duration.ofSeconds(5))
+            .forwarding(new ForwardingClient("127.0.0.1:test", Duration.ofSeconds(5)))
             .start();
         servers.add(started);
         return started;

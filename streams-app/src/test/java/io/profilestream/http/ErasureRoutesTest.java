@@ -32,7 +32,7 @@ class ErasureRoutesTest {
     private final MockProducer<String, byte[]> producer =
         new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
     private final EngineSerdes serdes = new EngineSerdes(new InMemorySchemaRegistryClient(), 1 << 20);
-    private final ApiServer server = ApiServer.builder(id -> new LookupResult.NotFound(),
+    private final ApiServer server = ApiServer.builder(id -> new LookupResult.NotFound<>(),
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
         .routes(new ErasureRoutes(new ApiKeyGuard("s3cret"), new RecordPublisher(producer), serdes.erasure(),
             "erasure-requests", Clock.fixed(NOW, ZoneOffset.UTC))::register)

@@ -1,5 +1,6 @@
 package io.profilestream.http;
 
+import io.profilestream.profile.CustomerProfile;
 import io.profilestream.query.InstanceInfo;
 import io.profilestream.query.LookupResult;
 import io.profilestream.query.ProfileLookup;
@@ -16,16 +17,16 @@ import java.util.function.Supplier;
  */
 final class FakeProfileLookup implements ProfileLookup {
 
-    private final Map<String, Supplier<LookupResult>> answers = new ConcurrentHashMap<>();
+    private final Map<String, Supplier<LookupResult<CustomerProfile>>> answers = new ConcurrentHashMap<>();
     private final List<String> requestedIds = new CopyOnWriteArrayList<>();
     private volatile Supplier<Optional<List<InstanceInfo>>> instances = Optional::empty;
 
-    FakeProfileLookup answer(final String profileId, final LookupResult result) {
+    FakeProfileLookup answer(final String profileId, final LookupResult<CustomerProfile> result) {
         answers.put(profileId, () -> result);
         return this;
     }
 
-    FakeProfileLookup answer(final String profileId, final Supplier<LookupResult> result) {
+    FakeProfileLookup answer(final String profileId, final Supplier<LookupResult<CustomerProfile>> result) {
         answers.put(profileId, result);
         return this;
     }
@@ -40,7 +41,7 @@ final class FakeProfileLookup implements ProfileLookup {
     }
 
     @Override
-    public LookupResult lookup(final String profileId) {
+    public LookupResult<CustomerProfile> lookup(final String profileId) {
         requestedIds.add(profileId);
         return answers.getOrDefault(profileId, LookupResult.NotFound::new).get();
     }

@@ -22,7 +22,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.profilestream.query.IdentityLookup;
-import io.profilestream.query.IdentityLookupResult;
 import io.profilestream.query.IdentityView;
 import io.profilestream.query.LookupResult;
 import io.profilestream.query.ProfileLookup;
@@ -61,7 +60,7 @@ class IdentityRoutesTest {
     @Test
     void shouldAnswer404And503LikeProfileLookups() throws Exception {
         final ApiServer server = start(new FakeProfileLookup(), new FakeIdentities()
-            .answer("busy", new IdentityLookupResult.Unavailable(Duration.ofSeconds(3), "Restoring.")));
+            .answer("busy", new LookupResult.Unavailable<>(Duration.ofSeconds(3), "Restoring.")));
 
         final HttpResponse<String> missing = get(server, "/api/v1/identities/nobody");
         final HttpResponse<String> busy = get(server, "/api/v1/identities/busy");
@@ -76,7 +75,7 @@ class IdentityRoutesTest {
     void shouldFetchALinkFromTheInstanceThatOwnsIt() throws Exception {
         final ApiServer owner = start(new FakeProfileLookup(), new FakeIdentities().answer("a 1", found()));
         final FakeIdentities elsewhere = new FakeIdentities()
-            .answer("a 1", new IdentityLookupResult.FoundElsewhere("127.0.0.1", owner.port()));
+            .answer("a 1", new LookupResult.FoundElsewhere<>("127.0.0.1", owner.port()));
         final ApiServer server = start(new FakeProfileLookup(), elsewhere);
 
         final HttpResponse<String> response = get(server, "/api/v1/identities/a%201");
@@ -88,7 +87,7 @@ class IdentityRoutesTest {
     @Test
     void shouldNotSendAForwardedIdentityLookupOnAgain() throws Exception {
         final ApiServer server = start(new FakeProfileLookup(), new FakeIdentities()
-            .answer("a1", new IdentityLookupResult.FoundElsewhere("127.0.0.1", 1)));
+            .answer("a1", new LookupResult.FoundElsewhere<>("127.0.0.1", 1)));
 
         final HttpResponse<String> response = client.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + server.port() + "/api/v1/identities/a1"))
@@ -102,11 +101,11 @@ class IdentityRoutesTest {
     @Test
     void shouldSayWhichCustomerAnAnonymousIdResolvedToEvenThroughAForward() throws Exception {
         final FakeProfileLookup ownerProfiles = new FakeProfileLookup()
-            .answer("c-1", new LookupResult.Found(TestProfiles.sample("c-1")));
+            .answer("c-1", new LookupResult.Found<>(TestProfiles.sample("c-1")));
         final FakeIdentities links = new FakeIdentities().answer("a 1", found());
         final ApiServer owner = start(new ResolvingProfileLookup(ownerProfiles, links), links);
         final FakeProfileLookup otherProfiles = new FakeProfileLookup()
-            .answer("c-1", new LookupResult.FoundElsewhere("127.0.0.1", owner.port()));
+            .answer("c-1", new LookupResult.FoundElsewhere<>("127.0.0.1", owner.port()));
         final ApiServer other = start(new ResolvingProfileLookup(otherProfiles, links), links);
 
         for (final ApiServer server : List.of(owner, other)) {
@@ -122,9 +121,10 @@ class IdentityRoutesTest {
     }
 
     private ApiServer start(final ProfileLookup profiles, final IdentityLookup local) {
+        final ForwardingClient forwarding = new ForwardingClient("127.0.0.1:test", Duration.ofSeconds(5));
         final ApiServer server = ApiServer.builder(profiles, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
-            .routes(app -> IdentityRoutes.register(app, local,
-                new ForwardingIdentityLookup(local, "127.0.0.1:test", Duration.ofSeconds(5))))
+            .forwarding(forwarding)
+            .routes(app -> IdentityRoutes.register(app, local, new ForwardingIdentityLookup(local, forwarding)))
             .start();
         servers.add(server);
         return server;
@@ -136,8 +136,8 @@ class IdentityRoutesTest {
             HttpResponse.BodyHandlers.ofString());
     }
 
-    private static IdentityLookupResult found() {
-        return new IdentityLookupResult.Found(LINKED);
+    private static LookupResult<IdentityView> found() {
+        return new LookupResult.Found<>(LINKED);
     }
 
     /**
@@ -145,16 +145,16 @@ class IdentityRoutesTest {
      */
     private static final class FakeIdentities implements IdentityLookup {
 
-        private final Map<String, IdentityLookupResult> answers = new ConcurrentHashMap<>();
+        private final Map<String, LookupResult<IdentityView>> answers = new ConcurrentHashMap<>();
 
-        FakeIdentities answer(final String anonymousId, final IdentityLookupResult result) {
+        FakeIdentities answer(final String anonymousId, final LookupResult<IdentityView> result) {
             answers.put(anonymousId, result);
             return this;
         }
 
         @Override
-        public IdentityLookupResult lookup(final String anonymousId) {
-            return answers.getOrDefault(anonymousId, new IdentityLookupResult.NotFound());
+        public LookupResult<IdentityView> lookup(final String anonymousId) {
+            return answers.getOrDefault(anonymousId, new LookupResult.NotFound<>());
         }
     }
 }

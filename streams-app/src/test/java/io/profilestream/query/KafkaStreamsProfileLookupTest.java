@@ -13,18 +13,12 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,16 +31,16 @@ class KafkaStreamsProfileLookupTest {
     private static final HostInfo OTHER = new HostInfo("10.0.0.2", 8081);
     private static final Duration RETRY_AFTER = Duration.ofSeconds(3);
 
-    private final FakeStreams streams = new FakeStreams();
+    private final FakeStreams streams = new FakeStreams(SELF);
     private final KafkaStreamsProfileLookup lookup = new KafkaStreamsProfileLookup(streams, SELF, STORE, RETRY_AFTER);
 
     @Test
     void shouldReadTheLocalStoreWhenThisInstanceOwnsTheKey() {
         final CustomerProfile profile = profile("c-1");
         streams.owner = SELF;
-        streams.profiles.put("c-1", profile);
+        streams.put(STORE, "c-1", profile);
 
-        assertThat(lookup.lookup("c-1")).isEqualTo(new LookupResult.Found(profile));
+        assertThat(lookup.lookup("c-1")).isEqualTo(new LookupResult.Found<>(profile));
         assertThat(streams.queriedStores).containsExactly(STORE);
     }
 
@@ -54,14 +48,14 @@ class KafkaStreamsProfileLookupTest {
     void shouldAnswerNotFoundWhenTheLocalStoreHasNoProfile() {
         streams.owner = SELF;
 
-        assertThat(lookup.lookup("c-1")).isEqualTo(new LookupResult.NotFound());
+        assertThat(lookup.lookup("c-1")).isEqualTo(new LookupResult.NotFound<>());
     }
 
     @Test
     void shouldNameTheOwnerWhenAnotherInstanceOwnsTheKey() {
         streams.owner = OTHER;
 
-        assertThat(lookup.lookup("c-1")).isEqualTo(new LookupResult.FoundElsewhere("10.0.0.2", 8081));
+        assertThat(lookup.lookup("c-1")).isEqualTo(new LookupResult.FoundElsewhere<>("10.0.0.2", 8081));
         assertThat(streams.queriedStores).isEmpty();
     }
 
@@ -131,9 +125,10 @@ class KafkaStreamsProfileLookupTest {
             .satisfies(e -> assertThat(((QueryUnavailableException) e).retryAfter()).isEqualTo(RETRY_AFTER));
     }
 
-    private static void assertUnavailable(final LookupResult result) {
+    private static void assertUnavailable(final LookupResult<CustomerProfile> result) {
         assertThat(result).isInstanceOf(LookupResult.Unavailable.class);
-        final LookupResult.Unavailable unavailable = (LookupResult.Unavailable) result;
+        final LookupResult.Unavailable<CustomerProfile> unavailable = (LookupResult.Unavailable<CustomerProfile>)
+            result;
         assertThat(unavailable.retryAfter()).isEqualTo(RETRY_AFTER);
         assertThat(unavailable.reason()).isNotBlank().doesNotContain("c-1");
     }
@@ -190,69 +185,5 @@ class KafkaStreamsProfileLookupTest {
                 return host.port();
             }
         };
-    }
-
-    /**
-     * Kafka Streams as far as interactive queries see it, answering what the test set.
-     */
-    private static final class FakeStreams implements QueryableStreams {
-
-        private final Map<String, CustomerProfile> profiles = new HashMap<>();
-        private final List<String> queriedStores = new ArrayList<>();
-        private final List<StreamsMetadata> clients = new ArrayList<>();
-        private KafkaStreams.State state = KafkaStreams.State.RUNNING;
-        private HostInfo owner = SELF;
-        private KeyQueryMetadata metadata;
-        private RuntimeException metadataFailure;
-        private RuntimeException storeFailure;
-        private int metadataQueries;
-
-        @Override
-        public KafkaStreams.State state() {
-            return state;
-        }
-
-        @Override
-        public KeyQueryMetadata queryMetadataForKey(final String storeName, final String key) {
-            metadataQueries++;
-            if (metadataFailure != null) {
-                throw metadataFailure;
-            }
-            return metadata != null ? metadata : new KeyQueryMetadata(owner, Set.of(), 0);
-        }
-
-        @Override
-        public ReadOnlyKeyValueStore<String, CustomerProfile> store(final String storeName) {
-            queriedStores.add(storeName);
-            if (storeFailure != null) {
-                throw storeFailure;
-            }
-            return new ReadOnlyKeyValueStore<>() {
-                @Override
-                public CustomerProfile get(final String key) {
-                    return profiles.get(key);
-                }
-
-                @Override
-                public KeyValueIterator<String, CustomerProfile> range(final String from, final String to) {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public KeyValueIterator<String, CustomerProfile> all() {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public long approximateNumEntries() {
-                    return profiles.size();
-                }
-            };
-        }
-
-        @Override
-        public Collection<StreamsMetadata> metadataForAllStreamsClients() {
-            return clients;
-        }
     }
 }

@@ -15,19 +15,19 @@ import io.profilestream.profile.CustomerProfile;
 
 class ResolvingProfileLookupTest {
 
-    private final Map<String, LookupResult> profiles = new HashMap<>();
-    private final Map<String, IdentityLookupResult> identities = new HashMap<>();
+    private final Map<String, LookupResult<CustomerProfile>> profiles = new HashMap<>();
+    private final Map<String, LookupResult<IdentityView>> identities = new HashMap<>();
     private final List<String> asked = new ArrayList<>();
     private final ResolvingProfileLookup lookup = new ResolvingProfileLookup(
         id -> {
             asked.add(id);
-            return profiles.getOrDefault(id, new LookupResult.NotFound());
+            return profiles.getOrDefault(id, new LookupResult.NotFound<>());
         },
-        id -> identities.getOrDefault(id, new IdentityLookupResult.NotFound()));
+        id -> identities.getOrDefault(id, new LookupResult.NotFound<>()));
 
     @Test
     void shouldServeACustomerIdWithoutAskingForALink() {
-        final LookupResult found = found("c1");
+        final LookupResult<CustomerProfile> found = found("c1");
         profiles.put("c1", found);
 
         assertThat(lookup.lookup("c1")).isEqualTo(found);
@@ -35,7 +35,7 @@ class ResolvingProfileLookupTest {
 
     @Test
     void shouldResolveALinkedAnonymousIdToTheCustomer() {
-        final LookupResult found = found("c1");
+        final LookupResult<CustomerProfile> found = found("c1");
         profiles.put("c1", found);
         identities.put("a1", identity("a1", "LINKED", "c1"));
 
@@ -46,7 +46,7 @@ class ResolvingProfileLookupTest {
 
     @Test
     void shouldResolveAnUnlinkedOrQuarantinedIdToItsAnonymousProfile() {
-        final LookupResult anonymous = found("anon:a1");
+        final LookupResult<CustomerProfile> anonymous = found("anon:a1");
         profiles.put("anon:a1", anonymous);
         identities.put("a1", identity("a1", "ANONYMOUS", null));
 
@@ -58,29 +58,29 @@ class ResolvingProfileLookupTest {
 
     @Test
     void shouldLeaveTheOwnerOfAnUnknownIdToAnswer() {
-        profiles.put("c9", new LookupResult.FoundElsewhere("10.0.0.2", 8080));
+        profiles.put("c9", new LookupResult.FoundElsewhere<>("10.0.0.2", 8080));
 
-        assertThat(lookup.lookup("c9")).isEqualTo(new LookupResult.FoundElsewhere("10.0.0.2", 8080));
-        assertThat(lookup.lookup("nobody")).isEqualTo(new LookupResult.NotFound());
+        assertThat(lookup.lookup("c9")).isEqualTo(new LookupResult.FoundElsewhere<>("10.0.0.2", 8080));
+        assertThat(lookup.lookup("nobody")).isEqualTo(new LookupResult.NotFound<>());
         assertThat(asked).containsExactly("c9", "nobody");
     }
 
     @Test
     void shouldBeUnavailableWhileTheLinkCannotBeRead() {
-        identities.put("a1", new IdentityLookupResult.Unavailable(Duration.ofSeconds(2), "Restoring."));
+        identities.put("a1", new LookupResult.Unavailable<>(Duration.ofSeconds(2), "Restoring."));
 
-        assertThat(lookup.lookup("a1")).isEqualTo(new LookupResult.Unavailable(Duration.ofSeconds(2), "Restoring."));
+        assertThat(lookup.lookup("a1")).isEqualTo(new LookupResult.Unavailable<>(Duration.ofSeconds(2), "Restoring."));
     }
 
-    private static LookupResult found(final String profileId) {
+    private static LookupResult<CustomerProfile> found(final String profileId) {
         final CustomerProfile profile = ProfileAggregator.newProfile(profileId);
-        return new LookupResult.Found(profile);
+        return new LookupResult.Found<>(profile);
     }
 
-    private static IdentityLookupResult identity(final String anonymousId,
+    private static LookupResult<IdentityView> identity(final String anonymousId,
                                                  final String status,
                                                  final String customerId) {
-        return new IdentityLookupResult.Found(new IdentityView(anonymousId, status, customerId,
+        return new LookupResult.Found<>(new IdentityView(anonymousId, status, customerId,
             customerId != null ? customerId : "anon:" + anonymousId, null, customerId != null, 1, 3, null, null,
             null, null));
     }

@@ -1,0 +1,93 @@
+package io.profilestream.http;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+import io.profilestream.query.LookupResult;
+
+/**
+ * Sends a lookup on to the instance that owns its key and returns that instance's answer as it came.
+ * A forwarded request carries {@value ApiServer#FORWARDED_BY_HEADER}, so the owner answers from its own state and
+ * never forwards it again.
+ * Profile and identity lookups share one client: HTTP/1.1, no redirects, one timeout for connection and answer.
+ */
+public final class ForwardingClient {
+
+    /**
+     * How long a forwarded lookup may take, connection included, unless told otherwise.
+     */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * How long clients are asked to wait when the owner did not answer or the instances disagree on the owner.
+     */
+    static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+    private final Supplier<String> self;
+    private final Duration timeout;
+    private final HttpClient client;
+
+    /**
+     * Creates a client.
+     *
+     * @param self this instance's host and port, sent as {@value ApiServer#FORWARDED_BY_HEADER}
+     * @param timeout how long a forwarded lookup may take, connection included
+     */
+    public ForwardingClient(final String self, final Duration timeout) {
+        this(constant(Objects.requireNonNull(self, "self")), timeout);
+    }
+
+    ForwardingClient(final Supplier<String> self, final Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("The forward timeout must be positive.");
+        }
+        this.self = Objects.requireNonNull(self, "self");
+        this.timeout = timeout;
+        this.client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    }
+
+    /**
+     * Asks the owner of a key for one resource.
+     *
+     * @param owner the instance that owns the key
+     * @param pathPrefix the route up to the id, for example {@code /api/v1/profiles/}
+     * @param id the id, sent as one encoded path segment
+     * @return the owner's answer, whatever its status
+     * @throws IOException when the owner cannot be reached or does not answer in time
+     * @throws InterruptedException when the calling thread is interrupted while it waits
+     */
+    HttpResponse<byte[]> get(final LookupResult.FoundElsewhere<?> owner,
+                             final String pathPrefix,
+                             final String id) throws IOException, InterruptedException {
+        final URI uri = URI.create("http://" + uriHost(owner.host()) + ":" + owner.port() + pathPrefix
+            + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
+        final HttpRequest request = HttpRequest.newBuilder(uri)
+            .timeout(timeout)
+            .header(ApiServer.FORWARDED_BY_HEADER, self.get())
+            .header("Accept", "application/json")
+            .GET()
+            .build();
+        return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String uriHost(final String host) {
+        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    private static Supplier<String> constant(final String value) {
+        return () -> value;
+    }
+}

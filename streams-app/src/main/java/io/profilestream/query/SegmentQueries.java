@@ -1,0 +1,157 @@
+package io.profilestream.query;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import io.profilestream.profile.CustomerProfile;
+import io.profilestream.profile.SegmentDefinition;
+import io.profilestream.topology.Backfill;
+import io.profilestream.topology.Stores;
+
+/**
+ * Reads the segment stores of this instance: the catalogue of definitions, backfill progress, members, and the
+ * profiles a draft rule is previewed on.
+ * Progress, members and previews cover the profiles this instance holds.
+ * Every read throws {@link QueryUnavailableException} while the stores cannot be queried.
+ */
+public final class SegmentQueries {
+
+    private static final String NOT_QUERYABLE = "State is not queryable yet; retry shortly.";
+
+    private final QueryableStreams streams;
+    private final Duration retryAfter;
+
+    /**
+     * Creates the queries with the default retry hint.
+     *
+     * @param streams the Kafka Streams client that hosts the segment stores; it may not have started yet
+     */
+    public SegmentQueries(final KafkaStreams streams) {
+        this(QueryableStreams.of(Objects.requireNonNull(streams, "streams")), QueryableStreams.DEFAULT_RETRY_AFTER);
+    }
+
+    SegmentQueries(final QueryableStreams streams, final Duration retryAfter) {
+        this.streams = Objects.requireNonNull(streams, "streams");
+        this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
+    }
+
+    /**
+     * Every definition of the catalogue, in id order.
+     */
+    public List<SegmentDefinition> definitions() {
+        return read(() -> {
+            final List<SegmentDefinition> definitions = new ArrayList<>();
+            try (KeyValueIterator<String, SegmentDefinition> all = definitionStore().all()) {
+                all.forEachRemaining(entry -> definitions.add(entry.value));
+            }
+            return definitions;
+        });
+    }
+
+    /**
+     * One definition of the catalogue, or empty when there is none with this id.
+     */
+    public Optional<SegmentDefinition> definition(final String id) {
+        return read(() -> Optional.ofNullable(definitionStore().get(id)));
+    }
+
+    /**
+     * The backfill progress of every definition this instance has backfilled, by definition id.
+     */
+    public Map<String, BackfillProgress> backfills() {
+        return read(() -> {
+            final Map<String, BackfillProgress> progress = new TreeMap<>();
+            try (KeyValueIterator<String, String> all = streams.store(Stores.SEGMENT_BACKFILL, String.class).all()) {
+                all.forEachRemaining(entry -> progress.merge(entry.key,
+                    BackfillProgress.of(Backfill.parse(entry.value)),
+                    BackfillProgress::plus));
+            }
+            return progress;
+        });
+    }
+
+    /**
+     * One page of a definition's members: the smallest profile ids after the cursor.
+     *
+     * @param definitionId the segment or persona
+     * @param cursor the last id of the previous page, or null or empty for the first page
+     * @param limit how many ids a page holds, at least 1
+     */
+    public MemberPage members(final String definitionId, final String cursor, final int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("A page holds at least one member, got " + limit + ".");
+        }
+        final String prefix = definitionId + Stores.KEY_SEPARATOR;
+        final String from = cursor == null || cursor.isEmpty() ? prefix : prefix + cursor + Stores.KEY_SEPARATOR;
+        // The store spans this instance's partitions, each sorted on its own: keep the smallest ids after the cursor.
+        final TreeSet<String> page = read(() -> {
+            final TreeSet<String> smallest = new TreeSet<>();
+            try (KeyValueIterator<String, byte[]> range = streams.store(Stores.SEGMENT_MEMBERS, byte[].class)
+                .range(from, prefix + Character.MAX_VALUE)) {
+                while (range.hasNext()) {
+                    smallest.add(range.next().key.substring(prefix.length()));
+                    if (smallest.size() > limit + 1) {
+                        smallest.pollLast();
+                    }
+                }
+            }
+            return smallest;
+        });
+        final List<String> members = new ArrayList<>(page);
+        return members.size() > limit
+            ? new MemberPage(members.subList(0, limit), members.get(limit - 1))
+            : new MemberPage(members, null);
+    }
+
+    /**
+     * How many of this instance's profiles a rule selects, with the ids of the first few.
+     *
+     * @param rule whether a profile matches
+     * @param sampleSize how many ids to return at most
+     */
+    public SegmentPreview preview(final Predicate<CustomerProfile> rule, final int sampleSize) {
+        return read(() -> {
+            long size = 0;
+            final List<String> sample = new ArrayList<>();
+            try (KeyValueIterator<String, CustomerProfile> all = streams.store(Stores.PROFILES, CustomerProfile.class)
+                .all()) {
+                while (all.hasNext()) {
+                    final KeyValue<String, CustomerProfile> entry = all.next();
+                    if (rule.test(entry.value)) {
+                        size++;
+                        if (sample.size() < sampleSize) {
+                            sample.add(entry.value.getProfileId());
+                        }
+                    }
+                }
+            }
+            return new SegmentPreview(size, sample);
+        });
+    }
+
+    private ReadOnlyKeyValueStore<String, SegmentDefinition> definitionStore() {
+        return streams.store(Stores.SEGMENT_DEFINITIONS, SegmentDefinition.class);
+    }
+
+    private <T> T read(final Supplier<T> query) {
+        try {
+            return query.get();
+        } catch (final InvalidStateStoreException e) {
+            throw new QueryUnavailableException(NOT_QUERYABLE, retryAfter);
+        }
+    }
+}
