@@ -44,9 +44,6 @@ public final class Stores {
 
     /** Global store of the segment and persona catalogue by definition id. */
     public static final String SEGMENT_DEFINITIONS = "segment-definitions-store";
-    /** Separates the parts of a composite key, for example a member's definition id and profile id. */
-    public static final char KEY_SEPARATOR = '\u0000';
-
     /** Members of each segment and persona, keyed by definition id, {@link #KEY_SEPARATOR}, then profile id. */
     public static final String SEGMENT_MEMBERS = "segment-members-store";
     /** Progress of each definition's backfill over this task's profiles, keyed by definition id. */
