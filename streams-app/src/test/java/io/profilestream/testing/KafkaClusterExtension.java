@@ -94,8 +94,9 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterEach
             return;
         }
         if (context.getExecutionException().isPresent()) {
-            LOG.warn("{} failed; its directory, with the state and any logs it wrote, is kept in {}.",
-                context.getDisplayName(), namespace.directory());
+            LOG.warn("{}.{} failed; its directory, with the state and any logs it wrote, is kept in {}.",
+                context.getRequiredTestClass().getSimpleName(), context.getRequiredTestMethod().getName(),
+                namespace.directory());
         } else {
             Directories.delete(namespace.directory());
         }
