@@ -50,7 +50,7 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterEach
     }
 
     /**
-     * An extension for a cluster that runs elsewhere; the supplier is called when a test first asks for it, after
+     * An extension for a cluster that runs elsewhere; the supplier is called whenever a test asks for it, after
      * class-level extensions (Testcontainers, say) have started it.
      */
     public static KafkaClusterExtension external(final Supplier<KafkaCluster> cluster) {
