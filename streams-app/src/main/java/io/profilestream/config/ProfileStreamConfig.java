@@ -30,7 +30,7 @@ public final class ProfileStreamConfig {
         ".*(password|secret|salt|api\\.key|sasl\\.jaas\\.config|basic\\.auth\\.user\\.info|token).*");
     private static final Set<String> ENGINE_NAMESPACES = Set.of(
         "topics", "http", "schema", "time", "currency", "validation", "profile", "api", "dedup", "model",
-        "lifecycle", "embedded", "work", "metrics", "segments", "identity");
+        "lifecycle", "embedded", "work", "segments", "identity");
 
     private final Map<String, String> values;
 

@@ -1,6 +1,9 @@
 package io.profilestream.config;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.profilestream.domain.EventKind;
 
@@ -38,21 +41,56 @@ public record Topics(String clickstream,
                      String profileEvents,
                      String identityCommands) {
 
+    private static final String CLICKSTREAM = "topics.clickstream";
+    private static final String PURCHASES = "topics.purchases";
+    private static final String EMAIL = "topics.email";
+    private static final String ERASURE = "topics.erasure";
+    private static final String PROFILE_UPDATES = "topics.profile.updates";
+    private static final String SEGMENT_CHANGES = "topics.segment.changes";
+    private static final String SEGMENT_DEFINITIONS = "topics.segment.definitions";
+    private static final String MODEL_PARAMETERS = "topics.model.parameters";
+    private static final String DEAD_LETTER_QUEUE = "topics.dlq";
+    private static final String CUSTOMER_TRAITS = "topics.customer.traits";
+    private static final String IDENTITY_EVENTS = "topics.identity.events";
+    private static final String PROFILE_EVENTS = "topics.profile.events";
+    private static final String IDENTITY_COMMANDS = "topics.identity.commands";
+
     public static Topics from(final ProfileStreamConfig config) {
         return new Topics(
-            config.get("topics.clickstream"),
-            config.get("topics.purchases"),
-            config.get("topics.email"),
-            config.get("topics.erasure"),
-            config.get("topics.profile.updates"),
-            config.get("topics.segment.changes"),
-            config.get("topics.segment.definitions"),
-            config.get("topics.model.parameters"),
-            config.get("topics.dlq"),
-            config.get("topics.customer.traits"),
-            config.get("topics.identity.events"),
-            config.get("topics.profile.events", config.get("application.id") + "-profile-events"),
-            config.get("topics.identity.commands", config.get("application.id") + "-identity-commands"));
+            config.get(CLICKSTREAM),
+            config.get(PURCHASES),
+            config.get(EMAIL),
+            config.get(ERASURE),
+            config.get(PROFILE_UPDATES),
+            config.get(SEGMENT_CHANGES),
+            config.get(SEGMENT_DEFINITIONS),
+            config.get(MODEL_PARAMETERS),
+            config.get(DEAD_LETTER_QUEUE),
+            config.get(CUSTOMER_TRAITS),
+            config.get(IDENTITY_EVENTS),
+            config.get(PROFILE_EVENTS, config.get("application.id") + "-profile-events"),
+            config.get(IDENTITY_COMMANDS, config.get("application.id") + "-identity-commands"));
+    }
+
+    /**
+     * The configuration that names these topics, each name under its key; {@link #from} reads it back unchanged.
+     */
+    public Map<String, String> settings() {
+        final Map<String, String> settings = new LinkedHashMap<>();
+        settings.put(CLICKSTREAM, clickstream);
+        settings.put(PURCHASES, purchases);
+        settings.put(EMAIL, email);
+        settings.put(ERASURE, erasure);
+        settings.put(PROFILE_UPDATES, profileUpdates);
+        settings.put(SEGMENT_CHANGES, segmentChanges);
+        settings.put(SEGMENT_DEFINITIONS, segmentDefinitions);
+        settings.put(MODEL_PARAMETERS, modelParameters);
+        settings.put(DEAD_LETTER_QUEUE, deadLetterQueue);
+        settings.put(CUSTOMER_TRAITS, customerTraits);
+        settings.put(IDENTITY_EVENTS, identityEvents);
+        settings.put(PROFILE_EVENTS, profileEvents);
+        settings.put(IDENTITY_COMMANDS, identityCommands);
+        return Collections.unmodifiableMap(settings);
     }
 
     /**

@@ -5,23 +5,22 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.profilestream.topology.DeadLetterQueueHandler;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.events.ClickType;
 import io.profilestream.events.Device;
@@ -32,32 +31,31 @@ import io.profilestream.events.LineItem;
 import io.profilestream.events.PurchaseEvent;
 import io.profilestream.events.PurchaseType;
 import io.profilestream.profile.CustomerProfile;
+import io.profilestream.testing.KafkaCluster;
+import io.profilestream.testing.KafkaClusterExtension;
+import io.profilestream.testing.TestNamespace;
+import io.profilestream.topology.DeadLetterQueueHandler;
 
 /**
  * The engine end to end on a real broker and a real schema registry with exactly-once processing: Avro events in,
  * profiles out on {@code profile-updates} and over HTTP, bad records in the dead-letter queue, state kept across
  * a restart.
- * Subclasses say where the broker and the registry come from; the assertions are the same for every kind of cluster.
+ * Subclasses say where the broker and the registry come from by registering a {@link KafkaClusterExtension}; the
+ * assertions are the same for every kind of cluster, and every test has its own application id, topics and state
+ * directory on it.
  */
+@Tag("integration")
 abstract class AbstractProfileStreamIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
-    @TempDir
-    Path dir;
-
     private EngineHarness harness;
 
-    /**
-     * Returns a harness for one test, with its own application id, topics and state under {@code dir}; the app is not
-     * started yet.
-     */
-    abstract EngineHarness createHarness(Path dir);
-
     @BeforeEach
-    void start() {
-        harness = createHarness(dir);
+    void start(final KafkaCluster cluster,
+               final TestNamespace namespace) {
+        harness = new EngineHarness(cluster, namespace, Map.of());
         harness.startApp();
     }
 

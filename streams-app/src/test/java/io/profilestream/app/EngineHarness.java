@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,26 +28,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.profilestream.config.ProfileStreamConfig;
-import io.profilestream.embedded.EmbeddedKafkaBroker;
-import io.profilestream.registry.EmbeddedSchemaRegistry;
+import io.profilestream.config.Topics;
 import io.profilestream.registry.RestSchemaRegistryClient;
 import io.profilestream.serde.EngineSerdes;
-import io.profilestream.config.Topics;
+import io.profilestream.testing.KafkaCluster;
+import io.profilestream.testing.TestNamespace;
 
 /**
- * A Kafka cluster, a schema registry and the engine for integration tests; each harness has its own application id,
- * topics and state directory.
- * The cluster is either an embedded broker with the embedded registry that the harness starts and stops, or one
- * that runs elsewhere (containers, say), which the harness only connects to.
+ * The engine for integration tests, on a cluster and registry that the test shares with others, under the test's own
+ * application id, topics and state directory.
+ * Closing stops the engine and the harness's producer; the cluster keeps running.
  */
 final class EngineHarness implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The embedded broker this harness started, or null when it runs against an external cluster. */
-    final EmbeddedKafkaBroker broker;
-    /** The embedded registry this harness started, or null when it runs against an external registry. */
-    final EmbeddedSchemaRegistry registry;
     final String bootstrapServers;
     final String registryUrl;
     final EngineSerdes serdes;
@@ -59,55 +53,24 @@ final class EngineHarness implements AutoCloseable {
     ProfileStreamApp app;
 
     /**
-     * Starts an embedded broker and the embedded registry of its own, under {@code dir}, closed with the harness.
+     * Configures the engine for one test on a cluster; the app is not started yet.
+     *
+     * @param cluster the cluster and registry
+     * @param namespace the test's application id, topics and state directory
+     * @param overrides engine settings of this test, applied last
      */
-    EngineHarness(final Path dir,
+    EngineHarness(final KafkaCluster cluster,
+                  final TestNamespace namespace,
                   final Map<String, String> overrides) {
-        this(dir, EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0), overrides);
-    }
-
-    /**
-     * Connects to a cluster and a registry that run elsewhere; closing the harness leaves them running.
-     */
-    EngineHarness(final Path dir,
-                  final String bootstrapServers,
-                  final String registryUrl,
-                  final Map<String, String> overrides) {
-        this(dir, null, null, bootstrapServers, registryUrl, overrides);
-    }
-
-    private EngineHarness(final Path dir,
-                          final EmbeddedKafkaBroker broker,
-                          final Map<String, String> overrides) {
-        this(dir, broker, startRegistry(broker), overrides);
-    }
-
-    private EngineHarness(final Path dir,
-                          final EmbeddedKafkaBroker broker,
-                          final EmbeddedSchemaRegistry registry,
-                          final Map<String, String> overrides) {
-        this(dir, broker, registry, broker.bootstrapServers(), registry.url(), overrides);
-    }
-
-    private EngineHarness(final Path dir,
-                          final EmbeddedKafkaBroker broker,
-                          final EmbeddedSchemaRegistry registry,
-                          final String bootstrapServers,
-                          final String registryUrl,
-                          final Map<String, String> overrides) {
-        this.broker = broker;
-        this.registry = registry;
-        this.bootstrapServers = bootstrapServers;
-        this.registryUrl = registryUrl;
+        this.bootstrapServers = cluster.bootstrapServers();
+        this.registryUrl = cluster.registryUrl();
         serdes = new EngineSerdes(new RestSchemaRegistryClient(registryUrl), 262_144);
-        final Map<String, String> settings = new HashMap<>();
-        settings.put("application.id", "it-" + UUID.randomUUID());
+        final Map<String, String> settings = new HashMap<>(namespace.settings());
         settings.put("bootstrap.servers", bootstrapServers);
         settings.put("schema.registry.url", registryUrl);
         settings.put("http.host", "127.0.0.1");
         settings.put("http.port", "0");
         settings.put("topics.partitions", "2");
-        settings.put("work.dir", dir.resolve("work").toString());
         settings.put("currency.rates", "EUR:1.10");
         settings.putAll(overrides);
         config = ProfileStreamConfig.of(settings);
@@ -117,15 +80,6 @@ final class EngineHarness implements AutoCloseable {
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
-    }
-
-    private static EmbeddedSchemaRegistry startRegistry(final EmbeddedKafkaBroker broker) {
-        try {
-            return EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0);
-        } catch (final RuntimeException e) {
-            broker.close();
-            throw e;
-        }
     }
 
     ProfileStreamApp startApp() {
@@ -193,13 +147,10 @@ final class EngineHarness implements AutoCloseable {
 
     @Override
     public void close() {
-        stopApp();
-        producer.close();
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
+        try {
+            stopApp();
+        } finally {
+            producer.close();
         }
     }
 }

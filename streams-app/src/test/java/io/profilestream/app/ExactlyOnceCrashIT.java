@@ -24,8 +24,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.profilestream.events.ClickEvent;
 import io.profilestream.events.ClickType;
@@ -37,28 +38,32 @@ import io.profilestream.events.PurchaseType;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.SegmentChange;
 import io.profilestream.config.Topics;
+import io.profilestream.testing.KafkaCluster;
+import io.profilestream.testing.KafkaClusterExtension;
+import io.profilestream.testing.TestNamespace;
 
 /**
  * Exactly-once output across a hard crash: the engine runs in its own JVM, is killed with SIGKILL mid-stream and
  * restarted; the {@code segment-changes} log read with {@code read_committed} must have no duplicate and no missing
  * transition, and agree with the final profiles.
+ * The engine's output goes to {@code engine-first.log} and {@code engine-second.log} in the test's directory, which is
+ * kept when the test fails.
  */
+@Tag("integration")
+@ExtendWith(KafkaClusterExtension.class)
 class ExactlyOnceCrashIT {
 
     private static final int CUSTOMERS = 300;
     private static final int PURCHASES_EACH = 8;
     private static final Duration WAIT = Duration.ofMinutes(3);
 
-    @TempDir
-    Path dir;
-
     private EngineHarness harness;
     private Process engine;
 
     @AfterEach
-    void stop() {
+    void stop() throws InterruptedException {
         if (engine != null) {
-            engine.destroyForcibly();
+            engine.destroyForcibly().waitFor();
         }
         if (harness != null) {
             harness.close();
@@ -66,9 +71,11 @@ class ExactlyOnceCrashIT {
     }
 
     @Test
-    void shouldPublishEveryTransitionExactlyOnceAcrossAHardCrash() throws Exception {
-        harness = new EngineHarness(dir, Map.of("topics.partitions", "3", "commit.interval.ms", "200"));
-        final Path config = dir.resolve("engine.properties");
+    void shouldPublishEveryTransitionExactlyOnceAcrossAHardCrash(final KafkaCluster cluster,
+                                                                 final TestNamespace namespace) throws Exception {
+        harness = new EngineHarness(cluster, namespace,
+            Map.of("topics.partitions", "3", "commit.interval.ms", "200"));
+        final Path config = namespace.directory().resolve("engine.properties");
         final Properties properties = new Properties();
         properties.putAll(harness.config.asMap());
         try (var out = Files.newBufferedWriter(config)) {
@@ -195,7 +202,7 @@ class ExactlyOnceCrashIT {
             "io.profilestream.cli.ProfileStreamCli", "run", "--config", config.toString()));
         return new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("engine-" + name + ".log").toFile())
+            .redirectOutput(config.resolveSibling("engine-" + name + ".log").toFile())
             .start();
     }
 }

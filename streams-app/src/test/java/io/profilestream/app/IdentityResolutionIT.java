@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,8 +20,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -39,6 +39,9 @@ import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.IdentityAction;
 import io.profilestream.profile.IdentityEvent;
 import io.profilestream.config.EngineSettings;
+import io.profilestream.testing.KafkaCluster;
+import io.profilestream.testing.KafkaClusterExtension;
+import io.profilestream.testing.TestNamespace;
 
 /**
  * Identity resolution end to end on an in-process broker with exactly-once processing: anonymous browsing, the login
@@ -46,19 +49,19 @@ import io.profilestream.config.EngineSettings;
  * events build for the known customer alone, readable by the customer id and by the anonymous id, with the audit trail
  * on {@code identity-events}; an erasure then removes the links.
  */
+@Tag("integration")
+@ExtendWith(KafkaClusterExtension.class)
 class IdentityResolutionIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final int PARTITIONS = 2;
 
-    @TempDir
-    Path dir;
-
     private EngineHarness harness;
 
     @BeforeEach
-    void start() {
-        harness = new EngineHarness(dir, Map.of("topics.partitions", Integer.toString(PARTITIONS),
+    void start(final KafkaCluster cluster,
+               final TestNamespace namespace) {
+        harness = new EngineHarness(cluster, namespace, Map.of("topics.partitions", Integer.toString(PARTITIONS),
             "dedup.retention.ms", Long.toString(Duration.ofDays(60).toMillis())));
         harness.startApp();
     }

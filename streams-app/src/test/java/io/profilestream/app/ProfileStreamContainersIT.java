@@ -1,12 +1,9 @@
 package io.profilestream.app;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -15,17 +12,19 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
-import io.profilestream.config.ProfileStreamConfig;
+import io.profilestream.testing.KafkaCluster;
+import io.profilestream.testing.KafkaClusterExtension;
 
 /**
  * The end-to-end assertions of {@link AbstractProfileStreamIT} on Apache Kafka and Confluent Schema Registry in
  * containers, the way the engine meets them in production.
  * The two containers share a network; the registry reaches Kafka on an extra listener inside it, and the engine and
  * the test reach both through mapped ports.
- * The containers are started once for the class, so every test gets topics of its own besides its own application
- * id and state directory.
+ * The containers are started once for the class; as on the in-process cluster, every test gets every topic of
+ * {@link io.profilestream.config.Topics} renamed for it, besides its own application id and state directory.
  * Without a Docker engine the class is skipped, not failed.
  */
+@Tag("integration")
 @Testcontainers(disabledWithoutDocker = true)
 class ProfileStreamContainersIT extends AbstractProfileStreamIT {
 
@@ -35,16 +34,6 @@ class ProfileStreamContainersIT extends AbstractProfileStreamIT {
     private static final String KAFKA_INTERNAL_LISTENER = "kafka:19092";
     private static final String REGISTRY_ALIAS = "schema-registry";
     private static final int REGISTRY_PORT = 8081;
-    private static final List<String> TOPIC_KEYS = List.of(
-        "topics.clickstream",
-        "topics.purchases",
-        "topics.email",
-        "topics.erasure",
-        "topics.profile.updates",
-        "topics.segment.changes",
-        "topics.segment.definitions",
-        "topics.model.parameters",
-        "topics.dlq");
 
     private static final Network NETWORK = Network.newNetwork();
 
@@ -67,22 +56,7 @@ class ProfileStreamContainersIT extends AbstractProfileStreamIT {
             .forStatusCode(200)
             .withStartupTimeout(Duration.ofMinutes(2)));
 
-    @Override
-    EngineHarness createHarness(final Path dir) {
-        final String registryUrl = "http://" + REGISTRY.getHost() + ":" + REGISTRY.getMappedPort(REGISTRY_PORT);
-        return new EngineHarness(dir, KAFKA.getBootstrapServers(), registryUrl, uniqueTopics());
-    }
-
-    /**
-     * Every topic of the engine renamed with a suffix of this test's own, since the cluster outlives one test.
-     */
-    private static Map<String, String> uniqueTopics() {
-        final ProfileStreamConfig defaults = ProfileStreamConfig.of(Map.of());
-        final String suffix = UUID.randomUUID().toString().substring(0, 8);
-        final Map<String, String> topics = new HashMap<>();
-        for (final String key : TOPIC_KEYS) {
-            topics.put(key, defaults.get(key) + "-" + suffix);
-        }
-        return topics;
-    }
+    @RegisterExtension
+    static final KafkaClusterExtension CLUSTER = KafkaClusterExtension.external(() -> new KafkaCluster(
+        KAFKA.getBootstrapServers(), "http://" + REGISTRY.getHost() + ":" + REGISTRY.getMappedPort(REGISTRY_PORT)));
 }

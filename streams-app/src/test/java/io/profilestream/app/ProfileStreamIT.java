@@ -1,16 +1,15 @@
 package io.profilestream.app;
 
-import java.nio.file.Path;
-import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.profilestream.testing.KafkaClusterExtension;
 
 /**
  * The end-to-end assertions of {@link AbstractProfileStreamIT} on an in-process KRaft broker and the embedded
- * registry; every test starts a broker and a registry of its own.
+ * registry, started once for the class; every test has its own application id, topics and state directory on them.
  */
+@Tag("integration")
+@ExtendWith(KafkaClusterExtension.class)
 class ProfileStreamIT extends AbstractProfileStreamIT {
-
-    @Override
-    EngineHarness createHarness(final Path dir) {
-        return new EngineHarness(dir, Map.of());
-    }
 }

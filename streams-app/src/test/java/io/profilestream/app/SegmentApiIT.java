@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,8 +18,9 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -30,25 +30,28 @@ import io.profilestream.events.PurchaseType;
 import io.profilestream.http.ApiKeyGuard;
 import io.profilestream.profile.ChangeType;
 import io.profilestream.profile.SegmentChange;
+import io.profilestream.testing.KafkaCluster;
+import io.profilestream.testing.KafkaClusterExtension;
+import io.profilestream.testing.TestNamespace;
 
 /**
  * The segment catalogue over HTTP on a real broker: a definition added while events flow is backfilled, members
  * enter and exit on {@code segment-changes}, and the endpoints answer as the HTTP contract says.
  */
+@Tag("integration")
+@ExtendWith(KafkaClusterExtension.class)
 class SegmentApiIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String KEY = "it-key";
 
-    @TempDir
-    Path dir;
-
     private EngineHarness harness;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
-    void start() {
-        harness = new EngineHarness(dir, Map.of("api.key", KEY, "segments.default.catalogue", "false",
+    void start(final KafkaCluster cluster,
+               final TestNamespace namespace) {
+        harness = new EngineHarness(cluster, namespace, Map.of("api.key", KEY, "segments.default.catalogue", "false",
             "lifecycle.reevaluation.interval.ms", "500"));
         harness.startApp();
     }

@@ -41,6 +41,20 @@ class ProfileStreamConfigTest {
     }
 
     @Test
+    void shouldPassKafkasMetricsSettingsThrough() {
+        final ProfileStreamConfig config = ProfileStreamConfig.of(Map.of(
+            "metrics.recording.level", "DEBUG",
+            "metrics.num.samples", "3",
+            "metrics.sample.window.ms", "10000",
+            "metric.reporters", "org.apache.kafka.common.metrics.JmxReporter"));
+        assertThat(config.kafkaSettings())
+            .containsEntry("metrics.recording.level", "DEBUG")
+            .containsEntry("metrics.num.samples", "3")
+            .containsEntry("metrics.sample.window.ms", "10000")
+            .containsEntry("metric.reporters", "org.apache.kafka.common.metrics.JmxReporter");
+    }
+
+    @Test
     void shouldMaskSecretsInTheEffectiveConfiguration() {
         final ProfileStreamConfig config = ProfileStreamConfig.of(Map.of(
             "api.key", "s3cret",

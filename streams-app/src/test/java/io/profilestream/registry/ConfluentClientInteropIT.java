@@ -7,9 +7,6 @@ import static org.assertj.core.api.InstanceOfAssertFactories.type;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
-
-import io.profilestream.embedded.EmbeddedKafkaBroker;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -21,14 +18,19 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.profilestream.testing.KafkaCluster;
+import io.profilestream.testing.KafkaClusterExtension;
 
 /**
  * Talks to the embedded registry with Confluent's own client (relocated inside Flink's SQL format jar) and checks
  * that it and {@link RestSchemaRegistryClient} see the same ids, versions and verdicts.
- * Each test uses subjects of its own; the registry and its broker are shared.
+ * Each test uses subjects of its own; the registry and its broker, which {@link KafkaClusterExtension} starts, are
+ * shared by the class.
  */
 @Tag("integration")
+@ExtendWith(KafkaClusterExtension.class)
 class ConfluentClientInteropIT {
 
     private static final Schema V1 = SchemaBuilder.record("ClickEvent").namespace("io.profilestream.interop").fields()
@@ -54,32 +56,21 @@ class ConfluentClientInteropIT {
         .requiredString("page")
         .endRecord();
 
-    @TempDir
-    static Path brokerDir;
-
-    private static EmbeddedKafkaBroker broker;
-    private static EmbeddedSchemaRegistry registry;
+    private static String registryUrl;
     private static CachedSchemaRegistryClient confluent;
     private static RestSchemaRegistryClient ours;
 
     @BeforeAll
-    static void start() {
-        broker = EmbeddedKafkaBroker.start(brokerDir, 0);
-        registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0);
-        confluent = ConfluentPeer.client(registry.url());
-        ours = new RestSchemaRegistryClient(registry.url());
+    static void start(final KafkaCluster cluster) {
+        registryUrl = cluster.registryUrl();
+        confluent = ConfluentPeer.client(registryUrl);
+        ours = new RestSchemaRegistryClient(registryUrl);
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (confluent != null) {
             confluent.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
         }
     }
 
@@ -146,7 +137,7 @@ class ConfluentClientInteropIT {
     void shouldFrameTheConfluentWireFormatHeaderWithOurIds() throws Exception {
         final int id = ours.register("frames-value", V1);
         final ConfluentSchemaRegistryCoder coder = new ConfluentSchemaRegistryCoder("frames-value",
-            ConfluentPeer.client(registry.url()));
+            ConfluentPeer.client(registryUrl));
 
         final ByteArrayOutputStream header = new ByteArrayOutputStream();
         coder.writeSchema(ConfluentPeer.relocated(V1), header);

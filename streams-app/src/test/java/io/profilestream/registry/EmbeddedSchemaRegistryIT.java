@@ -9,18 +9,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.profilestream.embedded.EmbeddedKafkaBroker;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -30,22 +26,25 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.profilestream.testing.KafkaCluster;
+import io.profilestream.testing.KafkaClusterExtension;
+import io.profilestream.testing.TestNamespace;
 
 /**
  * Runs the embedded schema registry on a real broker and talks to it through {@link RestSchemaRegistryClient}
  * and raw HTTP.
- * Each test keeps its schemas in a topic of its own.
+ * Each test starts registries of its own that keep their schemas in a topic of the test's own, on a broker that
+ * {@link KafkaClusterExtension} starts for the class.
  */
 @Tag("integration")
+@ExtendWith(KafkaClusterExtension.class)
 class EmbeddedSchemaRegistryIT {
 
-    private static final AtomicInteger TOPICS = new AtomicInteger();
     private static final Schema V1 = SchemaBuilder.record("Purchase").namespace("io.profilestream.test").fields()
         .requiredString("orderId")
         .requiredLong("amountMinor")
@@ -66,35 +65,23 @@ class EmbeddedSchemaRegistryIT {
         .requiredString("messageId")
         .endRecord();
 
-    @TempDir
-    static Path brokerDir;
-
-    private static EmbeddedKafkaBroker broker;
-
     private final ObjectMapper mapper = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final String bootstrapServers;
     private String topic;
 
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start(brokerDir, 0);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+    EmbeddedSchemaRegistryIT(final KafkaCluster cluster) {
+        bootstrapServers = cluster.bootstrapServers();
     }
 
     @BeforeEach
-    void chooseTopic() {
-        topic = "_schemas-" + TOPICS.incrementAndGet();
+    void chooseTopic(final TestNamespace namespace) {
+        topic = namespace.topic("_schemas");
     }
 
     @Test
     void shouldRegisterFetchAndReportTheLatestVersion() {
-        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0, topic)) {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(bootstrapServers, 0, topic)) {
             assertThat(registry.url()).isEqualTo("http://127.0.0.1:" + registry.port());
             assertThat(registry.topic()).isEqualTo(topic);
             final RestSchemaRegistryClient client = new RestSchemaRegistryClient(registry.url());
@@ -114,7 +101,7 @@ class EmbeddedSchemaRegistryIT {
 
     @Test
     void shouldTreatDifferentlyFormattedTextOfOneSchemaAsTheSameSchema() throws Exception {
-        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0, topic)) {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(bootstrapServers, 0, topic)) {
             final int id = new RestSchemaRegistryClient(registry.url()).register("purchase-events-value", V1);
             final String pretty = V1.toString(true);
 
@@ -129,7 +116,7 @@ class EmbeddedSchemaRegistryIT {
 
     @Test
     void shouldRefuseAnIncompatibleChangeWith409() {
-        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0, topic)) {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(bootstrapServers, 0, topic)) {
             final RestSchemaRegistryClient client = new RestSchemaRegistryClient(registry.url());
             client.register("purchase-events-value", V1);
 
@@ -150,7 +137,7 @@ class EmbeddedSchemaRegistryIT {
 
     @Test
     void shouldAcceptACompatibleChangeAsANewVersion() {
-        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0, topic)) {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(bootstrapServers, 0, topic)) {
             final RestSchemaRegistryClient client = new RestSchemaRegistryClient(registry.url());
             final int first = client.register("purchase-events-value", V1);
 
@@ -167,7 +154,7 @@ class EmbeddedSchemaRegistryIT {
 
     @Test
     void shouldAcceptAnyChangeUnderCompatibilityNone() throws Exception {
-        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0, topic)) {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(bootstrapServers, 0, topic)) {
             final RestSchemaRegistryClient client = new RestSchemaRegistryClient(registry.url());
             client.register("purchase-events-value", V1);
 
@@ -188,7 +175,7 @@ class EmbeddedSchemaRegistryIT {
         final int purchaseV2;
         final int email;
         final int port;
-        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0, topic)) {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(bootstrapServers, 0, topic)) {
             final RestSchemaRegistryClient client = new RestSchemaRegistryClient(registry.url());
             purchaseV1 = client.register("purchase-events-value", V1);
             purchaseV2 = client.register("purchase-events-value", V2_OPTIONAL);
@@ -199,7 +186,7 @@ class EmbeddedSchemaRegistryIT {
             port = registry.port();
         }
 
-        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), port, topic)) {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(bootstrapServers, port, topic)) {
             assertThat(registry.port()).isEqualTo(port);
             final RestSchemaRegistryClient client = new RestSchemaRegistryClient(registry.url());
             assertThat(client.getSchemaById(purchaseV1)).isEqualTo(V1);
@@ -229,7 +216,7 @@ class EmbeddedSchemaRegistryIT {
 
     @Test
     void shouldCreateTheSchemasTopicCompactedWithOnePartition() throws Exception {
-        try (EmbeddedSchemaRegistry ignored = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0, topic);
+        try (EmbeddedSchemaRegistry ignored = EmbeddedSchemaRegistry.start(bootstrapServers, 0, topic);
              Admin admin = admin()) {
             final TopicDescription description = admin.describeTopics(Set.of(topic)).allTopicNames()
                 .get(30, TimeUnit.SECONDS).get(topic);
@@ -250,7 +237,7 @@ class EmbeddedSchemaRegistryIT {
                 .all().get(30, TimeUnit.SECONDS);
         }
 
-        assertThatThrownBy(() -> EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0, topic))
+        assertThatThrownBy(() -> EmbeddedSchemaRegistry.start(bootstrapServers, 0, topic))
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining(topic)
             .hasMessageContaining("cleanup.policy=delete");
@@ -258,7 +245,7 @@ class EmbeddedSchemaRegistryIT {
 
     @Test
     void shouldAnswerErrorsAsConfluentDoes() throws Exception {
-        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0, topic)) {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(bootstrapServers, 0, topic)) {
             new RestSchemaRegistryClient(registry.url()).register("purchase-events-value", V1);
             final String v2 = mapper.createObjectNode().put("schema", V2_OPTIONAL.toString()).toString();
 
@@ -288,7 +275,7 @@ class EmbeddedSchemaRegistryIT {
 
     @Test
     void shouldListSubjectsVersionsAndWhereAnIdIsUsed() throws Exception {
-        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0, topic)) {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(bootstrapServers, 0, topic)) {
             final RestSchemaRegistryClient client = new RestSchemaRegistryClient(registry.url());
             final int first = client.register("purchase-events-value", V1);
             final int second = client.register("purchase-events-value", V2_OPTIONAL);
@@ -341,7 +328,7 @@ class EmbeddedSchemaRegistryIT {
         return mapper.readTree(response.body());
     }
 
-    private static Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+    private Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
@@ -31,21 +30,22 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.profilestream.embedded.EmbeddedKafkaBroker;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.events.ClickType;
 import io.profilestream.events.Device;
 import io.profilestream.events.LineItem;
 import io.profilestream.events.PurchaseEvent;
 import io.profilestream.events.PurchaseType;
-import io.profilestream.registry.EmbeddedSchemaRegistry;
 import io.profilestream.registry.RestSchemaRegistryClient;
+import io.profilestream.testing.KafkaCluster;
+import io.profilestream.testing.KafkaClusterExtension;
+import io.profilestream.testing.TestNamespace;
 
 /**
  * Checks, byte for byte, that {@link RegistryAvroSerde} and Confluent's own stack agree on the wire format: what one
@@ -54,9 +54,11 @@ import io.profilestream.registry.RestSchemaRegistryClient;
  * {@link ConfluentSchemaRegistryCoder} for the magic byte and schema id, and the relocated Avro's generic writer and
  * reader for the body; its schemas are parsed from the {@code .avsc} files, never from the generated classes.
  * Records from newer and older producers, whose schemas add or lack fields with defaults, must still decode.
- * The broker and the embedded registry are shared; each test writes to topics of its own.
+ * The broker and the embedded registry, which {@link KafkaClusterExtension} starts, are shared by the class; each
+ * test writes to topics of its own.
  */
 @Tag("integration")
+@ExtendWith(KafkaClusterExtension.class)
 class ConfluentSerdeInteropIT {
 
     private static final int MAX_RECORD_BYTES = 262_144;
@@ -65,20 +67,13 @@ class ConfluentSerdeInteropIT {
     private static final Schema PURCHASE = avsc("events/PurchaseEvent.avsc", PurchaseEvent.getClassSchema());
     private static final Schema CLICK = avsc("events/ClickEvent.avsc", ClickEvent.getClassSchema());
 
-    @TempDir
-    static Path brokerDir;
-
-    private static EmbeddedKafkaBroker broker;
-    private static EmbeddedSchemaRegistry registry;
     private static CachedSchemaRegistryClient confluent;
     private static EngineSerdes serdes;
 
     @BeforeAll
-    static void start() {
-        broker = EmbeddedKafkaBroker.start(brokerDir, 0);
-        registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0);
-        confluent = new CachedSchemaRegistryClient(registry.url(), 100);
-        serdes = new EngineSerdes(new RestSchemaRegistryClient(registry.url()), MAX_RECORD_BYTES);
+    static void start(final KafkaCluster cluster) {
+        confluent = new CachedSchemaRegistryClient(cluster.registryUrl(), 100);
+        serdes = new EngineSerdes(new RestSchemaRegistryClient(cluster.registryUrl()), MAX_RECORD_BYTES);
     }
 
     @AfterAll
@@ -86,17 +81,11 @@ class ConfluentSerdeInteropIT {
         if (confluent != null) {
             confluent.close();
         }
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
     }
 
     @Test
-    void shouldReadAPurchaseThatConfluentsClientWrote() throws Exception {
-        final String subject = RegistryAvroSerde.subject("purchase-events");
+    void shouldReadAPurchaseThatConfluentsClientWrote(final TestNamespace namespace) throws Exception {
+        final String subject = RegistryAvroSerde.subject(namespace.topic("purchase-events"));
         final int id = confluent.register(subject, new AvroSchema(PURCHASE));
         final GenericRecord written = confluentPurchase(PURCHASE)
             .set("discountMinor", 250L)
@@ -125,8 +114,8 @@ class ConfluentSerdeInteropIT {
     }
 
     @Test
-    void shouldWriteAPurchaseThatConfluentsClientReads() throws Exception {
-        final String topic = "purchase-events";
+    void shouldWriteAPurchaseThatConfluentsClientReads(final TestNamespace namespace) throws Exception {
+        final String topic = namespace.topic("purchase-events");
         final PurchaseEvent written = PurchaseEvent.newBuilder()
             .setEventId("e-2")
             .setOrderId("o-2")
@@ -155,8 +144,9 @@ class ConfluentSerdeInteropIT {
     }
 
     @Test
-    void shouldReadAPurchaseFromANewerProducerWhoseSchemaHasAnExtraOptionalField() throws Exception {
-        final String topic = "purchase-events-newer-producer";
+    void shouldReadAPurchaseFromANewerProducerWhoseSchemaHasAnExtraOptionalField(final TestNamespace namespace)
+        throws Exception {
+        final String topic = namespace.topic("purchase-events-newer-producer");
         final String subject = RegistryAvroSerde.subject(topic);
         confluent.register(subject, new AvroSchema(PURCHASE));
         final Schema newer = withField(PURCHASE,
@@ -177,8 +167,9 @@ class ConfluentSerdeInteropIT {
     }
 
     @Test
-    void shouldReadAPurchaseFromAnOlderProducerWithTheDefaultsOfTheFieldsItLacks() throws Exception {
-        final String topic = "purchase-events-older-producer";
+    void shouldReadAPurchaseFromAnOlderProducerWithTheDefaultsOfTheFieldsItLacks(final TestNamespace namespace)
+        throws Exception {
+        final String topic = namespace.topic("purchase-events-older-producer");
         final String subject = RegistryAvroSerde.subject(topic);
         final Schema older = withoutFields(PURCHASE, "discountMinor", "channel");
         final GenericRecord written = confluentPurchase(older).build();
@@ -199,8 +190,8 @@ class ConfluentSerdeInteropIT {
     }
 
     @Test
-    void shouldReadAClickThatConfluentsClientWrote() throws Exception {
-        final String subject = RegistryAvroSerde.subject("clickstream-events");
+    void shouldReadAClickThatConfluentsClientWrote(final TestNamespace namespace) throws Exception {
+        final String subject = RegistryAvroSerde.subject(namespace.topic("clickstream-events"));
         final GenericRecord written = new GenericRecordBuilder(CLICK)
             .set("eventId", "k-1")
             .set("anonymousId", "anon-1")
@@ -239,8 +230,8 @@ class ConfluentSerdeInteropIT {
     }
 
     @Test
-    void shouldWriteAClickThatConfluentsClientReads() throws Exception {
-        final String topic = "clickstream-events";
+    void shouldWriteAClickThatConfluentsClientReads(final TestNamespace namespace) throws Exception {
+        final String topic = namespace.topic("clickstream-events");
         final ClickEvent written = ClickEvent.newBuilder()
             .setEventId("k-2")
             .setAnonymousId("anon-2")
