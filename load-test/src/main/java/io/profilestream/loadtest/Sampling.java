@@ -44,6 +44,13 @@ final class Sampling {
     }
 
     /**
+     * An exponential wait with the given mean, rounded to the millisecond.
+     */
+    static long delay(final SplittableRandom random, final long meanMillis) {
+        return Math.round(exponential(random, meanMillis));
+    }
+
+    /**
      * A uniform draw between {@code min} (included) and {@code max} (excluded); {@code min} when the range is empty.
      */
     static long uniform(final SplittableRandom random, final long min, final long max) {

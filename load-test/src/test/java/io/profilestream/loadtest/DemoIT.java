@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The README's demo: live traffic turns into profiles served over HTTP, metrics are exposed, and a restart on the
  * same work directory resumes from the state it left.
  */
+@Tag("integration")
 class DemoIT {
 
     private static final Pattern VERSION = Pattern.compile("\"version\"\\s*:\\s*(\\d+)");

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         + "warm-up, the throughput of a plain KafkaConsumer, of a minimal Kafka Streams count+sum in RocksDB and of "
         + "the engine in its own JVM, with exactly_once_v2 and at_least_once.",
         "Then, against the exactly-once engine, the latency from event to profile-updates and to segment-changes "
-            + "at 20% and 50% of its measured maximum rate.",
+            + "at 20%% and 50%% of its measured maximum rate.",
         "Prints a table and writes DIR/results.json."})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -54,7 +54,7 @@ public final class BenchCommand implements Callable<Integer> {
     private long seed;
 
     @Option(names = "--latency-seconds", paramLabel = "S", defaultValue = "30",
-        description = "How long each latency rate (20% and 50% of the engine's measured maximum) runs "
+        description = "How long each latency rate (20%% and 50%% of the engine's measured maximum) runs "
             + "(default: ${DEFAULT-VALUE}).")
     private long latencySeconds;
 

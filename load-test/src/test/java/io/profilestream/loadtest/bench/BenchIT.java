@@ -9,14 +9,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The bench on a tiny input: every throughput and resource key is measured, positive, and written to results.json.
+ * The whole bench, embedded broker and engine JVMs included, on a tiny input: every throughput and resource key is
+ * measured, positive, and written to results.json with the report and its charts.
  * No timed assertions.
  */
-class BenchTest {
+@Tag("integration")
+class BenchIT {
 
     private static final List<String> KEYS = List.of(
         "throughput.engine_eos",
@@ -26,7 +29,7 @@ class BenchTest {
         "throughput.raw_consumer");
 
     @Test
-    void measuresEveryThroughputOnATinyInput(@TempDir final Path out) throws Exception {
+    void shouldMeasureEveryThroughputOnATinyInput(@TempDir final Path out) throws Exception {
         final List<String> progress = new ArrayList<>();
         final Map<String, Double> results = new Bench(new Bench.Options(2_000, 200, 2, 500, 7L, 3,
             Map.of("num.stream.threads", "1"), List.of("-Xmx512m"), out),
@@ -51,11 +54,5 @@ class BenchTest {
         assertThat(out.resolve("latency.png")).isNotEmptyFile();
         assertThat(out.resolve("calibration.png")).isNotEmptyFile();
         assertThat(BenchCommand.table(results)).contains("throughput.engine_eos");
-    }
-
-    @Test
-    void nestsDottedKeysInJson() {
-        assertThat(Json.nested(Map.of("a.b.c", 1.5)))
-            .isEqualToIgnoringWhitespace("{\"a\": {\"b\": {\"c\": 1.500}}}");
     }
 }
