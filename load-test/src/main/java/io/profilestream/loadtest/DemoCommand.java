@@ -7,16 +7,17 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
-import io.profilestream.app.StartupException;
-import io.profilestream.cli.EmbeddedPorts;
-import io.profilestream.cli.UntilShutdown;
-import io.profilestream.config.ConfigException;
-import io.profilestream.net.PortInUseException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+
+import io.profilestream.app.StartupException;
+import io.profilestream.cli.EmbeddedPorts;
+import io.profilestream.cli.UntilShutdown;
+import io.profilestream.config.ConfigException;
+import io.profilestream.net.PortInUseException;
 
 /**
  * The one-command demo: an embedded broker and registry, the engine, and live synthetic traffic.

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 
+import io.profilestream.domain.EventKind;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.events.PurchaseEvent;
 import io.profilestream.events.PurchaseType;

@@ -21,11 +21,12 @@ import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.profilestream.config.Topics;
+import io.profilestream.domain.EventKind;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.PurchaseEvent;
 import io.profilestream.serde.EngineSerdes;
-import io.profilestream.config.Topics;
 
 /**
  * Sends events from an {@link EventSource} to Kafka at a target rate, or in step with simulated time, until a limit
@@ -194,11 +195,11 @@ public final class EventProducer implements AutoCloseable {
      * retrying a first batch that failed while later ones succeeded, KAFKA-14359).
      */
     private void awaitTopics() {
-        for (final EventKind kind : EventKind.values()) {
+        for (final EventKind kind : GeneratedEvent.KINDS) {
             if (stopRequested) {
                 return;
             }
-            final String topic = kind.topic(topics);
+            final String topic = topics.of(kind);
             try {
                 producer.partitionsFor(topic);
             } catch (final InterruptException e) {
@@ -239,7 +240,7 @@ public final class EventProducer implements AutoCloseable {
     private void send(final GeneratedEvent event) {
         generated.incrementAndGet();
         latestEventMillis.accumulateAndGet(event.timestamp().toEpochMilli(), Math::max);
-        final String topic = event.kind().topic(topics);
+        final String topic = topics.of(event.kind());
         try {
             final byte[] value = event.value() != null ? serialize(topic, event.value()) : event.rawValue();
             final Long timestamp = simulated ? null : event.timestamp().toEpochMilli();

@@ -2,10 +2,12 @@ package io.profilestream.loadtest;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 import org.apache.avro.specific.SpecificRecord;
 
+import io.profilestream.domain.EventKind;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.PurchaseEvent;
@@ -17,7 +19,7 @@ import io.profilestream.events.PurchaseEvent;
  * Malformed records carry the {@link Defect} the engine will reject them for: an Avro value with a bad field, or,
  * for {@link Defect#GARBAGE_BYTES}, raw bytes instead of a value.
  *
- * @param kind the input topic kind
+ * @param kind the kind of input, one of {@link #KINDS}
  * @param key the record key (anonymousId for clicks, customerId otherwise)
  * @param value a {@link ClickEvent}, {@link PurchaseEvent} or {@link EmailEvent} matching {@code kind}; {@code null}
  *     for raw bytes
@@ -32,9 +34,15 @@ public record GeneratedEvent(EventKind kind,
                              Instant timestamp,
                              Defect defect) {
 
+    /** The kinds of input the generator produces, in the order its random choices index them. */
+    public static final List<EventKind> KINDS = List.of(EventKind.CLICK, EventKind.PURCHASE, EventKind.EMAIL);
+
     public GeneratedEvent {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(timestamp, "timestamp");
+        if (!KINDS.contains(kind)) {
+            throw new IllegalArgumentException("The generator does not produce " + kind + " events.");
+        }
         if ((value == null) == (rawValue == null)) {
             throw new IllegalArgumentException("A generated event carries either a value or raw bytes.");
         }
@@ -42,16 +50,11 @@ public record GeneratedEvent(EventKind kind,
             throw new IllegalArgumentException("Only garbage is sent as raw bytes.");
         }
         if (value != null) {
-            final boolean matches = switch (kind) {
-                case CLICK -> value instanceof ClickEvent;
-                case PURCHASE -> value instanceof PurchaseEvent;
-                case EMAIL -> value instanceof EmailEvent;
-            };
-            if (!matches) {
+            if (!kind.type().isInstance(value)) {
                 throw new IllegalArgumentException("A " + kind + " event cannot carry a "
                     + value.getClass().getSimpleName() + ".");
             }
-            if (!timestamp.equals(timestampOf(value))) {
+            if (!timestamp.equals(kind.timestamp(value))) {
                 throw new IllegalArgumentException("The timestamp must be the event time in the value.");
             }
         } else {
@@ -82,7 +85,7 @@ public record GeneratedEvent(EventKind kind,
         if (defect == null || defect == Defect.GARBAGE_BYTES) {
             throw new IllegalArgumentException("A malformed value needs a defect other than garbage bytes.");
         }
-        return new GeneratedEvent(kind, key, value, null, timestampOf(value), defect);
+        return new GeneratedEvent(kind, key, value, null, EventKind.of(value).timestamp(value), defect);
     }
 
     /**
@@ -110,14 +113,7 @@ public record GeneratedEvent(EventKind kind,
      * The event id carried in the value; {@code null} for raw bytes.
      */
     public String eventId() {
-        if (value == null) {
-            return null;
-        }
-        return switch (kind) {
-            case CLICK -> ((ClickEvent) value).getEventId();
-            case PURCHASE -> ((PurchaseEvent) value).getEventId();
-            case EMAIL -> ((EmailEvent) value).getEventId();
-        };
+        return value == null ? null : kind.eventId(value);
     }
 
     @Override
@@ -141,18 +137,5 @@ public record GeneratedEvent(EventKind kind,
         return "GeneratedEvent[kind=" + kind + ", key=" + key + ", value=" + value
             + (rawValue == null ? "" : ", rawValue=" + rawValue.length + " bytes")
             + ", timestamp=" + timestamp + ", defect=" + defect + "]";
-    }
-
-    private static Instant timestampOf(final SpecificRecord value) {
-        if (value instanceof ClickEvent click) {
-            return click.getTimestamp();
-        }
-        if (value instanceof PurchaseEvent purchase) {
-            return purchase.getTimestamp();
-        }
-        if (value instanceof EmailEvent email) {
-            return email.getTimestamp();
-        }
-        throw new IllegalArgumentException("Unsupported event type " + value.getClass().getSimpleName() + ".");
     }
 }

@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.profilestream.config.ProfileStreamConfig;
+import io.profilestream.config.Topics;
 import io.profilestream.registry.SchemaRegistryClient;
 import io.profilestream.serde.EngineSerdes;
-import io.profilestream.config.Topics;
 
 /**
  * Synthetic traffic running in a background thread: a population, its event generator and a producer.

@@ -17,17 +17,18 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.profilestream.config.ConfigException;
-import io.profilestream.config.ProfileStreamConfig;
-import io.profilestream.loadtest.bench.BenchCommand;
-import io.profilestream.registry.RestSchemaRegistryClient;
-import io.profilestream.registry.SchemaRegistryClient;
-import io.profilestream.config.Topics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+
+import io.profilestream.config.ConfigException;
+import io.profilestream.config.ProfileStreamConfig;
+import io.profilestream.config.Topics;
+import io.profilestream.loadtest.bench.BenchCommand;
+import io.profilestream.registry.RestSchemaRegistryClient;
+import io.profilestream.registry.SchemaRegistryClient;
 
 /**
  * Command line of the load-test tools; the main class of the load-test jar.

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import io.profilestream.domain.EventKind;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.events.ClickType;
 import io.profilestream.events.EmailEvent;
@@ -76,7 +77,7 @@ final class MalformedRecords {
      * Bytes that do not start with the wire format's magic byte, on any of the three topics.
      */
     private GeneratedEvent garbage(final Visitor customer, final Instant time) {
-        final EventKind kind = EventKind.values()[noiseRandom.nextInt(EventKind.values().length)];
+        final EventKind kind = GeneratedEvent.KINDS.get(noiseRandom.nextInt(GeneratedEvent.KINDS.size()));
         final byte[] bytes = new byte[Sampling.between(noiseRandom, 6, 64)];
         noiseRandom.nextBytes(bytes);
         bytes[0] = (byte) Sampling.between(noiseRandom, 1, 255);
@@ -86,7 +87,7 @@ final class MalformedRecords {
 
     private GeneratedEvent blankId(final Visitor customer, final String eventId, final Instant time) {
         final String blank = Sampling.chance(noiseRandom, 0.5) ? "" : " ";
-        return switch (EventKind.values()[noiseRandom.nextInt(EventKind.values().length)]) {
+        return switch (GeneratedEvent.KINDS.get(noiseRandom.nextInt(GeneratedEvent.KINDS.size()))) {
             case CLICK -> GeneratedEvent.malformed(EventKind.CLICK, customer.preferredBrowser().anonymousId(),
                 ClickEvent.newBuilder()
                     .setEventId(blank)
@@ -112,6 +113,7 @@ final class MalformedRecords {
                     .setTimestamp(time)
                     .build(),
                 Defect.BLANK_ID);
+            default -> throw new IllegalStateException("The generator does not produce this kind of event.");
         };
     }
 

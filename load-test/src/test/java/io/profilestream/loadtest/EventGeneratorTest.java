@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.profilestream.config.EngineSettings;
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.domain.EventValidator;
 import io.profilestream.events.ClickEvent;
@@ -29,7 +30,6 @@ import io.profilestream.events.EmailEventType;
 import io.profilestream.events.LineItem;
 import io.profilestream.events.PurchaseEvent;
 import io.profilestream.events.PurchaseType;
-import io.profilestream.config.EngineSettings;
 
 class EventGeneratorTest {
 
@@ -69,6 +69,7 @@ class EventGeneratorTest {
                 case CLICK -> ((ClickEvent) event.value()).getAnonymousId();
                 case PURCHASE -> ((PurchaseEvent) event.value()).getCustomerId();
                 case EMAIL -> ((EmailEvent) event.value()).getCustomerId();
+                default -> throw new AssertionError("The generator produced a " + event.kind() + " event.");
             };
             assertThat(event.key()).isEqualTo(expectedKey);
         }

@@ -28,12 +28,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import io.profilestream.config.ProfileStreamConfig;
+import io.profilestream.config.Topics;
 import io.profilestream.registry.InMemorySchemaRegistryClient;
 import io.profilestream.registry.SchemaRegistryClient;
 import io.profilestream.registry.SchemaRegistryException;
 import io.profilestream.serde.EngineSerdes;
 import io.profilestream.serde.RegistryAvroSerde;
-import io.profilestream.config.Topics;
 
 class EventProducerTest {
 
@@ -63,13 +63,14 @@ class EventProducerTest {
         assertThat(producer.history()).hasSize(2_000);
         for (final ProducerRecord<String, byte[]> record : producer.history()) {
             final GeneratedEvent event = expected.next();
-            assertThat(record.topic()).isEqualTo(event.kind().topic(TOPICS));
+            assertThat(record.topic()).isEqualTo(TOPICS.of(event.kind()));
             assertThat(record.key()).isEqualTo(event.key());
             assertThat(record.timestamp()).isEqualTo(event.timestamp().toEpochMilli());
             final Object decoded = switch (event.kind()) {
                 case CLICK -> reader.click().deserialize(record.value());
                 case PURCHASE -> reader.purchase().deserialize(record.value());
                 case EMAIL -> reader.email().deserialize(record.value());
+                default -> throw new AssertionError("The generator produced a " + event.kind() + " event.");
             };
             assertThat(decoded).isEqualTo(event.value());
         }
@@ -97,7 +98,7 @@ class EventProducerTest {
         for (int i = 0; i < expected.size(); i++) {
             final GeneratedEvent event = expected.get(i);
             final ProducerRecord<String, byte[]> record = producer.history().get(i);
-            assertThat(record.topic()).isEqualTo(event.kind().topic(TOPICS));
+            assertThat(record.topic()).isEqualTo(TOPICS.of(event.kind()));
             assertThat(record.key()).isEqualTo(event.key());
             assertThat(record.timestamp()).as("left to the producer: brokers refuse or expire simulated times")
                 .isNull();

@@ -22,11 +22,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import io.profilestream.config.ProfileStreamConfig;
+import io.profilestream.config.Topics;
 import io.profilestream.events.PurchaseEvent;
 import io.profilestream.events.PurchaseType;
 import io.profilestream.registry.InMemorySchemaRegistryClient;
 import io.profilestream.serde.EngineSerdes;
-import io.profilestream.config.Topics;
 
 class LoadGeneratorTest {
 

@@ -16,13 +16,13 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.profilestream.config.EngineSettings;
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.domain.EventValidator;
 import io.profilestream.errors.DlqReason;
 import io.profilestream.errors.RejectedRecordException;
 import io.profilestream.registry.InMemorySchemaRegistryClient;
 import io.profilestream.serde.EngineSerdes;
-import io.profilestream.config.EngineSettings;
 
 /**
  * Late, duplicate and malformed records come at the configured rates, and nothing else about the stream changes.

@@ -1,12 +1,13 @@
 package io.profilestream.cli;
 
-import io.profilestream.models.BgNbdParameters;
-import io.profilestream.models.GammaGammaParameters;
-import io.profilestream.models.ModelFitException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+
+import io.profilestream.models.BgNbdParameters;
+import io.profilestream.models.GammaGammaParameters;
+import io.profilestream.models.ModelFitException;
 
 /**
  * {@code profilestream model}: score, fit and summarise customers with the customer-value models, for analysts and

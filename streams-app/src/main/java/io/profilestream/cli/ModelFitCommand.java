@@ -8,6 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.models.BgNbd;
 import io.profilestream.models.BgNbdFit;
@@ -15,10 +20,6 @@ import io.profilestream.models.CustomerSummaries;
 import io.profilestream.models.GammaGamma;
 import io.profilestream.models.GammaGammaFit;
 import io.profilestream.models.ModelTimeUnit;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code model fit}: maximum-likelihood parameters as JSON, optionally published to the engine.

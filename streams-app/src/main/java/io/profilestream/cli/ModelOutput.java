@@ -6,10 +6,11 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import picocli.CommandLine.Model.CommandSpec;
+
 import io.profilestream.models.BgNbdFit;
 import io.profilestream.models.CustomerSummary;
 import io.profilestream.models.GammaGammaFit;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Writes what the model subcommands print: the fit as JSON, customer summaries as CSV, warnings on stderr.

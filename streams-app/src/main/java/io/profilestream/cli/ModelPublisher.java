@@ -20,12 +20,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.profilestream.app.ProfileStreamApp;
 import io.profilestream.config.ProfileStreamConfig;
+import io.profilestream.config.Topics;
 import io.profilestream.models.BgNbdFit;
 import io.profilestream.models.GammaGammaFit;
 import io.profilestream.models.ModelTimeUnit;
 import io.profilestream.profile.ModelParameters;
 import io.profilestream.serde.EngineSerdes;
-import io.profilestream.config.Topics;
 
 /**
  * Publishes fitted parameters to the engine's model-parameters topic for {@code model fit --publish}.

@@ -4,16 +4,17 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import io.profilestream.models.BgNbd;
 import io.profilestream.models.BgNbdParameters;
 import io.profilestream.models.ChurnRisk;
 import io.profilestream.models.CustomerSummary;
 import io.profilestream.models.GammaGamma;
 import io.profilestream.models.GammaGammaParameters;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code model score}: P(alive), expected purchases, churn risk and expected order value per customer.

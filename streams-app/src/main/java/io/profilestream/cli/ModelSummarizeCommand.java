@@ -5,11 +5,12 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
 
-import io.profilestream.models.ModelTimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+
+import io.profilestream.models.ModelTimeUnit;
 
 /**
  * {@code model summarize}: a transaction log turned into customer summaries.

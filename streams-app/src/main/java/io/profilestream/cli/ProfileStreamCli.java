@@ -6,16 +6,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 import io.profilestream.app.EmbeddedRuntime;
 import io.profilestream.app.ProfileStreamApp;
 import io.profilestream.app.StartupException;
 import io.profilestream.config.ConfigException;
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.net.PortInUseException;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * The {@code profilestream} command line.

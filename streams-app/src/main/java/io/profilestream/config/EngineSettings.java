@@ -5,14 +5,14 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
-import io.profilestream.domain.EventValidator;
 import io.profilestream.domain.Evaluators;
+import io.profilestream.domain.EventValidator;
 import io.profilestream.domain.Money;
 import io.profilestream.domain.ProfileAggregator;
+import io.profilestream.domain.ProfileMerger;
 import io.profilestream.domain.lifecycle.LifecycleRules;
 import io.profilestream.identity.EmailHasher;
 import io.profilestream.identity.IdentityPolicy;
-import io.profilestream.domain.ProfileMerger;
 import io.profilestream.models.BgNbdParameters;
 import io.profilestream.models.ClvSettings;
 import io.profilestream.models.GammaGammaParameters;

@@ -14,6 +14,8 @@ import io.profilestream.events.CustomerTraits;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.LineItem;
 import io.profilestream.events.PurchaseEvent;
+import io.profilestream.identity.EmailHasher;
+import io.profilestream.identity.ProfileIds;
 import io.profilestream.profile.Behaviour;
 import io.profilestream.profile.Consent;
 import io.profilestream.profile.CustomerProfile;
@@ -22,8 +24,6 @@ import io.profilestream.profile.EmailEngagement;
 import io.profilestream.profile.Identity;
 import io.profilestream.profile.Scores;
 import io.profilestream.profile.Transactions;
-import io.profilestream.identity.ProfileIds;
-import io.profilestream.identity.EmailHasher;
 
 /**
  * Applies one validated event to a profile: the engine's only profile update logic.

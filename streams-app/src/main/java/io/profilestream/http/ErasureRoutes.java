@@ -13,8 +13,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
-import io.profilestream.query.RecordPublisher;
 import io.profilestream.events.ErasureRequest;
+import io.profilestream.query.RecordPublisher;
 import io.profilestream.serde.RegistryAvroSerde;
 
 /**

@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.profilestream.domain.MembershipChange;
 import io.micrometer.core.instrument.Timer;
+import io.profilestream.domain.MembershipChange;
 import io.profilestream.errors.DlqReason;
 import io.profilestream.profile.IdentityAction;
 

@@ -1,5 +1,7 @@
 package io.profilestream.segments;
 
+import dev.cel.common.values.CelByteString;
+import dev.cel.common.values.NullValue;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -13,8 +15,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.IndexedRecord;
-import dev.cel.common.values.CelByteString;
-import dev.cel.common.values.NullValue;
 
 import io.profilestream.segments.AvroCelTypes.Kind;
 import io.profilestream.segments.AvroCelTypes.Mapping;

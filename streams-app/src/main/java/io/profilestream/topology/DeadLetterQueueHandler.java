@@ -16,10 +16,10 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.profilestream.metrics.EngineMetrics;
-import io.profilestream.registry.SchemaRegistryException;
 import io.profilestream.errors.DlqReason;
 import io.profilestream.errors.RejectedRecordException;
+import io.profilestream.metrics.EngineMetrics;
+import io.profilestream.registry.SchemaRegistryException;
 
 /**
  * Routes every record the engine cannot accept to the dead-letter queue and carries on.

@@ -10,16 +10,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.profilestream.config.EngineSettings;
+import io.profilestream.events.ClickEvent;
 import io.profilestream.identity.IdentityPolicy;
 import io.profilestream.identity.ProfileIds;
-import io.profilestream.events.ClickEvent;
 import io.profilestream.internal.IdentityLink;
 import io.profilestream.internal.MergeRequest;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.metrics.EngineMetrics.Outcome;
 import io.profilestream.profile.IdentityAction;
 import io.profilestream.profile.IdentityEvent;
-import io.profilestream.config.EngineSettings;
 
 /**
  * The identity resolver: the first stage keyed by the click's own anonymous id.

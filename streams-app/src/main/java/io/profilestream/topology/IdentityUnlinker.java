@@ -7,13 +7,13 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import io.profilestream.config.EngineSettings;
 import io.profilestream.identity.IdentityPolicy;
 import io.profilestream.internal.IdentityCommand;
 import io.profilestream.internal.IdentityLink;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.profile.IdentityAction;
 import io.profilestream.profile.IdentityEvent;
-import io.profilestream.config.EngineSettings;
 
 /**
  * Applies identity commands on the identity resolver's partitions, keyed by anonymous id.

@@ -18,8 +18,9 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import io.profilestream.identity.ProfileIds;
+import io.profilestream.config.EngineSettings;
 import io.profilestream.events.ClickEvent;
+import io.profilestream.identity.ProfileIds;
 import io.profilestream.internal.IdentityCommand;
 import io.profilestream.internal.IdentityCommandType;
 import io.profilestream.internal.MergeRequest;
@@ -28,7 +29,6 @@ import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.IdentityAction;
 import io.profilestream.profile.IdentityEvent;
-import io.profilestream.config.EngineSettings;
 
 /**
  * The profile processor's part in identity resolution, on the partitions keyed by profile id.

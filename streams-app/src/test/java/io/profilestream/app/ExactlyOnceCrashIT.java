@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.profilestream.config.Topics;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.events.ClickType;
 import io.profilestream.events.Device;
@@ -37,7 +38,6 @@ import io.profilestream.events.PurchaseEvent;
 import io.profilestream.events.PurchaseType;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.SegmentChange;
-import io.profilestream.config.Topics;
 import io.profilestream.testing.KafkaCluster;
 import io.profilestream.testing.KafkaClusterExtension;
 import io.profilestream.testing.TestNamespace;

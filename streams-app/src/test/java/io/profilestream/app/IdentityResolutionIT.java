@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.profilestream.config.EngineSettings;
 import io.profilestream.domain.Journey;
 import io.profilestream.domain.ProfileAggregator;
 import io.profilestream.domain.Profiles;
@@ -38,7 +39,6 @@ import io.profilestream.http.ApiServer;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.IdentityAction;
 import io.profilestream.profile.IdentityEvent;
-import io.profilestream.config.EngineSettings;
 import io.profilestream.testing.KafkaCluster;
 import io.profilestream.testing.KafkaClusterExtension;
 import io.profilestream.testing.TestNamespace;

@@ -14,8 +14,8 @@ import io.profilestream.events.CustomerTraits;
 import io.profilestream.events.Device;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.EmailEventType;
-import io.profilestream.profile.CustomerProfile;
 import io.profilestream.identity.EmailHasher;
+import io.profilestream.profile.CustomerProfile;
 
 class ProfileAggregatorTraitsTest {
 

@@ -23,9 +23,9 @@ import io.profilestream.events.CustomerTraits;
 import io.profilestream.events.Device;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.PurchaseEvent;
-import io.profilestream.profile.CustomerProfile;
 import io.profilestream.identity.EmailHasher;
 import io.profilestream.identity.ProfileIds;
+import io.profilestream.profile.CustomerProfile;
 
 class ProfileMergerTest {
 

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.profilestream.query.RecordPublisher;
 import io.profilestream.events.ErasureRequest;
 import io.profilestream.query.LookupResult;
+import io.profilestream.query.RecordPublisher;
 import io.profilestream.registry.InMemorySchemaRegistryClient;
 import io.profilestream.serde.EngineSerdes;
 

@@ -21,9 +21,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.profilestream.identity.EmailHasher;
 import io.profilestream.events.ClickType;
 import io.profilestream.events.CustomerTraits;
+import io.profilestream.identity.EmailHasher;
 import io.profilestream.profile.CustomerProfile;
 
 class CustomerTraitsTopologyTest {

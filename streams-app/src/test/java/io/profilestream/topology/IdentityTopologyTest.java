@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.profilestream.config.EngineSettings;
 import io.profilestream.domain.Journey;
 import io.profilestream.domain.ProfileAggregator;
 import io.profilestream.domain.Profiles;
@@ -38,7 +39,6 @@ import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.IdentityAction;
 import io.profilestream.profile.IdentityEvent;
-import io.profilestream.config.EngineSettings;
 
 class IdentityTopologyTest {
 

@@ -17,21 +17,21 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.profilestream.config.EngineSettings;
 import io.profilestream.config.ProfileStreamConfig;
+import io.profilestream.config.Topics;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.events.CustomerTraits;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.ErasureRequest;
 import io.profilestream.events.PurchaseEvent;
-import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.internal.IdentityLink;
+import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.profile.CustomerProfile;
-import io.profilestream.profile.SegmentChange;
 import io.profilestream.profile.IdentityEvent;
+import io.profilestream.profile.SegmentChange;
 import io.profilestream.registry.InMemorySchemaRegistryClient;
 import io.profilestream.serde.EngineSerdes;
-import io.profilestream.config.Topics;
-import io.profilestream.config.EngineSettings;
 
 /**
  * A {@link TopologyTestDriver} around the engine's real topology, serdes and exception handlers.

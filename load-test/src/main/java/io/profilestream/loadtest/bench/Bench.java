@@ -18,13 +18,13 @@ import org.apache.kafka.common.TopicPartition;
 
 import io.profilestream.app.TopicProvisioner;
 import io.profilestream.config.ProfileStreamConfig;
+import io.profilestream.config.Topics;
 import io.profilestream.embedded.EmbeddedKafkaBroker;
 import io.profilestream.loadtest.GeneratorSettings;
 import io.profilestream.loadtest.LoadGenerator;
 import io.profilestream.loadtest.SimulatedTime;
 import io.profilestream.registry.EmbeddedSchemaRegistry;
 import io.profilestream.registry.RestSchemaRegistryClient;
-import io.profilestream.config.Topics;
 
 /**
  * The {@code bench} run: an embedded broker and registry, the simulator's events pre-loaded into the event topics,

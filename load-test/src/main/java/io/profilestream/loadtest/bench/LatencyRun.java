@@ -15,12 +15,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
+import io.profilestream.config.Topics;
 import io.profilestream.loadtest.GeneratorSettings;
 import io.profilestream.loadtest.LoadGenerator;
 import io.profilestream.profile.SegmentChange;
 import io.profilestream.registry.RestSchemaRegistryClient;
 import io.profilestream.serde.EngineSerdes;
-import io.profilestream.config.Topics;
 
 /**
  * End-to-end latency at a fixed rate: a live generator stamps events with the wall clock; a consumer of

@@ -13,13 +13,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.profilestream.config.EngineSettings;
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.domain.ProfileAggregator;
 import io.profilestream.domain.ProfileEvaluator;
-import io.profilestream.identity.ProfileIds;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.PurchaseEvent;
+import io.profilestream.identity.ProfileIds;
 import io.profilestream.loadtest.EventGenerator;
 import io.profilestream.loadtest.GeneratedEvent;
 import io.profilestream.loadtest.Population;
@@ -32,7 +33,6 @@ import io.profilestream.segments.SegmentCatalogue;
 import io.profilestream.segments.SegmentCompiler;
 import io.profilestream.segments.SegmentEvaluation;
 import io.profilestream.segments.SegmentEvaluator;
-import io.profilestream.config.EngineSettings;
 
 /**
  * Per-update cost of segment and persona evaluation with 5, 50 and 200 definitions, printed side by side with a
