@@ -84,8 +84,8 @@ final class IdentityResolver implements Processor<String, ClickEvent, String, Sp
                 .setRequestedAt(now)
                 .build();
             context.forward(record.withKey(ProfileIds.anonymous(anonymousId)).withValue(request),
-                Outputs.PROFILE_EVENTS);
+                Outputs.RESOLVED_EVENTS);
         }
-        context.forward(record.withKey(resolution.profileId()).withValue(click), Outputs.PROFILE_EVENTS);
+        context.forward(record.withKey(resolution.profileId()).withValue(click), Outputs.RESOLVED_EVENTS);
     }
 }

@@ -1,17 +1,30 @@
 package io.profilestream.topology;
 
 /**
- * Names of the sinks the processors forward to, one per output topic; {@link ProfileTopology} wires each to its
- * topic and serde.
+ * Names of the sinks the processors forward to; {@link ProfileTopology} wires each to its topic and serde.
+ * Kafka Streams puts every processor that writes to one sink node into one sub-topology, and so into one task with
+ * all of their source partitions; each sub-topology therefore has sinks of its own, even where two write to the same
+ * topic.
  */
 final class Outputs {
 
-    /** Clicks and merge requests by profile id (identity resolver), moved anonymous profiles (profile processor). */
-    static final String PROFILE_EVENTS = "profile-events-sink";
+    // Identity resolution: the identity resolver and the unlinker.
+    /** Clicks and merge requests by profile id, on the engine's profile-events topic. */
+    static final String RESOLVED_EVENTS = "resolved-events-sink";
+    /** The identity audit trail: links, re-links, quarantines, unlinks. */
+    static final String IDENTITY_EVENTS = "identity-events-sink";
+
+    // The relay of the rare inputs.
+    /** Customer traits and erasure requests, moved onto the profile-events topic unchanged. */
+    static final String RELAYED_EVENTS = "relayed-events-sink";
+
+    // The profile processor.
+    /** Anonymous profiles moved to the customer they merge into, on the profile-events topic. */
+    static final String MOVED_PROFILES = "moved-profiles-sink";
+    /** Merges, for the identity audit trail. */
+    static final String MERGE_IDENTITY_EVENTS = "merge-identity-events-sink";
     /** Unlink commands by anonymousId, sent when a customer is erased. */
     static final String IDENTITY_COMMANDS = "identity-commands-sink";
-    /** The identity audit trail. */
-    static final String IDENTITY_EVENTS = "identity-events-sink";
     /** Latest profiles, and tombstones. */
     static final String PROFILE_UPDATES = "profile-updates-sink";
     /** Segment, persona and lifecycle changes. */

@@ -94,7 +94,7 @@ final class ProfileMerges {
             .setRequestedAt(request.getRequestedAt())
             .setProfile(anonymous)
             .build();
-        context.forward(new Record<>(request.getCustomerId(), merge, record.timestamp(), merged), Outputs.PROFILE_EVENTS);
+        context.forward(new Record<>(request.getCustomerId(), merge, record.timestamp(), merged), Outputs.MOVED_PROFILES);
     }
 
     /**
@@ -118,7 +118,7 @@ final class ProfileMerges {
             merge.getEventTime(), now);
         event.setMergedEvents(source.getIdentity().getVersion());
         context.forward(new Record<>(customerId, event, record.timestamp(), causedByMerge(record.headers())),
-            Outputs.IDENTITY_EVENTS);
+            Outputs.MERGE_IDENTITY_EVENTS);
         metrics.mergeLatency(Duration.between(merge.getRequestedAt(), now));
     }
 

@@ -21,22 +21,28 @@ import io.profilestream.serde.EngineSerdes;
 /**
  * Builds the engine's topology; it does no I/O, so tests and the application call the same function.
  *
+ * Three sub-topologies, each with sinks of its own ({@link Outputs}):
  * <pre>
  * clickstream-events -> validate -> identity-resolver -+-> profile-events (the engine's own topic, by profile id)
  *                                   (by anonymousId)   +-> identity-events
  * identity-commands  -------------> identity-unlinker ---> identity-events
  *
- * profile-events     ----------->+
- * purchase-events    -> validate ->+
- * email-events       -> validate ->+-> profile-processor -+-> profile-updates
- * erasure-requests   -> validate ->+   (by profile id)    +-> segment-changes
- * customer-traits    -> validate ->+                      +-> identity-events
+ * customer-traits    -> validate --+-> profile-events
+ * erasure-requests   -> validate --+
+ *
+ * profile-events     ------------->+
+ * purchase-events    -> validate ->+-> profile-processor -+-> profile-updates
+ * email-events       -> validate ->+   (by profile id)    +-> segment-changes
+ *                                                         +-> identity-events   (merges)
  *                                                         +-> profile-events    (moved anonymous profiles)
  *                                                         +-> identity-commands (unlinks on erasure)
  * </pre>
- * Each processor forwards to the sinks named in {@link Outputs}, one per output topic with its own serde.
  * The resolver and the unlinker share the resolver's stores, so they run in the same tasks; docs/identity.md
  * explains identity resolution.
+ * Traits and erasure requests are rare, so they reach the profile processor through profile-events: a task waits
+ * for each of its input partitions to be fetched before it picks the next record by time, and Kafka Streams does
+ * work on every record for each empty partition of the task (formatting a log text it then discards, in 4.3).
+ * With these two topics as inputs, the busiest task had two partitions that were nearly always empty.
  */
 public final class ProfileTopology {
 
@@ -88,21 +94,29 @@ public final class ProfileTopology {
         topology.addStateStore(Stores.clickDedup(serdes, Duration.ofMillis(settings.dedupRetentionMs())),
             IDENTITY_RESOLVER, IDENTITY_UNLINKER);
 
+        final Serializer<String> keyWriter = serdes.key().serializer();
+        topology.addSink(Outputs.RESOLVED_EVENTS, topics.profileEvents(), keyWriter,
+            serdes.profileEvent().serializer(), IDENTITY_RESOLVER);
+        topology.addSink(Outputs.IDENTITY_EVENTS, topics.identityEvents(), keyWriter,
+            serdes.identityEvent().serializer(), IDENTITY_RESOLVER, IDENTITY_UNLINKER);
+
+        // Validation forwards to its only child, the sink.
+        topology.addSink(Outputs.RELAYED_EVENTS, topics.profileEvents(), keyWriter,
+            serdes.profileEvent().serializer(),
+            inputs.validated("traits", topics.customerTraits(), serdes.traits()),
+            inputs.validated("erasures", topics.erasure(), serdes.erasure()));
+
         topology.addSource("profile-events-source", keys, serdes.profileEvent().deserializer(), topics.profileEvents());
         topology.addProcessor(PROFILE_PROCESSOR, profileProcessor(settings, serdes, metrics),
             "profile-events-source",
             inputs.validated("purchases", topics.purchases(), serdes.purchase()),
-            inputs.validated("emails", topics.email(), serdes.email()),
-            inputs.validated("erasures", topics.erasure(), serdes.erasure()),
-            inputs.validated("traits", topics.customerTraits(), serdes.traits()));
-
-        final Serializer<String> keyWriter = serdes.key().serializer();
-        topology.addSink(Outputs.PROFILE_EVENTS, topics.profileEvents(), keyWriter,
-            serdes.profileEvent().serializer(), IDENTITY_RESOLVER, PROFILE_PROCESSOR);
+            inputs.validated("emails", topics.email(), serdes.email()));
+        topology.addSink(Outputs.MOVED_PROFILES, topics.profileEvents(), keyWriter,
+            serdes.profileEvent().serializer(), PROFILE_PROCESSOR);
+        topology.addSink(Outputs.MERGE_IDENTITY_EVENTS, topics.identityEvents(), keyWriter,
+            serdes.identityEvent().serializer(), PROFILE_PROCESSOR);
         topology.addSink(Outputs.IDENTITY_COMMANDS, topics.identityCommands(), keyWriter,
             serdes.identityCommand().serializer(), PROFILE_PROCESSOR);
-        topology.addSink(Outputs.IDENTITY_EVENTS, topics.identityEvents(), keyWriter,
-            serdes.identityEvent().serializer(), IDENTITY_RESOLVER, IDENTITY_UNLINKER, PROFILE_PROCESSOR);
         topology.addSink(Outputs.PROFILE_UPDATES, topics.profileUpdates(), keyWriter, serdes.profile().serializer(),
             PROFILE_PROCESSOR);
         topology.addSink(Outputs.SEGMENT_CHANGES, topics.segmentChanges(), keyWriter,

@@ -13,9 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.WindowStoreIterator;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.profilestream.config.EngineSettings;
+import io.profilestream.config.Topics;
 import io.profilestream.domain.Journey;
 import io.profilestream.domain.ProfileAggregator;
 import io.profilestream.domain.Profiles;
@@ -322,24 +326,40 @@ class IdentityTopologyTest {
     @Test
     void shouldLoopMovedProfilesBackIntoTheProfileEventsTopic() {
         final EngineSettings settings = EngineSettings.from(fixture.config);
-        final String profileEvents = settings.topics().profileEvents();
-        final String identityCommands = settings.topics().identityCommands();
-        final String description = ProfileTopology.build(settings, fixture.serdes,
-            new EngineMetrics(new SimpleMeterRegistry())).describe().toString();
+        final Topics topics = settings.topics();
+        final TopologyDescription description = ProfileTopology.build(settings, fixture.serdes,
+            new EngineMetrics(new SimpleMeterRegistry())).describe();
 
-        assertThat(profileEvents).isEqualTo(fixture.config.get("application.id") + "-profile-events");
-        assertThat(description)
-            .contains("Source: profile-events-source (topics: [" + profileEvents + "])")
-            .contains("Sink: profile-events-sink (topic: " + profileEvents + ")")
-            .contains("Source: identity-commands-source (topics: [" + identityCommands + "])")
-            .contains("Sink: identity-commands-sink (topic: " + identityCommands + ")")
-            .contains("identity-links-store", "click-dedup-store", "customer-links-store")
-            .doesNotContain("KSTREAM-", "KTABLE-", "-repartition");
-        assertThat(description.lines().filter(line -> line.contains("Sink: profile-events-sink")))
-            .as("the resolver and the profile processor write into the topic the processor reads")
-            .hasSize(1);
-        assertThat(description).containsPattern("Processor: identity-resolver[^\\n]*\\n[^\\n]*--> [^\\n]*profile-events-sink")
-            .containsPattern("Processor: profile-processor[^\\n]*\\n[^\\n]*--> [^\\n]*profile-events-sink");
+        assertThat(topics.profileEvents()).isEqualTo(fixture.config.get("application.id") + "-profile-events");
+        assertThat(description.toString()).doesNotContain("KSTREAM-", "KTABLE-", "-repartition");
+        assertThat(description.subtopologies().stream().map(IdentityTopologyTest::sources))
+            .as("each sub-topology is one task per partition, reading only these topics")
+            .containsExactlyInAnyOrder(
+                Set.of(topics.clickstream(), topics.identityCommands()),
+                Set.of(topics.customerTraits(), topics.erasure()),
+                Set.of(topics.profileEvents(), topics.purchases(), topics.email()));
+        assertThat(description.subtopologies().stream().map(IdentityTopologyTest::sinks))
+            .as("the resolver, the relay and the profile processor all write into the topic the processor reads")
+            .allSatisfy(sinks -> assertThat(sinks).contains(topics.profileEvents()));
+        assertThat(description.subtopologies().stream().flatMap(s -> s.nodes().stream())
+            .filter(node -> node.name().equals(ProfileTopology.PROFILE_PROCESSOR))
+            .flatMap(node -> node.successors().stream()).map(TopologyDescription.Node::name))
+            .containsExactlyInAnyOrder(Outputs.MOVED_PROFILES, Outputs.MERGE_IDENTITY_EVENTS,
+                Outputs.IDENTITY_COMMANDS, Outputs.PROFILE_UPDATES, Outputs.SEGMENT_CHANGES);
+    }
+
+    private static Set<String> sources(final TopologyDescription.Subtopology subtopology) {
+        return subtopology.nodes().stream()
+            .filter(TopologyDescription.Source.class::isInstance)
+            .flatMap(node -> ((TopologyDescription.Source) node).topicSet().stream())
+            .collect(Collectors.toSet());
+    }
+
+    private static Set<String> sinks(final TopologyDescription.Subtopology subtopology) {
+        return subtopology.nodes().stream()
+            .filter(TopologyDescription.Sink.class::isInstance)
+            .map(node -> ((TopologyDescription.Sink) node).topic())
+            .collect(Collectors.toSet());
     }
 
     private void restart(final Map<String, String> overrides) {
