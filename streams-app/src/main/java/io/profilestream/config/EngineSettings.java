@@ -39,6 +39,7 @@ import io.profilestream.segments.SegmentLimits;
  * @param rfmMinPopulation fewer buyers than this keeps the fixed RFM breakpoints
  * @param segmentCompiler compiles segment rules, with the configured cost limits
  * @param timeRuleInterval how often profiles are re-evaluated while a rule depends on {@code now}
+ * @param profileCacheSize the most recently used profiles each task keeps decoded
  */
 public record EngineSettings(Topics topics,
                              boolean eventTime,
@@ -53,7 +54,14 @@ public record EngineSettings(Topics topics,
                              Duration rfmRefreshInterval,
                              long rfmMinPopulation,
                              SegmentCompiler segmentCompiler,
-                             Duration timeRuleInterval) {
+                             Duration timeRuleInterval,
+                             int profileCacheSize) {
+
+    public EngineSettings {
+        if (profileCacheSize < 0) {
+            throw new IllegalArgumentException("profile.cache.size must be 0 or more, not " + profileCacheSize + ".");
+        }
+    }
 
     /**
      * Reads the settings from the configuration.
@@ -103,7 +111,8 @@ public record EngineSettings(Topics topics,
             new SegmentCompiler(new SegmentLimits(config.getInt("segments.max.expression.length"),
                 config.getInt("segments.max.ast.nodes"), config.getInt("segments.max.comprehension.depth"),
                 config.getInt("segments.max.comprehension.iterations"))),
-            Duration.ofMillis(config.getLong("segments.time.rule.interval.ms")));
+            Duration.ofMillis(config.getLong("segments.time.rule.interval.ms")),
+            config.getInt("profile.cache.size"));
     }
 
     /**

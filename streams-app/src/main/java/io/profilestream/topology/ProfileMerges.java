@@ -50,17 +50,18 @@ final class ProfileMerges {
     private final EngineMetrics metrics;
     private final IdentityEvents identityEvents;
     private final ProcessorContext<String, SpecificRecord> context;
-    private final KeyValueStore<String, CustomerProfile> profiles;
+    private final ProfileStore profiles;
     private final KeyValueStore<String, Long> customerLinks;
 
     ProfileMerges(final EngineSettings settings,
                   final EngineMetrics metrics,
-                  final ProcessorContext<String, SpecificRecord> context) {
+                  final ProcessorContext<String, SpecificRecord> context,
+                  final ProfileStore profiles) {
         this.settings = settings;
         this.metrics = metrics;
         this.identityEvents = new IdentityEvents(metrics);
         this.context = context;
-        this.profiles = context.getStateStore(Stores.PROFILES);
+        this.profiles = profiles;
         this.customerLinks = context.getStateStore(Stores.CUSTOMER_LINKS);
     }
 

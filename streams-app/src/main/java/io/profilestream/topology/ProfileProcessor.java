@@ -51,7 +51,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private final EngineSettings settings;
     private final EngineMetrics metrics;
     private ProcessorContext<String, SpecificRecord> context;
-    private KeyValueStore<String, CustomerProfile> profiles;
+    private ProfileStore profiles;
     private DedupWindow seenEvents;
     private ReevaluationSchedule schedule;
     private ScoringModels models;
@@ -68,7 +68,8 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     @Override
     public void init(final ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        this.profiles = context.getStateStore(Stores.PROFILES);
+        final KeyValueStore<String, CustomerProfile> store = context.getStateStore(Stores.PROFILES);
+        this.profiles = new ProfileStore(store, settings.profileCacheSize());
         this.seenEvents = new DedupWindow(context.getStateStore(Stores.EVENT_DEDUP), settings.dedupRetentionMs());
         this.schedule = new ReevaluationSchedule(context.getStateStore(Stores.REEVALUATION_SCHEDULE),
             settings.reevaluationBatchSize());
@@ -76,15 +77,15 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             context.getStateStore(Stores.MODEL_PARAMETERS), context::currentSystemTimeMs);
         this.segmentEvaluator = new SegmentEvaluator(metrics::segmentRuleFailed);
         this.catalogue = new CatalogueBackfills(settings, context.getStateStore(Stores.SEGMENT_DEFINITIONS),
-            context.getStateStore(Stores.SEGMENT_BACKFILL), profiles, segmentEvaluator, context::currentSystemTimeMs);
+            context.getStateStore(Stores.SEGMENT_BACKFILL), store, segmentEvaluator, context::currentSystemTimeMs);
         this.members = new SegmentMembers(context.getStateStore(Stores.SEGMENT_MEMBERS), metrics);
         this.members.count(1);
-        this.merges = new ProfileMerges(settings, metrics, context);
+        this.merges = new ProfileMerges(settings, metrics, context, profiles);
         context.schedule(settings.reevaluationInterval(),
             settings.eventTime() ? PunctuationType.STREAM_TIME : PunctuationType.WALL_CLOCK_TIME,
             this::reevaluateDue);
         context.schedule(settings.rfmRefreshInterval(), PunctuationType.WALL_CLOCK_TIME,
-            nowMs -> models.refreshRfm(profiles, nowMs));
+            nowMs -> models.refreshRfm(store, nowMs));
     }
 
     @Override
@@ -100,10 +101,16 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     @Override
     public void process(final Record<String, SpecificRecord> record) {
         final EventKind kind = EventKind.of(record.value());
-        switch (kind) {
-            case ERASURE -> erase(record.key(), (ErasureRequest) record.value(), record);
-            case MERGE_REQUEST -> moveOut(record.key(), (MergeRequest) record.value(), record);
-            default -> apply(kind, record);
+        try {
+            switch (kind) {
+                case ERASURE -> erase(record.key(), (ErasureRequest) record.value(), record);
+                case MERGE_REQUEST -> moveOut(record.key(), (MergeRequest) record.value(), record);
+                default -> apply(kind, record);
+            }
+        } catch (final RuntimeException e) {
+            // A profile may have been changed and not written; the record goes to the dead-letter queue.
+            profiles.forgetAll();
+            throw e;
         }
     }
 
@@ -217,6 +224,15 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
      * steps the running backfills.
      */
     private void reevaluateDue(final long nowMs) {
+        try {
+            reevaluate(nowMs);
+        } catch (final RuntimeException e) {
+            profiles.forgetAll();
+            throw e;
+        }
+    }
+
+    private void reevaluate(final long nowMs) {
         final List<ReevaluationSchedule.Due> due = schedule.takeDue(nowMs);
         final Instant now = Instant.ofEpochMilli(nowMs);
         for (final ReevaluationSchedule.Due entry : due) {

@@ -99,5 +99,9 @@ class ProfileStreamConfigTest {
         assertThatThrownBy(() -> EngineSettings.from(negative))
             .isInstanceOf(ConfigException.class)
             .hasMessageContaining("the rate for EUR must be a positive number");
+        final ProfileStreamConfig cache = ProfileStreamConfig.of(Map.of("profile.cache.size", "-1"));
+        assertThatThrownBy(() -> EngineSettings.from(cache))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("profile.cache.size must be 0 or more, not -1.");
     }
 }
