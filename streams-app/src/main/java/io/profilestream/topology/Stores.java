@@ -16,6 +16,9 @@ import io.profilestream.serde.EngineSerdes;
 
 /**
  * Names and builders of the engine's state stores; changelog topics are named after them.
+ * The stores written on most events (profiles, identity links, the re-evaluation schedule) have Kafka Streams'
+ * record cache: a key written several times between two commits, like a visitor's clicks in one session, reaches
+ * RocksDB and the changelog once, when the task commits ({@code statestore.cache.max.bytes} bounds the cache).
  */
 public final class Stores {
 
@@ -89,7 +92,7 @@ public final class Stores {
         return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
             org.apache.kafka.streams.state.Stores.persistentKeyValueStore(REEVALUATION_SCHEDULE),
             Serdes.Bytes(),
-            Serdes.ByteArray());
+            Serdes.ByteArray()).withCachingEnabled();
     }
 
     /** RocksDB store of profiles, values in single-object Avro encoding. */
@@ -97,7 +100,7 @@ public final class Stores {
         return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
             org.apache.kafka.streams.state.Stores.persistentKeyValueStore(PROFILES),
             serdes.key(),
-            serdes.storedProfile());
+            serdes.storedProfile()).withCachingEnabled();
     }
 
     /** RocksDB window store of event ids; segments older than the retention are dropped whole. */
@@ -114,7 +117,7 @@ public final class Stores {
         return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
             org.apache.kafka.streams.state.Stores.persistentKeyValueStore(IDENTITY_LINKS),
             serdes.key(),
-            serdes.storedLink());
+            serdes.storedLink()).withCachingEnabled();
     }
 
     /** RocksDB window store of click event ids, like {@link #eventDedup} but keyed by anonymous id. */
