@@ -229,13 +229,6 @@ public final class ProfileAggregator {
     }
 
     /**
-     * The age band for an age in whole years: under-18, 18-24, 25-34, 35-44, 45-54, 55-64 or 65+.
-     */
-    public static String ageBand(final int age) {
-        return DemographicsRules.ageBand(age);
-    }
-
-    /**
      * Updates first/last seen and the version; returns whether this event is the newest seen so far.
      */
     private static boolean touch(final CustomerProfile profile, final Instant time, final Instant now) {

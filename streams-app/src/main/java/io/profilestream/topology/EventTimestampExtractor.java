@@ -1,6 +1,7 @@
 package io.profilestream.topology;
 
 import java.time.Clock;
+import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
@@ -29,9 +30,8 @@ final class EventTimestampExtractor implements TimestampExtractor {
     @Override
     public long extract(final ConsumerRecord<Object, Object> record, final long partitionTime) {
         final Object value = record.value();
-        final long timestamp = EventKind.find(value)
-            .map(kind -> kind.timestamp(value).toEpochMilli())
-            .orElse(record.timestamp());
+        final Optional<EventKind> kind = EventKind.find(value);
+        final long timestamp = kind.isPresent() ? kind.get().timestamp(value).toEpochMilli() : record.timestamp();
         if (timestamp < 0 || timestamp > clock.millis() + maxFutureSkewMs) {
             return Math.max(partitionTime, 0);
         }

@@ -110,12 +110,12 @@ class ProfileAggregatorTraitsTest {
         aggregator.apply(profile, EmailEvent.newBuilder().setEventId("m1").setCustomerId("c1").setCampaignId("x")
             .setType(EmailEventType.SENT).setTimestamp(Instant.parse("2033-06-01T00:00:00Z")).build(), NOW);
         assertThat(profile.getDemographics().getAgeBand()).isEqualTo("25-34");
-        assertThat(ProfileAggregator.ageBand(17)).isEqualTo("under-18");
-        assertThat(ProfileAggregator.ageBand(18)).isEqualTo("18-24");
-        assertThat(ProfileAggregator.ageBand(25)).isEqualTo("25-34");
-        assertThat(ProfileAggregator.ageBand(54)).isEqualTo("45-54");
-        assertThat(ProfileAggregator.ageBand(64)).isEqualTo("55-64");
-        assertThat(ProfileAggregator.ageBand(65)).isEqualTo("65+");
+        assertThat(DemographicsRules.ageBand(17)).isEqualTo("under-18");
+        assertThat(DemographicsRules.ageBand(18)).isEqualTo("18-24");
+        assertThat(DemographicsRules.ageBand(25)).isEqualTo("25-34");
+        assertThat(DemographicsRules.ageBand(54)).isEqualTo("45-54");
+        assertThat(DemographicsRules.ageBand(64)).isEqualTo("55-64");
+        assertThat(DemographicsRules.ageBand(65)).isEqualTo("65+");
     }
 
     private static CustomerTraits.Builder traits(final long days) {
