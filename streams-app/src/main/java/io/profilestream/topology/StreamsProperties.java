@@ -8,8 +8,9 @@ import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.metrics.EngineMetrics;
 
 /**
- * Turns the engine configuration into Kafka Streams properties: Kafka settings pass through, then the engine wires
- * its dead-letter handling, which is not optional.
+ * Turns the engine configuration into Kafka Streams properties: Kafka settings pass through (with one default of
+ * the engine's own, {@code max.task.idle.ms}), then the engine wires its dead-letter handling, which is not
+ * optional.
  */
 public final class StreamsProperties {
 
@@ -19,6 +20,15 @@ public final class StreamsProperties {
     public static Properties from(final ProfileStreamConfig config, final EngineMetrics metrics) {
         final Properties properties = new Properties();
         properties.putAll(config.kafkaSettings());
+        if (!properties.containsKey(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)
+            && "wall-clock".equalsIgnoreCase(config.get("time.mode"))) {
+            // Live, the engine's clock is the wall clock and each input partition is read as it is written, so
+            // waiting for a lagging partition before picking the next record by time buys little; it costs a busy
+            // wait, and Kafka Streams 4.3 formats a log text per empty partition on every record while it checks.
+            // Replays (event time) keep Kafka Streams' default, 0: records are taken in event-time order across
+            // topics when the data is on the broker. docs/benchmarks.md has the measurements.
+            properties.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        }
         properties.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.get("topics.dlq"));
         properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterQueueHandler.class);
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterQueueHandler.class);

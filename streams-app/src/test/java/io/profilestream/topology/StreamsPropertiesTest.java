@@ -36,6 +36,20 @@ class StreamsPropertiesTest {
     }
 
     @Test
+    void shouldNotWaitForLaggingPartitionsLiveButKeepEventTimeOrderInReplays() {
+        assertThat(maxTaskIdleMs(Map.of("time.mode", "wall-clock"))).isEqualTo(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        assertThat(maxTaskIdleMs(Map.of("time.mode", "event-time"))).isZero();
+        assertThat(maxTaskIdleMs(Map.of("time.mode", "wall-clock", "max.task.idle.ms", "500"))).isEqualTo(500L);
+        assertThat(maxTaskIdleMs(Map.of("time.mode", "event-time", "max.task.idle.ms", "-1")))
+            .isEqualTo(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+    }
+
+    private static long maxTaskIdleMs(final Map<String, String> settings) {
+        return new StreamsConfig(StreamsProperties.from(ProfileStreamConfig.of(settings),
+            new EngineMetrics(new SimpleMeterRegistry()))).getLong(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG);
+    }
+
+    @Test
     void shouldRecordTheDebugLevelTaskMetricsOnlyWhenTheRecordingLevelIsDebug() {
         assertThat(tasksProcessTotal(Map.of("metrics.recording.level", "DEBUG"))).isPositive();
         assertThat(tasksProcessTotal(Map.of())).isZero();
