@@ -169,7 +169,7 @@ public final class ProfileStreamApp implements AutoCloseable {
             settings.topics().erasure(), Clock.systemUTC());
         final SegmentRoutes segments = new SegmentRoutes(new SegmentQueries(streams), guard, publisher,
             serdes.segmentDefinition(), settings.topics().segmentDefinitions(), settings.segmentCompiler(), metrics,
-            Clock.systemUTC());
+            Clock.systemUTC()).acrossCluster(forwarding, () -> lookup.instances().orElse(List.of()));
         if (config.getBoolean("segments.default.catalogue")) {
             publishDefaultCatalogue(config, settings, serdes, publisher);
         }

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import io.profilestream.query.LookupResult;
@@ -81,6 +82,48 @@ public final class ForwardingClient {
             .GET()
             .build();
         return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /**
+     * Sends one request to another instance without waiting for its answer, so a fan-out asks every instance at once.
+     * The answer fails with {@link java.net.http.HttpTimeoutException} when it takes longer than the timeout.
+     *
+     * @param host the instance's host
+     * @param port the instance's port
+     * @param method {@code GET} or {@code POST}
+     * @param pathAndQuery the path with its encoded query, for example {@code /api/v1/segments}
+     * @param body the JSON body of a POST, or null
+     */
+    CompletableFuture<HttpResponse<byte[]>> sendAsync(final String host,
+                                                      final int port,
+                                                      final String method,
+                                                      final String pathAndQuery,
+                                                      final byte[] body) {
+        final HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + uriHost(host) + ":" + port
+                + pathAndQuery))
+            .timeout(timeout)
+            .header(ApiServer.FORWARDED_BY_HEADER, self.get())
+            .header("Accept", "application/json")
+            .header("Content-Type", "application/json")
+            .method(method, body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /**
+     * How long one forwarded request may take, connection included.
+     */
+    Duration timeout() {
+        return timeout;
+    }
+
+    /**
+     * This instance's host and port, as other instances know it.
+     */
+    String self() {
+        return self.get();
     }
 
     private static String uriHost(final String host) {
