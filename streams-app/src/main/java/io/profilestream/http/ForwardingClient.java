@@ -32,6 +32,11 @@ public final class ForwardingClient {
      */
     static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
+    /**
+     * On a forwarded lookup: the instance asked may answer from its standby replica.
+     */
+    static final String STALE_ALLOWED_HEADER = "X-Stale-Allowed";
+
     private final Supplier<String> self;
     private final Duration timeout;
     private final HttpClient client;
@@ -73,15 +78,28 @@ public final class ForwardingClient {
     HttpResponse<byte[]> get(final LookupResult.FoundElsewhere<?> owner,
                              final String pathPrefix,
                              final String id) throws IOException, InterruptedException {
+        return get(owner, pathPrefix, id, false);
+    }
+
+    /**
+     * Asks an instance for one resource, accepting, when {@code staleAllowed}, an answer from a copy that may lag
+     * (a standby replica): the request then carries {@value #STALE_ALLOWED_HEADER}.
+     */
+    HttpResponse<byte[]> get(final LookupResult.FoundElsewhere<?> owner,
+                             final String pathPrefix,
+                             final String id,
+                             final boolean staleAllowed) throws IOException, InterruptedException {
         final URI uri = URI.create("http://" + uriHost(owner.host()) + ":" + owner.port() + pathPrefix
             + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
-        final HttpRequest request = HttpRequest.newBuilder(uri)
+        final HttpRequest.Builder request = HttpRequest.newBuilder(uri)
             .timeout(timeout)
             .header(ApiServer.FORWARDED_BY_HEADER, self.get())
             .header("Accept", "application/json")
-            .GET()
-            .build();
-        return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            .GET();
+        if (staleAllowed) {
+            request.header(STALE_ALLOWED_HEADER, "true");
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /**
