@@ -81,7 +81,8 @@ class OpsFilesTest {
 
     @Test
     void shouldProvisionTheDashboardOnThePrometheusDataSource() {
-        final JsonNode source = OpsFiles.yaml("ops/grafana/provisioning/datasources/prometheus.yml").at("/datasources/0");
+        final JsonNode source = OpsFiles.yaml("ops/grafana/provisioning/datasources/prometheus.yml")
+            .at("/datasources/0");
         assertThat(source.path("url").asText()).isEqualTo("http://prometheus:9090");
         final JsonNode provider = OpsFiles.yaml("ops/grafana/provisioning/dashboards/profilestream.yml")
             .at("/providers/0");
