@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -47,6 +49,7 @@ import io.profilestream.query.ProfileLookup;
 import io.profilestream.query.RecordPublisher;
 import io.profilestream.query.ResolvingProfileLookup;
 import io.profilestream.query.SegmentQueries;
+import io.profilestream.query.StoreSizes;
 import io.profilestream.registry.RestSchemaRegistryClient;
 import io.profilestream.registry.SchemaRegistryClient;
 import io.profilestream.segments.CatalogueYaml;
@@ -70,11 +73,16 @@ public final class ProfileStreamApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProfileStreamApp.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How often Kafka's metrics are checked for new ones (tasks, stores) to publish; Micrometer's default is a minute.
+     */
+    private static final Duration METRICS_REFRESH = Duration.ofSeconds(10);
 
     private final KafkaStreams streams;
     private final ApiServer http;
     private final RecordPublisher publisher;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final ScheduledExecutorService metricsScheduler;
     private final PrometheusMeterRegistry meters;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -82,11 +90,13 @@ public final class ProfileStreamApp implements AutoCloseable {
                              final ApiServer http,
                              final RecordPublisher publisher,
                              final KafkaStreamsMetrics streamsMetrics,
+                             final ScheduledExecutorService metricsScheduler,
                              final PrometheusMeterRegistry meters) {
         this.streams = streams;
         this.http = http;
         this.publisher = publisher;
         this.streamsMetrics = streamsMetrics;
+        this.metricsScheduler = metricsScheduler;
         this.meters = meters;
     }
 
@@ -118,7 +128,8 @@ public final class ProfileStreamApp implements AutoCloseable {
         new JvmGcMetrics().bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
-        final EngineMetrics metrics = new EngineMetrics(meters);
+        final String instance = advertisedHost + ":" + httpPort;
+        final EngineMetrics metrics = new EngineMetrics(meters, instance);
         final EngineSerdes serdes = new EngineSerdes(registry, config.getInt("validation.max.record.bytes"));
         final Properties properties = StreamsProperties.from(config, metrics);
         final KafkaStreams streams = new KafkaStreams(ProfileTopology.build(settings, serdes, metrics), properties);
@@ -139,13 +150,16 @@ public final class ProfileStreamApp implements AutoCloseable {
         Gauge.builder("profilestream.ready", ready, r -> r.get() ? 1 : 0)
             .description("1 when Kafka Streams is running and state is queryable.")
             .register(meters);
-        final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        final ScheduledExecutorService metricsScheduler =
+            Executors.newSingleThreadScheduledExecutor(ProfileStreamApp::metricsThread);
+        final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, List.of(), metricsScheduler,
+            METRICS_REFRESH);
         streamsMetrics.bindTo(meters);
+        StoreSizes.bind(meters, streams, instance);
 
         final HostInfo self = new HostInfo(advertisedHost, httpPort);
         final KafkaStreamsIdentityLookup links = new KafkaStreamsIdentityLookup(streams, self, Stores.IDENTITY_LINKS);
-        final ForwardingClient forwarding = new ForwardingClient(advertisedHost + ":" + httpPort,
-            ForwardingClient.DEFAULT_TIMEOUT);
+        final ForwardingClient forwarding = new ForwardingClient(instance, ForwardingClient.DEFAULT_TIMEOUT);
         final ForwardingIdentityLookup identities = new ForwardingIdentityLookup(links, forwarding);
         final ProfileLookup lookup = new ResolvingProfileLookup(
             new KafkaStreamsProfileLookup(streams, self, Stores.PROFILES), identities);
@@ -155,7 +169,7 @@ public final class ProfileStreamApp implements AutoCloseable {
             settings.topics().erasure(), Clock.systemUTC());
         final SegmentRoutes segments = new SegmentRoutes(new SegmentQueries(streams), guard, publisher,
             serdes.segmentDefinition(), settings.topics().segmentDefinitions(), settings.segmentCompiler(), metrics,
-            Clock.systemUTC());
+            Clock.systemUTC()).acrossCluster(forwarding, () -> lookup.instances().orElse(List.of()));
         if (config.getBoolean("segments.default.catalogue")) {
             publishDefaultCatalogue(config, settings, serdes, publisher);
         }
@@ -173,6 +187,7 @@ public final class ProfileStreamApp implements AutoCloseable {
                 .start();
         } catch (final RuntimeException e) {
             publisher.close();
+            metricsScheduler.shutdownNow();
             streams.close(CLOSE_TIMEOUT);
             throw e;
         }
@@ -181,10 +196,17 @@ public final class ProfileStreamApp implements AutoCloseable {
         } catch (final RuntimeException e) {
             http.close();
             publisher.close();
+            metricsScheduler.shutdownNow();
             throw e;
         }
         LOG.info("ProfileStream is starting; HTTP on {}:{}.", httpHost, http.port());
-        return new ProfileStreamApp(streams, http, publisher, streamsMetrics, meters);
+        return new ProfileStreamApp(streams, http, publisher, streamsMetrics, metricsScheduler, meters);
+    }
+
+    private static Thread metricsThread(final Runnable task) {
+        final Thread thread = new Thread(task, "profilestream-kafka-metrics");
+        thread.setDaemon(true);
+        return thread;
     }
 
     private static void provisionTopics(final ProfileStreamConfig config, final EngineSettings settings) {
@@ -266,6 +288,7 @@ public final class ProfileStreamApp implements AutoCloseable {
             LOG.warn("Kafka Streams did not shut down within {} s.", CLOSE_TIMEOUT.toSeconds());
         }
         streamsMetrics.close();
+        metricsScheduler.shutdownNow();
         meters.close();
     }
 }

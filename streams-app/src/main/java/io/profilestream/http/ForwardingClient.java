@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import io.profilestream.query.LookupResult;
@@ -30,6 +31,11 @@ public final class ForwardingClient {
      * How long clients are asked to wait when the owner did not answer or the instances disagree on the owner.
      */
     static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+    /**
+     * On a forwarded lookup: the instance asked may answer from its standby replica.
+     */
+    static final String STALE_ALLOWED_HEADER = "X-Stale-Allowed";
 
     private final Supplier<String> self;
     private final Duration timeout;
@@ -72,15 +78,70 @@ public final class ForwardingClient {
     HttpResponse<byte[]> get(final LookupResult.FoundElsewhere<?> owner,
                              final String pathPrefix,
                              final String id) throws IOException, InterruptedException {
+        return get(owner, pathPrefix, id, false);
+    }
+
+    /**
+     * Asks an instance for one resource, accepting, when {@code staleAllowed}, an answer from a copy that may lag
+     * (a standby replica): the request then carries {@value #STALE_ALLOWED_HEADER}.
+     */
+    HttpResponse<byte[]> get(final LookupResult.FoundElsewhere<?> owner,
+                             final String pathPrefix,
+                             final String id,
+                             final boolean staleAllowed) throws IOException, InterruptedException {
         final URI uri = URI.create("http://" + uriHost(owner.host()) + ":" + owner.port() + pathPrefix
             + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
-        final HttpRequest request = HttpRequest.newBuilder(uri)
+        final HttpRequest.Builder request = HttpRequest.newBuilder(uri)
             .timeout(timeout)
             .header(ApiServer.FORWARDED_BY_HEADER, self.get())
             .header("Accept", "application/json")
-            .GET()
+            .GET();
+        if (staleAllowed) {
+            request.header(STALE_ALLOWED_HEADER, "true");
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /**
+     * Sends one request to another instance without waiting for its answer, so a fan-out asks every instance at once.
+     * The answer fails with {@link java.net.http.HttpTimeoutException} when it takes longer than the timeout.
+     *
+     * @param host the instance's host
+     * @param port the instance's port
+     * @param method {@code GET} or {@code POST}
+     * @param pathAndQuery the path with its encoded query, for example {@code /api/v1/segments}
+     * @param body the JSON body of a POST, or null
+     */
+    CompletableFuture<HttpResponse<byte[]>> sendAsync(final String host,
+                                                      final int port,
+                                                      final String method,
+                                                      final String pathAndQuery,
+                                                      final byte[] body) {
+        final HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + uriHost(host) + ":" + port
+                + pathAndQuery))
+            .timeout(timeout)
+            .header(ApiServer.FORWARDED_BY_HEADER, self.get())
+            .header("Accept", "application/json")
+            .header("Content-Type", "application/json")
+            .method(method, body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
-        return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /**
+     * How long one forwarded request may take, connection included.
+     */
+    Duration timeout() {
+        return timeout;
+    }
+
+    /**
+     * This instance's host and port, as other instances know it.
+     */
+    String self() {
+        return self.get();
     }
 
     private static String uriHost(final String host) {

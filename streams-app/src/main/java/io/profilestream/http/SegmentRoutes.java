@@ -1,15 +1,19 @@
 package io.profilestream.http;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -22,6 +26,7 @@ import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.DefinitionKind;
 import io.profilestream.profile.SegmentDefinition;
 import io.profilestream.query.BackfillProgress;
+import io.profilestream.query.InstanceInfo;
 import io.profilestream.query.MemberPage;
 import io.profilestream.query.RecordPublisher;
 import io.profilestream.query.SegmentPreview;
@@ -37,7 +42,10 @@ import io.profilestream.serde.RegistryAvroSerde;
  * The segment catalogue over HTTP: list, create or update (validated and compiled first), delete, preview a draft
  * and page through members.
  * Definitions are written to {@code segment-definitions}; the engine picks them up and backfills.
- * Sizes, backfill progress, previews and member lists cover the profiles this instance holds.
+ * Sizes, backfill progress, previews and member lists cover the whole cluster: the instance asked answers for its own
+ * profiles and asks every other instance at once ({@link ClusterFanOut}), then merges ({@link SegmentAnswers}).
+ * A request forwarded by another instance ({@value ApiServer#FORWARDED_BY_HEADER}) is answered for this instance's
+ * profiles only, in the same shape.
  */
 public final class SegmentRoutes {
 
@@ -45,6 +53,9 @@ public final class SegmentRoutes {
     private static final int SAMPLE_SIZE = 10;
     private static final int MAX_PAGE = 1_000;
     private static final int DEFAULT_PAGE = 100;
+    private static final String LIST_ROUTE = "/api/v1/segments";
+    private static final String PREVIEW_ROUTE = "/api/v1/segments/preview";
+    private static final String SEGMENTS_PREFIX = "/api/v1/segments/";
 
     private final SegmentQueries queries;
     private final ApiKeyGuard guard;
@@ -54,6 +65,7 @@ public final class SegmentRoutes {
     private final SegmentCompiler compiler;
     private final EngineMetrics metrics;
     private final Clock clock;
+    private ClusterFanOut cluster;
 
     public SegmentRoutes(final SegmentQueries queries,
                          final ApiKeyGuard guard,
@@ -73,9 +85,22 @@ public final class SegmentRoutes {
         this.clock = clock;
     }
 
+    /**
+     * Makes reads cover every instance of the application, asked through the given client; without it they cover
+     * this instance alone, as for a single instance.
+     *
+     * @param client sends requests to the other instances
+     * @param instances every instance of the application, this one included
+     */
+    public SegmentRoutes acrossCluster(final ForwardingClient client,
+                                       final Supplier<List<InstanceInfo>> instances) {
+        this.cluster = new ClusterFanOut(client, instances);
+        return this;
+    }
+
     public void register(final Javalin app) {
-        app.get("/api/v1/segments", this::list);
-        app.post("/api/v1/segments/preview", this::preview);
+        app.get(LIST_ROUTE, this::list);
+        app.post(PREVIEW_ROUTE, this::preview);
         app.put("/api/v1/segments/{id}", this::put);
         app.delete("/api/v1/segments/{id}", this::delete);
         app.get("/api/v1/segments/{id}/members", this::members);
@@ -83,7 +108,8 @@ public final class SegmentRoutes {
 
     private void list(final Context ctx) {
         final Map<String, BackfillProgress> backfills = queries.backfills();
-        final List<JsonNode> segments = new ArrayList<>();
+        final ObjectNode local = JsonNodeFactory.instance.objectNode();
+        final ArrayNode segments = local.putArray("segments");
         for (final SegmentDefinition definition : queries.definitions()) {
             final ObjectNode node = describe(definition);
             final BackfillProgress progress = backfills.getOrDefault(definition.getId(), BackfillProgress.NONE);
@@ -93,7 +119,7 @@ public final class SegmentRoutes {
             backfill.put("total", progress.total());
             segments.add(node);
         }
-        ctx.json(Map.of("segments", segments));
+        answer(ctx, local, others -> SegmentAnswers.list(local, others), "GET", LIST_ROUTE, null);
     }
 
     private void put(final Context ctx) {
@@ -159,7 +185,11 @@ public final class SegmentRoutes {
         }
         final Instant now = clock.instant();
         final SegmentPreview preview = queries.preview(profile -> matches(compiled, profile, now), SAMPLE_SIZE);
-        ctx.json(Map.of("size", preview.size(), "sample", preview.sample()));
+        final ObjectNode local = JsonNodeFactory.instance.objectNode();
+        local.put("size", preview.size());
+        preview.sample().forEach(local.putArray("sample")::add);
+        answer(ctx, local, others -> SegmentAnswers.preview(SAMPLE_SIZE, local, others),
+            "POST", PREVIEW_ROUTE, ctx.bodyAsBytes());
     }
 
     private boolean matches(final CompiledExpression compiled, final CustomerProfile profile, final Instant now) {
@@ -175,11 +205,36 @@ public final class SegmentRoutes {
         final String id = ctx.pathParam("id");
         final int limit = Math.min(MAX_PAGE, Math.max(1, ctx.queryParamAsClass("limit", Integer.class)
             .getOrDefault(DEFAULT_PAGE)));
-        final MemberPage page = queries.members(id, ctx.queryParam("cursor"), limit);
-        final ObjectNode answer = JsonNodeFactory.instance.objectNode();
-        answer.putPOJO("members", page.members());
-        answer.put("nextCursor", page.nextCursor());
-        ctx.json(answer);
+        final String cursor = ctx.queryParam("cursor");
+        final MemberPage page = queries.members(id, cursor, limit);
+        final ObjectNode local = JsonNodeFactory.instance.objectNode();
+        page.members().forEach(local.putArray("members")::add);
+        local.put("nextCursor", page.nextCursor());
+        final String query = "?limit=" + limit + (cursor == null ? "" : "&cursor=" + encode(cursor));
+        answer(ctx, local, others -> SegmentAnswers.members(limit, local, others),
+            "GET", SEGMENTS_PREFIX + encode(id) + "/members" + query, null);
+    }
+
+    /**
+     * Answers this instance's part to another instance, or the whole cluster's to a client.
+     */
+    private void answer(final Context ctx,
+                        final ObjectNode local,
+                        final Function<List<JsonNode>, ObjectNode> merge,
+                        final String method,
+                        final String pathAndQuery,
+                        final byte[] body) {
+        if (cluster == null || ctx.header(ApiServer.FORWARDED_BY_HEADER) != null) {
+            ctx.json(local);
+            return;
+        }
+        final List<JsonNode> others = cluster.gather(method, pathAndQuery, body);
+        ctx.header(ClusterFanOut.INSTANCES_HEADER, Integer.toString(others.size() + 1));
+        ctx.json(merge.apply(others));
+    }
+
+    private static String encode(final String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private ObjectNode describe(final SegmentDefinition definition) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
@@ -19,6 +20,15 @@ import io.profilestream.profile.IdentityAction;
  * Counters are created once and cached, so the hot path does no registry lookups.
  */
 public final class EngineMetrics {
+
+    /**
+     * The tag that names the instance on per-instance gauges; not {@code instance}, which Prometheus sets to the
+     * scrape target and would rename.
+     */
+    public static final String INSTANCE_TAG = "application_server";
+
+    /** The instance tag's value when the engine has no {@code application.server}. */
+    public static final String UNNAMED_INSTANCE = "unnamed";
 
     /** What happened to an input event. */
     public enum Outcome {
@@ -47,9 +57,26 @@ public final class EngineMetrics {
     private final Counter punctuations;
     private final Map<IdentityAction, Counter> identity = new ConcurrentHashMap<>();
     private final Timer mergeLatency;
+    private final Timer outputLatency;
+    private final String instance;
 
+    /**
+     * Meters of an engine whose instance is not named, as in tests of the topology alone.
+     */
     public EngineMetrics(final MeterRegistry registry) {
+        this(registry, UNNAMED_INSTANCE);
+    }
+
+    /**
+     * Meters of one engine instance.
+     *
+     * @param registry where the meters are registered
+     * @param instance this instance's {@code application.server} ({@code host:port}), the value of the
+     *                 {@value #INSTANCE_TAG} tag on per-instance gauges such as segment sizes
+     */
+    public EngineMetrics(final MeterRegistry registry, final String instance) {
         this.registry = registry;
+        this.instance = instance;
         this.reevaluations = Counter.builder("profilestream.reevaluations")
             .description("Profiles re-evaluated because their re-evaluation time had come.")
             .register(registry);
@@ -63,6 +90,19 @@ public final class EngineMetrics {
             .description("Time from the login that links an anonymous id to its profile merged into the customer's.")
             .publishPercentileHistogram()
             .register(registry);
+        this.outputLatency = Timer.builder("profilestream.event.output.latency")
+            .description("Time from an event's own timestamp to the engine forwarding the profile update it caused.")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofHours(1))
+            .register(registry);
+    }
+
+    /**
+     * This instance's {@code application.server}, as it appears in the {@value #INSTANCE_TAG} tag.
+     */
+    public String instance() {
+        return instance;
     }
 
     public MeterRegistry registry() {
@@ -115,6 +155,7 @@ public final class EngineMetrics {
             Gauge.builder("profilestream.segment.size", size, AtomicLong::get)
                 .description("Members of each segment and persona on this instance.")
                 .tag("segment", id)
+                .tag(INSTANCE_TAG, instance)
                 .register(registry);
             return size;
         }).addAndGet(delta);
@@ -167,5 +208,19 @@ public final class EngineMetrics {
      */
     public void mergeLatency(final Duration latency) {
         mergeLatency.record(latency.isNegative() ? Duration.ZERO : latency);
+    }
+
+    /**
+     * Records the time from an event's timestamp to the moment its outputs are forwarded
+     * ({@code profilestream_event_output_latency_seconds}), a histogram whose buckets give percentiles over one
+     * instance or the whole cluster ({@code histogram_quantile} in Prometheus).
+     * Outputs reach {@code read_committed} consumers at the next commit, so they see the commit interval on top.
+     * In event-time mode (replays) this is the age of the replayed events.
+     *
+     * @param eventTimeMs the event's own time
+     * @param outputTimeMs when its outputs were forwarded, by the wall clock
+     */
+    public void eventToOutput(final long eventTimeMs, final long outputTimeMs) {
+        outputLatency.record(Math.max(0, outputTimeMs - eventTimeMs), TimeUnit.MILLISECONDS);
     }
 }

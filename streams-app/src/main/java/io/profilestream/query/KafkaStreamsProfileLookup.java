@@ -53,6 +53,11 @@ public final class KafkaStreamsProfileLookup implements ProfileLookup {
     }
 
     @Override
+    public LookupResult<CustomerProfile> lookupStale(final String profileId) {
+        return profiles.lookupStale(profileId);
+    }
+
+    @Override
     public Optional<List<InstanceInfo>> instances() {
         final KafkaStreams.State state = streams.state();
         if (!QueryableStreams.isQueryable(state)) {

@@ -22,17 +22,26 @@ public sealed interface LookupResult<V> {
     <W> LookupResult<W> map(Function<? super V, ? extends W> mapping);
 
     /**
-     * This instance owns the key and here is its value.
+     * This instance owns the key and here is its value; or, when {@code stale}, this instance keeps a copy of the
+     * key's partition (a standby replica, or an active task still restoring) and here is the value in that copy, which
+     * may lag behind the latest.
      */
-    record Found<V>(V value) implements LookupResult<V> {
+    record Found<V>(V value, boolean stale) implements LookupResult<V> {
 
         public Found {
             Objects.requireNonNull(value, "value");
         }
 
+        /**
+         * A value read from the active, up-to-date store.
+         */
+        public Found(final V value) {
+            this(value, false);
+        }
+
         @Override
         public <W> LookupResult<W> map(final Function<? super V, ? extends W> mapping) {
-            return new Found<>(mapping.apply(value));
+            return new Found<>(mapping.apply(value), stale);
         }
     }
 

@@ -32,6 +32,11 @@ interface QueryableStreams {
     Collection<StreamsMetadata> metadataForAllStreamsClients();
 
     /**
+     * One partition of a store as this instance holds it, active or standby, restored or not: a stale read.
+     */
+    <V> ReadOnlyKeyValueStore<String, V> staleStore(String storeName, Class<V> valueType, int partition);
+
+    /**
      * Whether state can be queried in this state: running, or rebalancing with its stores still open.
      */
     static boolean isQueryable(final KafkaStreams.State state) {
@@ -56,6 +61,15 @@ interface QueryableStreams {
                 return streams.store(StoreQueryParameters.fromNameAndType(
                     storeName,
                     QueryableStoreTypes.<String, V>keyValueStore()));
+            }
+
+            @Override
+            public <V> ReadOnlyKeyValueStore<String, V> staleStore(final String storeName,
+                                                                    final Class<V> valueType,
+                                                                    final int partition) {
+                return streams.store(StoreQueryParameters.fromNameAndType(
+                    storeName,
+                    QueryableStoreTypes.<String, V>keyValueStore()).enableStaleStores().withPartition(partition));
             }
 
             @Override

@@ -57,6 +57,14 @@ public final class ResolvingProfileLookup implements ProfileLookup {
         return profileId.equals(id) && direct != null ? direct : profiles.lookup(profileId);
     }
 
+    /**
+     * Reads a copy of the profile with this profile id; ids are not resolved, since links may be away too.
+     */
+    @Override
+    public LookupResult<CustomerProfile> lookupStale(final String profileId) {
+        return profiles.lookupStale(profileId);
+    }
+
     @Override
     public Optional<List<InstanceInfo>> instances() {
         return profiles.instances();

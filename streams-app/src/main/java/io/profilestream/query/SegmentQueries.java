@@ -25,7 +25,8 @@ import io.profilestream.topology.Stores;
 /**
  * Reads the segment stores of this instance: the catalogue of definitions, backfill progress, members, and the
  * profiles a draft rule is previewed on.
- * Progress, members and previews cover the profiles this instance holds.
+ * Progress, members and previews cover the profiles this instance holds; the HTTP layer merges the answers of every
+ * instance into one for the cluster.
  * Every read throws {@link QueryUnavailableException} while the stores cannot be queried.
  */
 public final class SegmentQueries {
@@ -118,7 +119,7 @@ public final class SegmentQueries {
     }
 
     /**
-     * How many of this instance's profiles a rule selects, with the ids of the first few.
+     * How many of this instance's profiles a rule selects, with the smallest ids among them.
      *
      * @param rule whether a profile matches
      * @param sampleSize how many ids to return at most
@@ -126,20 +127,23 @@ public final class SegmentQueries {
     public SegmentPreview preview(final Predicate<CustomerProfile> rule, final int sampleSize) {
         return read(() -> {
             long size = 0;
-            final List<String> sample = new ArrayList<>();
+            // The store spans this instance's partitions, each sorted on its own: keep the smallest matching ids, so
+            // samples of several instances merge into the smallest ids of the cluster.
+            final TreeSet<String> sample = new TreeSet<>();
             try (KeyValueIterator<String, CustomerProfile> all = streams.store(Stores.PROFILES, CustomerProfile.class)
                 .all()) {
                 while (all.hasNext()) {
                     final KeyValue<String, CustomerProfile> entry = all.next();
                     if (rule.test(entry.value)) {
                         size++;
-                        if (sample.size() < sampleSize) {
-                            sample.add(entry.value.getProfileId());
+                        sample.add(entry.value.getProfileId());
+                        if (sample.size() > sampleSize) {
+                            sample.pollLast();
                         }
                     }
                 }
             }
-            return new SegmentPreview(size, sample);
+            return new SegmentPreview(size, new ArrayList<>(sample));
         });
     }
 

@@ -1,6 +1,7 @@
 package io.profilestream.query;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -15,8 +16,10 @@ import org.slf4j.LoggerFactory;
  * Looks up one key of a key-value store through interactive queries, wherever the key lives.
  * Kafka Streams metadata says which instance owns the key: this one reads its local store, others are named by their
  * {@code application.server} so the caller can forward.
- * While the client is starting, rebalancing or restoring, the answer is {@link LookupResult.Unavailable} with a retry
- * hint; the lookup never waits for state to become queryable.
+ * While the client is starting or rebalancing, the answer is {@link LookupResult.Unavailable} with a retry hint; the
+ * lookup never waits for state to become queryable.
+ * While this instance's active copy restores, a value found in it is answered as stale; {@link #lookupStale} reads
+ * standby replicas when the active copy cannot answer.
  * Reasons name what the store holds, never the key.
  *
  * @param <V> the type of the store's values
@@ -84,11 +87,60 @@ final class StoreLookup<V> {
         try {
             value = streams.store(storeName, valueType).get(key);
         } catch (final InvalidStateStoreException e) {
-            LOG.debug("Store {} is not queryable ({}).", storeName, e.getMessage());
+            LOG.debug("Store {} is not queryable ({}); trying this instance's copy.", storeName, e.getMessage());
+            return readCopy(key, metadata.partition());
+        }
+        return value == null ? new LookupResult.NotFound<>() : new LookupResult.Found<>(value);
+    }
+
+    /**
+     * Looks a key up in a copy that may lag: this instance's own (a standby replica or an active task that restores),
+     * or else names an instance that keeps a standby replica of the key's partition.
+     * Used when the active copy cannot answer; only a value found is an answer, since a copy that lags may not have
+     * the key yet.
+     */
+    LookupResult<V> lookupStale(final String key) {
+        Objects.requireNonNull(key, "key");
+        final KafkaStreams.State state = streams.state();
+        if (!QueryableStreams.isQueryable(state)) {
+            return unavailable("Kafka Streams is " + state + "; " + many + " cannot be read yet.");
+        }
+        final KeyQueryMetadata metadata;
+        try {
+            metadata = streams.queryMetadataForKey(storeName, key);
+        } catch (final InvalidStateStoreException | IllegalStateException e) {
+            return ownerUnknown();
+        }
+        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+            return ownerUnknown();
+        }
+        if (self.equals(metadata.activeHost()) || metadata.standbyHosts().contains(self)) {
+            return readCopy(key, metadata.partition());
+        }
+        return metadata.standbyHosts().stream()
+            .sorted(Comparator.comparing(HostInfo::host).thenComparingInt(HostInfo::port))
+            .findFirst()
+            .<LookupResult<V>>map(standby -> new LookupResult.FoundElsewhere<>(standby.host(), standby.port()))
+            .orElseGet(() -> unavailable("No instance keeps a copy of this " + one + " that can be read now; try "
+                + "again shortly."));
+    }
+
+    private LookupResult<V> readCopy(final String key, final int partition) {
+        final V value = copyValue(key, partition);
+        if (value == null) {
             return unavailable(many.substring(0, 1).toUpperCase(Locale.ROOT) + many.substring(1)
                 + " on this instance are being restored or moved; try again shortly.");
         }
-        return value == null ? new LookupResult.NotFound<>() : new LookupResult.Found<>(value);
+        return new LookupResult.Found<>(value, true);
+    }
+
+    private V copyValue(final String key, final int partition) {
+        try {
+            return streams.staleStore(storeName, valueType, partition).get(key);
+        } catch (final InvalidStateStoreException e) {
+            LOG.debug("No copy of store {} can be read on this instance ({}).", storeName, e.getMessage());
+            return null;
+        }
     }
 
     private LookupResult<V> ownerUnknown() {

@@ -147,6 +147,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         } else {
             publish(profile, previousDue, changes, eventId, Instant.ofEpochMilli(eventTime), new RecordHeaders());
         }
+        metrics.eventToOutput(eventTime, context.currentSystemTimeMs());
         metrics.event(settings.topics().of(kind), Outcome.APPLIED);
     }
 

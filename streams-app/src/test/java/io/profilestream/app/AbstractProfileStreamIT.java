@@ -12,7 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.profilestream.config.Topics;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.events.ClickType;
 import io.profilestream.events.Device;
@@ -39,7 +46,7 @@ import io.profilestream.topology.DeadLetterQueueHandler;
 /**
  * The engine end to end on a real broker and a real schema registry with exactly-once processing: Avro events in,
  * profiles out on {@code profile-updates} and over HTTP, bad records in the dead-letter queue, state kept across
- * a restart.
+ * a restart, and every topic of {@link Topics} provisioned as designed (co-partitioned, compacted, append-time).
  * Subclasses say where the broker and the registry come from by registering a {@link KafkaClusterExtension}; the
  * assertions are the same for every kind of cluster, and every test has its own application id, topics and state
  * directory on it.
@@ -172,6 +179,27 @@ abstract class AbstractProfileStreamIT {
 
         await().atMost(WAIT).until(() -> orders("c7") == 3);
         assertThat(latestUpdate("c7").orElseThrow().getTransactions().getRevenueMinor()).isEqualTo(300);
+    }
+
+    @Test
+    void shouldProvisionEveryTopicOfTopicsAsDesigned() throws Exception {
+        final Topics topics = harness.topics;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            harness.bootstrapServers))) {
+            final Map<String, TopicDescription> described = admin.describeTopics(topics.all()).allTopicNames().get();
+            assertThat(described).containsOnlyKeys(topics.all());
+            assertThat(topics.coPartitioned().stream().map(topic -> described.get(topic).partitions().size())
+                .distinct()).as("co-partitioned").hasSize(1);
+            final Map<ConfigResource, Config> configs = admin.describeConfigs(topics.all().stream()
+                .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList()).all().get();
+            for (final String topic : topics.all()) {
+                final Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic));
+                assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).as("cleanup of %s", topic)
+                    .isEqualTo(topics.compacted().contains(topic) ? "compact" : "delete");
+                assertThat(config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value()).as("timestamps of %s", topic)
+                    .isEqualTo(topics.appendTimeStamped().contains(topic) ? "LogAppendTime" : "CreateTime");
+            }
+        }
     }
 
     private long orders(final String customerId) {

@@ -21,16 +21,18 @@ import io.profilestream.testing.KafkaClusterExtension;
  * The two containers share a network; the registry reaches Kafka on an extra listener inside it, and the engine and
  * the test reach both through mapped ports.
  * The containers are started once for the class; as on the in-process cluster, every test gets every topic of
- * {@link io.profilestream.config.Topics} renamed for it, besides its own application id and state directory.
+ * {@link io.profilestream.config.Topics} renamed for it, besides its own application id and state directory, and one
+ * test checks every topic of {@code Topics} on the real broker.
+ * The images are the ones docker-compose.yml runs.
  * Without a Docker engine the class is skipped, not failed.
  */
 @Tag("integration")
 @Testcontainers(disabledWithoutDocker = true)
 class ProfileStreamContainersIT extends AbstractProfileStreamIT {
 
-    private static final DockerImageName KAFKA_IMAGE = DockerImageName.parse("apache/kafka:4.1.0");
+    private static final DockerImageName KAFKA_IMAGE = DockerImageName.parse("apache/kafka:4.3.1");
     private static final DockerImageName REGISTRY_IMAGE =
-        DockerImageName.parse("confluentinc/cp-schema-registry:7.9.0");
+        DockerImageName.parse("confluentinc/cp-schema-registry:8.0.0");
     private static final String KAFKA_INTERNAL_LISTENER = "kafka:19092";
     private static final String REGISTRY_ALIAS = "schema-registry";
     private static final int REGISTRY_PORT = 8081;

@@ -19,6 +19,7 @@ final class FakeProfileLookup implements ProfileLookup {
 
     private final Map<String, Supplier<LookupResult<CustomerProfile>>> answers = new ConcurrentHashMap<>();
     private final List<String> requestedIds = new CopyOnWriteArrayList<>();
+    private final Map<String, LookupResult<CustomerProfile>> copies = new ConcurrentHashMap<>();
     private volatile Supplier<Optional<List<InstanceInfo>>> instances = Optional::empty;
 
     FakeProfileLookup answer(final String profileId, final LookupResult<CustomerProfile> result) {
@@ -28,6 +29,14 @@ final class FakeProfileLookup implements ProfileLookup {
 
     FakeProfileLookup answer(final String profileId, final Supplier<LookupResult<CustomerProfile>> result) {
         answers.put(profileId, result);
+        return this;
+    }
+
+    /**
+     * Sets what a stale lookup (a copy that may lag) answers for an id; by default it has no copy.
+     */
+    FakeProfileLookup copy(final String profileId, final LookupResult<CustomerProfile> result) {
+        copies.put(profileId, result);
         return this;
     }
 
@@ -44,6 +53,11 @@ final class FakeProfileLookup implements ProfileLookup {
     public LookupResult<CustomerProfile> lookup(final String profileId) {
         requestedIds.add(profileId);
         return answers.getOrDefault(profileId, LookupResult.NotFound::new).get();
+    }
+
+    @Override
+    public LookupResult<CustomerProfile> lookupStale(final String profileId) {
+        return copies.getOrDefault(profileId, ProfileLookup.super.lookupStale(profileId));
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -35,6 +36,7 @@ final class FakeStreams implements QueryableStreams {
     int metadataQueries;
 
     private final Map<String, List<NavigableMap<String, Object>>> stores = new HashMap<>();
+    private final Map<String, NavigableMap<String, Object>> copies = new HashMap<>();
 
     FakeStreams(final HostInfo owner) {
         this.owner = owner;
@@ -47,6 +49,14 @@ final class FakeStreams implements QueryableStreams {
         final NavigableMap<String, Object> partition = new TreeMap<>();
         stores.computeIfAbsent(storeName, name -> new ArrayList<>()).add(partition);
         return partition;
+    }
+
+    /**
+     * Adds this instance's copy of one partition of a store (a standby replica, or an active copy that restores),
+     * read only by stale queries; the test fills it.
+     */
+    NavigableMap<String, Object> copy(final String storeName, final int partition) {
+        return copies.computeIfAbsent(storeName + "#" + partition, key -> new TreeMap<>());
     }
 
     /**
@@ -79,6 +89,18 @@ final class FakeStreams implements QueryableStreams {
             throw storeFailure;
         }
         return new PartitionedStore<>(stores.getOrDefault(storeName, List.of()), valueType);
+    }
+
+    @Override
+    public <V> ReadOnlyKeyValueStore<String, V> staleStore(final String storeName,
+                                                            final Class<V> valueType,
+                                                            final int partition) {
+        queriedStores.add(storeName + "#" + partition + " (stale)");
+        final NavigableMap<String, Object> copy = copies.get(storeName + "#" + partition);
+        if (copy == null) {
+            throw new InvalidStateStoreException("No copy of " + storeName + " partition " + partition + ".");
+        }
+        return new PartitionedStore<>(List.of(copy), valueType);
     }
 
     @Override

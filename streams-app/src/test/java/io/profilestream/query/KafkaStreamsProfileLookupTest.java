@@ -75,11 +75,44 @@ class KafkaStreamsProfileLookupTest {
     }
 
     @Test
-    void shouldBeUnavailableWhileTheStoreIsRestoring() {
+    void shouldBeUnavailableWhileTheStoreIsRestoringAndItsCopyHasNoProfile() {
         streams.owner = SELF;
         streams.storeFailure = new InvalidStateStoreException("The state store, profiles-store, may have migrated.");
 
         assertUnavailable(lookup.lookup("c-1"));
+        streams.copy(STORE, 0);
+        assertUnavailable(lookup.lookup("c-1"));
+    }
+
+    @Test
+    void shouldServeAStaleProfileFromTheCopyThatRestores() {
+        final CustomerProfile profile = profile("c-1");
+        streams.metadata = new KeyQueryMetadata(SELF, Set.of(OTHER), 3);
+        streams.storeFailure = new InvalidStateStoreException("Restoring.");
+        streams.copy(STORE, 3).put("c-1", profile);
+
+        assertThat(lookup.lookup("c-1")).isEqualTo(new LookupResult.Found<>(profile, true));
+        assertThat(streams.queriedStores).containsExactly(STORE, STORE + "#3 (stale)");
+    }
+
+    @Test
+    void shouldReadTheStandbyCopyOfThisInstanceWhenAskedForAStaleProfile() {
+        final CustomerProfile profile = profile("c-1");
+        streams.metadata = new KeyQueryMetadata(OTHER, Set.of(SELF), 2);
+        streams.copy(STORE, 2).put("c-1", profile);
+
+        assertThat(lookup.lookupStale("c-1")).isEqualTo(new LookupResult.Found<>(profile, true));
+        assertUnavailable(lookup.lookupStale("c-2"));
+    }
+
+    @Test
+    void shouldNameAnInstanceWithAStandbyCopyWhenThisOneHasNone() {
+        final HostInfo third = new HostInfo("10.0.0.3", 8082);
+        streams.metadata = new KeyQueryMetadata(OTHER, Set.of(third), 2);
+
+        assertThat(lookup.lookupStale("c-1")).isEqualTo(new LookupResult.FoundElsewhere<>("10.0.0.3", 8082));
+        streams.metadata = new KeyQueryMetadata(OTHER, Set.of(), 2);
+        assertUnavailable(lookup.lookupStale("c-1"));
     }
 
     @ParameterizedTest
