@@ -18,6 +18,9 @@ import io.profilestream.query.LookupResult;
  * A forwarded request carries {@value ApiServer#FORWARDED_BY_HEADER}, so the owner answers from its own state and
  * never forwards it again.
  * Profile and identity lookups share one client: HTTP/1.1, no redirects, one timeout for connection and answer.
+ * When the API keys are set it sends this instance's own key (see {@link ApiKeyGuard#forwardingKey()}), so every
+ * instance of an application needs the same keys; when the API speaks HTTPS it forwards over HTTPS, trusting the
+ * certificates {@link HttpTls} names.
  */
 public final class ForwardingClient {
 
@@ -34,6 +37,8 @@ public final class ForwardingClient {
     private final Supplier<String> self;
     private final Duration timeout;
     private final HttpClient client;
+    private final String scheme;
+    private final String key;
 
     /**
      * Creates a client.
@@ -42,21 +47,44 @@ public final class ForwardingClient {
      * @param timeout how long a forwarded lookup may take, connection included
      */
     public ForwardingClient(final String self, final Duration timeout) {
-        this(constant(Objects.requireNonNull(self, "self")), timeout);
+        this(self, timeout, ApiKeyGuard.open(), null);
     }
 
-    ForwardingClient(final Supplier<String> self, final Duration timeout) {
+    /**
+     * Creates a client that forwards with this instance's key and, when given TLS settings, over HTTPS.
+     *
+     * @param self this instance's host and port, sent as {@value ApiServer#FORWARDED_BY_HEADER}
+     * @param timeout how long a forwarded lookup may take, connection included
+     * @param keys the API keys; the key it names for forwarding is sent with every forwarded request
+     * @param tls the HTTPS settings of the instances, or null when they speak plain HTTP
+     */
+    public ForwardingClient(final String self,
+                            final Duration timeout,
+                            final ApiKeyGuard keys,
+                            final HttpTls tls) {
+        this(constant(Objects.requireNonNull(self, "self")), timeout, keys, tls);
+    }
+
+    ForwardingClient(final Supplier<String> self,
+                     final Duration timeout,
+                     final ApiKeyGuard keys,
+                     final HttpTls tls) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("The forward timeout must be positive.");
         }
         this.self = Objects.requireNonNull(self, "self");
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder()
+        this.key = keys.forwardingKey().orElse(null);
+        this.scheme = tls == null ? "http" : "https";
+        final HttpClient.Builder builder = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(timeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+            .followRedirects(HttpClient.Redirect.NEVER);
+        if (tls != null) {
+            builder.sslContext(tls.clientContext());
+        }
+        this.client = builder.build();
     }
 
     /**
@@ -72,15 +100,17 @@ public final class ForwardingClient {
     HttpResponse<byte[]> get(final LookupResult.FoundElsewhere<?> owner,
                              final String pathPrefix,
                              final String id) throws IOException, InterruptedException {
-        final URI uri = URI.create("http://" + uriHost(owner.host()) + ":" + owner.port() + pathPrefix
+        final URI uri = URI.create(scheme + "://" + uriHost(owner.host()) + ":" + owner.port() + pathPrefix
             + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
-        final HttpRequest request = HttpRequest.newBuilder(uri)
+        final HttpRequest.Builder request = HttpRequest.newBuilder(uri)
             .timeout(timeout)
             .header(ApiServer.FORWARDED_BY_HEADER, self.get())
             .header("Accept", "application/json")
-            .GET()
-            .build();
-        return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            .GET();
+        if (key != null) {
+            request.header(ApiKeyGuard.HEADER, key);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private static String uriHost(final String host) {

@@ -75,7 +75,8 @@ public final class SegmentRoutes {
 
     public void register(final Javalin app) {
         app.get("/api/v1/segments", this::list);
-        app.post("/api/v1/segments/preview", this::preview);
+        // A preview publishes nothing: the read key may ask for one.
+        app.post("/api/v1/segments/preview", this::preview, ApiKeyGuard.Access.READ);
         app.put("/api/v1/segments/{id}", this::put);
         app.delete("/api/v1/segments/{id}", this::delete);
         app.get("/api/v1/segments/{id}/members", this::members);

@@ -95,10 +95,16 @@ final class EngineHarness implements AutoCloseable {
         }
     }
 
+    /** A GET with the configured read key, or the admin key when only that is set. */
     HttpResponse<String> get(final String path) {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + app.httpPort() + path)).timeout(Duration.ofSeconds(10)).GET();
+        final String key = config.get("api.read.key", config.get("api.key", null));
+        if (key != null) {
+            request.header("X-API-Key", key);
+        }
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (final IOException e) {
             throw new IllegalStateException("HTTP call failed.", e);
         } catch (final InterruptedException e) {
