@@ -108,6 +108,7 @@ public final class ApiServer implements AutoCloseable {
         }
         builder.keys.register(app, open);
         app.before(ctx -> Json.limitBody(ctx, maxBodyBytes));
+        app.after(Json::discardUnread);
         final ForwardingClient forwarding = builder.forwarding != null
             ? builder.forwarding
             : new ForwardingClient(() -> host + ":" + port(), ForwardingClient.DEFAULT_TIMEOUT, builder.keys, tls);

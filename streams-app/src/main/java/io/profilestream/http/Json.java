@@ -33,6 +33,30 @@ final class Json {
         }
     }
 
+    /**
+     * Reads and drops what is left of a request body within the limit, so that an answer given without reading the
+     * body (401, 404, 400...) reaches a client that is still sending it instead of a closed connection.
+     * A body announced over the limit is left alone: its connection is closed after the 413.
+     */
+    static void discardUnread(final Context ctx) {
+        final Long limit = ctx.attribute(LIMIT_ATTRIBUTE);
+        final long maxBytes = limit == null ? ApiServer.DEFAULT_MAX_BODY_BYTES : limit;
+        if (ctx.req().getContentLengthLong() > maxBytes || ctx.req().getContentLengthLong() == 0) {
+            return;
+        }
+        try {
+            final InputStream in = ctx.req().getInputStream();
+            final byte[] buffer = new byte[8_192];
+            long read = 0;
+            int n;
+            while (read <= maxBytes && (n = in.read(buffer)) >= 0) {
+                read += n;
+            }
+        } catch (final IOException | RuntimeException e) {
+            // The body was read already, or the client went away: nothing is left to drop.
+        }
+    }
+
     static JsonNode body(final Context ctx) {
         final Long limit = ctx.attribute(LIMIT_ATTRIBUTE);
         final byte[] bytes = read(ctx, limit == null ? ApiServer.DEFAULT_MAX_BODY_BYTES : limit);
