@@ -58,7 +58,7 @@ public final class Demo implements AutoCloseable {
             "work.dir", workDir.toString(),
             "http.port", Integer.toString(httpPort),
             "application.id", "profilestream-demo"));
-        // Mutating calls need a key; unless one is configured, the demo makes one up for this run.
+        // The API needs a key; unless one is configured, the demo makes one up for this run and prints it.
         return config.contains("api.key") ? config : config.with(Map.of("api.key", UUID.randomUUID().toString()));
     }
 

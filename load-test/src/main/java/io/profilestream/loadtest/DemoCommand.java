@@ -80,10 +80,10 @@ final class DemoCommand implements Callable<Integer> {
                 + "  Profiles (counters grow as events arrive):%n",
             customers, rate, demo.runtime().bootstrapServers(), demo.runtime().registryUrl(),
             workDir.toAbsolutePath(), port));
+        final String key = demo.runtime().config().get("api.key");
         demo.sampleCustomerIds(SAMPLE_PROFILES).forEach(id -> banner.append(String.format(Locale.ROOT,
-            "    curl http://localhost:%d/api/v1/profiles/%s%n", port, id)));
-        banner.append(String.format(Locale.ROOT, "  API key for mutating calls (X-API-Key): %s%n",
-            demo.runtime().config().get("api.key")));
+            "    curl -H 'X-API-Key: %s' http://localhost:%d/api/v1/profiles/%s%n", key, port, id)));
+        banner.append(String.format(Locale.ROOT, "  API key (X-API-Key, every /api/v1 call): %s%n", key));
         banner.append("  Ctrl-C stops everything.").append(System.lineSeparator());
         err.println(banner);
         err.flush();

@@ -39,21 +39,23 @@ class DemoIT {
             final List<String> samples = demo.sampleCustomerIds(3);
             assertThat(samples).hasSize(3);
             customer = samples.get(0);
+            final String key = demo.runtime().config().get("api.key");
             final String url = "http://127.0.0.1:" + demo.httpPort() + "/api/v1/profiles/" + customer;
-            await().atMost(Duration.ofSeconds(90)).until(() -> get(url).statusCode() == 200);
-            final long first = version(get(url).body());
-            await().atMost(Duration.ofSeconds(90)).until(() -> version(get(url).body()) > first);
-            versionBeforeRestart = version(get(url).body());
-            assertThat(get(url).body()).contains("\"transactions\"", "\"behaviour\"", "\"email\"");
+            await().atMost(Duration.ofSeconds(90)).until(() -> get(url, key).statusCode() == 200);
+            final long first = version(get(url, key).body());
+            await().atMost(Duration.ofSeconds(90)).until(() -> version(get(url, key).body()) > first);
+            versionBeforeRestart = version(get(url, key).body());
+            assertThat(get(url, key).body()).contains("\"transactions\"", "\"behaviour\"", "\"email\"");
 
-            final String metrics = get("http://127.0.0.1:" + demo.httpPort() + "/metrics").body();
+            final String metrics = get("http://127.0.0.1:" + demo.httpPort() + "/metrics", null).body();
             assertThat(metrics).contains("profilestream_events_total{outcome=\"applied\"", "kafka_stream_");
             assertThat(demo.traffic().errors()).isZero();
         }
         try (Demo again = Demo.start(Demo.config(workDir, 0), 0, 0, Demo.traffic(300, 8, 1), line -> { })) {
+            final String key = again.runtime().config().get("api.key");
             final String url = "http://127.0.0.1:" + again.httpPort() + "/api/v1/profiles/" + customer;
-            await().atMost(Duration.ofSeconds(90)).until(() -> get(url).statusCode() == 200);
-            assertThat(version(get(url).body())).isGreaterThanOrEqualTo(versionBeforeRestart);
+            await().atMost(Duration.ofSeconds(90)).until(() -> get(url, key).statusCode() == 200);
+            assertThat(version(get(url, key).body())).isGreaterThanOrEqualTo(versionBeforeRestart);
         }
     }
 
@@ -62,9 +64,13 @@ class DemoIT {
         return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
     }
 
-    private static HttpResponse<String> get(final String url) {
+    private static HttpResponse<String> get(final String url, final String key) {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        if (key != null) {
+            request.header("X-API-Key", key);
+        }
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+            return HTTP.send(request.build(),
                 HttpResponse.BodyHandlers.ofString());
         } catch (final IOException e) {
             throw new IllegalStateException("GET failed.", e);

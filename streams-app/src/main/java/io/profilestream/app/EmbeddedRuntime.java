@@ -6,6 +6,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.profilestream.config.ConfigException;
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.embedded.EmbeddedKafkaBroker;
 import io.profilestream.net.Ports;
@@ -43,6 +44,11 @@ public final class EmbeddedRuntime implements AutoCloseable {
      * @param registryPort registry port on 127.0.0.1 (0 = any free port)
      */
     public static EmbeddedRuntime start(final ProfileStreamConfig config, final int kafkaPort, final int registryPort) {
+        final String protocol = config.get("security.protocol", "PLAINTEXT");
+        if (!"PLAINTEXT".equalsIgnoreCase(protocol)) {
+            throw new ConfigException("security.protocol=" + protocol + " is for a cluster of your own: the embedded "
+                + "broker listens on 127.0.0.1 with PLAINTEXT only. Remove it, or run without --embedded.");
+        }
         if (kafkaPort != 0) {
             Ports.requireFree(kafkaPort, "--kafka-port");
         }

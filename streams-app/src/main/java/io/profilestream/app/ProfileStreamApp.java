@@ -31,6 +31,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.profilestream.config.ConfigException;
 import io.profilestream.config.EngineSettings;
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.http.ApiKeyGuard;
@@ -38,6 +39,7 @@ import io.profilestream.http.ApiServer;
 import io.profilestream.http.ErasureRoutes;
 import io.profilestream.http.ForwardingClient;
 import io.profilestream.http.ForwardingIdentityLookup;
+import io.profilestream.http.HttpTls;
 import io.profilestream.http.IdentityRoutes;
 import io.profilestream.http.SegmentRoutes;
 import io.profilestream.metrics.EngineMetrics;
@@ -121,6 +123,10 @@ public final class ProfileStreamApp implements AutoCloseable {
         LOG.info("Effective configuration: {}", config.masked());
 
         final EngineSettings settings = EngineSettings.from(config);
+        final ApiKeyGuard guard = apiKeys(config);
+        final HttpTls tls = HttpTls.from(config).orElse(null);
+        final boolean metricsNeedKey = config.getBoolean("http.metrics.require.key");
+        final long maxBodyBytes = config.getLong("http.max.body.bytes");
         provisionTopics(config, settings);
 
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -159,12 +165,11 @@ public final class ProfileStreamApp implements AutoCloseable {
 
         final HostInfo self = new HostInfo(advertisedHost, httpPort);
         final KafkaStreamsIdentityLookup links = new KafkaStreamsIdentityLookup(streams, self, Stores.IDENTITY_LINKS);
-        final ForwardingClient forwarding = new ForwardingClient(instance, ForwardingClient.DEFAULT_TIMEOUT);
+        final ForwardingClient forwarding = new ForwardingClient(instance, ForwardingClient.DEFAULT_TIMEOUT, guard, tls);
         final ForwardingIdentityLookup identities = new ForwardingIdentityLookup(links, forwarding);
         final ProfileLookup lookup = new ResolvingProfileLookup(
             new KafkaStreamsProfileLookup(streams, self, Stores.PROFILES), identities);
         final RecordPublisher publisher = RecordPublisher.create(new HashMap<>(config.kafkaSettings()));
-        final ApiKeyGuard guard = new ApiKeyGuard(config.get("api.key", null));
         final ErasureRoutes erasures = new ErasureRoutes(guard, publisher, serdes.erasure(),
             settings.topics().erasure(), Clock.systemUTC());
         final SegmentRoutes segments = new SegmentRoutes(new SegmentQueries(streams), guard, publisher,
@@ -175,16 +180,18 @@ public final class ProfileStreamApp implements AutoCloseable {
         }
         final ApiServer http;
         try {
-            http = ApiServer.builder(lookup, meters)
+            final ApiServer.Builder builder = ApiServer.builder(lookup, meters)
                 .readiness(ready::get)
                 .bind(httpHost, httpPort)
+                .keys(guard, metricsNeedKey)
+                .maxBodyBytes(maxBodyBytes)
                 .forwarding(forwarding)
                 .routes(app -> {
                     IdentityRoutes.register(app, links, identities);
                     erasures.register(app);
                     segments.register(app);
-                })
-                .start();
+                });
+            http = (tls == null ? builder : builder.tls(tls)).start();
         } catch (final RuntimeException e) {
             publisher.close();
             metricsScheduler.shutdownNow();
@@ -207,6 +214,20 @@ public final class ProfileStreamApp implements AutoCloseable {
         final Thread thread = new Thread(task, "profilestream-kafka-metrics");
         thread.setDaemon(true);
         return thread;
+    }
+
+    private static ApiKeyGuard apiKeys(final ProfileStreamConfig config) {
+        final ApiKeyGuard guard;
+        try {
+            guard = new ApiKeyGuard(config.get("api.key", null), config.get("api.read.key", null));
+        } catch (final IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        if (!guard.enabled()) {
+            LOG.warn("Neither api.key nor api.read.key is set: anyone who reaches the HTTP port may read profiles "
+                + "and change segments. Set the keys for anything but local development.");
+        }
+        return guard;
     }
 
     private static void provisionTopics(final ProfileStreamConfig config, final EngineSettings settings) {

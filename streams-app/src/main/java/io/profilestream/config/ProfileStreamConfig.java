@@ -27,7 +27,10 @@ public final class ProfileStreamConfig {
 
     private static final String DEFAULTS_RESOURCE = "/profilestream-defaults.properties";
     private static final Pattern SECRET_KEY = Pattern.compile(
-        ".*(password|secret|salt|api\\.key|sasl\\.jaas\\.config|basic\\.auth\\.user\\.info|token).*");
+        ".*(password|secret|salt|api\\.key|api\\.read\\.key|sasl\\.jaas\\.config|basic\\.auth\\.user\\.info|token"
+            + "|ssl\\.keystore\\.key|credential).*");
+    /** The user-info part of a URL ({@code http://user:password@host}), which holds credentials. */
+    private static final Pattern URL_USER_INFO = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s,]+@");
     private static final Set<String> ENGINE_NAMESPACES = Set.of(
         "topics", "http", "schema", "time", "currency", "validation", "profile", "api", "dedup", "model",
         "lifecycle", "embedded", "work", "segments", "identity");
@@ -188,12 +191,20 @@ public final class ProfileStreamConfig {
     }
 
     /**
-     * Every value, with secrets masked, for the start-up log line.
+     * Every value, with secrets masked, for the start-up log line: the values of secret keys (passwords, keys,
+     * salts, JAAS configs, credentials) and the user-info part of every URL.
      */
     public Map<String, String> masked() {
         final Map<String, String> masked = new TreeMap<>();
-        values.forEach((key, value) -> masked.put(key, isSecret(key) ? "[hidden]" : value));
+        values.forEach((key, value) -> masked.put(key, isSecret(key) ? "[hidden]" : maskUrlCredentials(value)));
         return masked;
+    }
+
+    /**
+     * Replaces the user-info part of every URL in a value ({@code http://user:password@host}) with {@code [hidden]}.
+     */
+    public static String maskUrlCredentials(final String value) {
+        return value == null ? null : URL_USER_INFO.matcher(value).replaceAll("$1[hidden]@");
     }
 
     static boolean isSecret(final String key) {

@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -67,18 +69,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int controllerPort;
     private final String clusterId;
     private final KafkaRaftServer server;
+    private final int saslPort;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedKafkaBroker(final Path dataDir,
                                 final int port,
                                 final int controllerPort,
                                 final String clusterId,
-                                final KafkaRaftServer server) {
+                                final KafkaRaftServer server,
+                                final int saslPort) {
         this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
         this.clusterId = clusterId;
         this.server = server;
+        this.saslPort = saslPort;
     }
 
     /**
@@ -117,6 +122,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                                      final int port,
                                      final int controllerPort,
                                      final Map<String, String> overrides) {
+        return start(dataDir, port, controllerPort, overrides, null);
+    }
+
+    /**
+     * Starts a broker with a second client listener that needs SASL authentication (see {@link SaslListener}) on a
+     * free port, next to the PLAINTEXT one; {@link #saslBootstrapServers()} names it.
+     *
+     * @throws KafkaException when the broker cannot start or the users' SCRAM credentials cannot be stored
+     */
+    public static EmbeddedKafkaBroker start(final Path dataDir,
+                                            final int port,
+                                            final Map<String, String> overrides,
+                                            final SaslListener sasl) {
+        return start(dataDir, port, 0, overrides, Objects.requireNonNull(sasl, "sasl"));
+    }
+
+    private static EmbeddedKafkaBroker start(final Path dataDir,
+                                             final int port,
+                                             final int controllerPort,
+                                             final Map<String, String> overrides,
+                                             final SaslListener sasl) {
         requireValidPort(port);
         requireValidPort(controllerPort);
         if (port != 0 && port == controllerPort) {
@@ -135,6 +161,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         final int quorumPort = controllerPort == 0 ? freePortOtherThan(brokerPort) : controllerPort;
 
         final Properties properties = defaults(dir, brokerPort, quorumPort);
+        final int saslPort = sasl == null ? 0 : freePortOtherThan(brokerPort, quorumPort);
+        if (sasl != null) {
+            properties.putAll(sasl.brokerSettings(BROKER_LISTENER + "://" + Ports.LOOPBACK + ":" + brokerPort,
+                CONTROLLER_LISTENER + "://" + Ports.LOOPBACK + ":" + quorumPort, saslPort));
+        }
         properties.putAll(overrides);
         final KafkaConfig config = new KafkaConfig(properties, false);
 
@@ -154,7 +185,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             shutdown(server);
             throw startFailure(brokerPort, quorumPort, e);
         }
-        final EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, brokerPort, quorumPort, clusterId, server);
+        final EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, brokerPort, quorumPort, clusterId, server,
+            saslPort);
+        if (sasl != null) {
+            try {
+                sasl.createScramCredentials(broker.bootstrapServers());
+            } catch (final RuntimeException e) {
+                broker.close();
+                throw e;
+            }
+        }
         LOG.info("The embedded Kafka broker is listening on {} (controller port {}, cluster {}).",
             broker.bootstrapServers(), quorumPort, clusterId);
         LOG.info("The embedded Kafka broker started in {} ms from {} storage in {}.",
@@ -171,6 +211,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public String bootstrapServers() {
         return Ports.LOOPBACK + ":" + port;
+    }
+
+    /**
+     * Returns the address of the SASL listener for {@code bootstrap.servers}.
+     *
+     * @return {@code 127.0.0.1:PORT}
+     * @throws IllegalStateException when the broker was started without a SASL listener
+     */
+    public String saslBootstrapServers() {
+        if (saslPort == 0) {
+            throw new IllegalStateException("This broker has no SASL listener.");
+        }
+        return Ports.LOOPBACK + ":" + saslPort;
     }
 
     /**
@@ -329,12 +382,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePortOtherThan(final int taken) {
-        int candidate = Ports.freePort();
-        while (candidate == taken) {
-            candidate = Ports.freePort();
+    private static int freePortOtherThan(final int... taken) {
+        while (true) {
+            final int candidate = Ports.freePort();
+            if (Arrays.stream(taken).noneMatch(port -> port == candidate)) {
+                return candidate;
+            }
         }
-        return candidate;
     }
 
     private static void shutdown(final KafkaRaftServer server) {

@@ -1,12 +1,21 @@
 package io.profilestream.http;
 
 import java.net.BindException;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +28,7 @@ import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.EndpointNotFound;
 import io.javalin.util.JavalinBindException;
+import io.javalin.validation.ValidationException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.profilestream.net.PortInUseException;
 import io.profilestream.query.ProfileLookup;
@@ -27,7 +37,9 @@ import io.profilestream.query.QueryUnavailableException;
 /**
  * The engine's HTTP server: profile lookup by id and instance metadata (see {@link ProfileRoutes}), health and
  * Prometheus metrics.
- * Every error is JSON {@code {"error": "..."}}.
+ * Every error is JSON {@code {"error": "..."}}; a malformed request gets a 4xx, a body over the size limit 413.
+ * With API keys configured every path but health (and metrics, unless they need a key too) needs one, see
+ * {@link ApiKeyGuard}; with TLS settings the server speaks HTTPS only, see {@link HttpTls}.
  * Requests are timed and logged by route template, never with ids, because ids are personal data.
  * Other features add their routes through the hook given at start or through {@link #app()}.
  */
@@ -53,34 +65,60 @@ public final class ApiServer implements AutoCloseable {
      */
     public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
+    /**
+     * The largest request body accepted unless told otherwise: 1 MiB.
+     */
+    public static final long DEFAULT_MAX_BODY_BYTES = 1L << 20;
+
+    static final String HEALTH_LIVE = "/health/live";
+    static final String HEALTH_READY = "/health/ready";
+    static final String METRICS = "/metrics";
+
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
     private final Javalin app;
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier readiness;
     private final String host;
+    private final HttpTls tls;
 
     private ApiServer(final Builder builder) {
         this.registry = builder.registry;
         this.readiness = builder.readiness;
         this.host = builder.host;
+        this.tls = builder.tls;
         final RequestMetrics metrics = new RequestMetrics(registry);
         final ObjectMapper mapper = builder.mapper;
+        final long maxBodyBytes = builder.maxBodyBytes;
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
             config.useVirtualThreads = false;
             config.http.defaultContentType = "application/json";
+            config.http.maxRequestSize = maxBodyBytes;
             config.jsonMapper(new JavalinJackson(mapper, false));
             config.requestLogger.http(metrics::served);
+            if (tls != null) {
+                config.jetty.addConnector((server, http) -> httpsConnector(server, http, builder.port));
+            }
         });
+        final Set<String> open = new HashSet<>(Set.of(HEALTH_LIVE, HEALTH_READY));
+        if (!builder.metricsNeedKey) {
+            open.add(METRICS);
+        }
+        builder.keys.register(app, open);
+        app.before(ctx -> Json.limitBody(ctx, maxBodyBytes));
+        app.after(Json::discardUnread);
         final ForwardingClient forwarding = builder.forwarding != null
             ? builder.forwarding
-            : new ForwardingClient(() -> host + ":" + port(), ForwardingClient.DEFAULT_TIMEOUT);
+            : new ForwardingClient(() -> host + ":" + port(), ForwardingClient.DEFAULT_TIMEOUT, builder.keys, tls);
         new ProfileRoutes(builder.lookup, forwarding, metrics).register(app);
-        app.get("/metrics", this::getMetrics);
-        app.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
-        app.get("/health/ready", this::getReadiness);
+        app.get(METRICS, this::getMetrics);
+        app.get(HEALTH_LIVE, ctx -> ctx.json(Map.of("status", "UP")));
+        app.get(HEALTH_READY, this::getReadiness);
+        app.exception(ValidationException.class, (e, ctx) -> Responses.error(ctx,
+            HttpStatus.BAD_REQUEST.getCode(), "Invalid request parameters: " + String.join(", ", e.getErrors().keySet())
+                + "."));
         app.exception(QueryUnavailableException.class,
             (e, ctx) -> Responses.unavailable(ctx, e.retryAfter(), e.getMessage()));
         app.exception(EndpointNotFound.class, (e, ctx) -> Responses.error(ctx,
@@ -134,6 +172,13 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
+     * Whether the server speaks HTTPS.
+     */
+    public boolean secure() {
+        return tls != null;
+    }
+
+    /**
      * The underlying Javalin application, for features that add routes after start.
      */
     public Javalin app() {
@@ -158,7 +203,20 @@ public final class ApiServer implements AutoCloseable {
             }
             throw e;
         }
-        LOG.info("HTTP server listens on {}:{}.", host, app.port());
+        LOG.info("HTTP server listens on {}:{} ({}).", host, app.port(), tls == null ? "HTTP" : "HTTPS");
+    }
+
+    private ServerConnector httpsConnector(final Server server,
+                                           final HttpConfiguration http,
+                                           final int port) {
+        final HttpConfiguration https = new HttpConfiguration(http);
+        https.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+        final ServerConnector connector = new ServerConnector(server,
+            new SslConnectionFactory(tls.serverContext(), HttpVersion.HTTP_1_1.asString()),
+            new HttpConnectionFactory(https));
+        connector.setHost(host);
+        connector.setPort(port);
+        return connector;
     }
 
     private static boolean isAddressInUse(final Throwable failure) {
@@ -196,6 +254,10 @@ public final class ApiServer implements AutoCloseable {
         private ForwardingClient forwarding;
         private ObjectMapper mapper = new ObjectMapper();
         private Consumer<Javalin> routes = app -> { };
+        private ApiKeyGuard keys = ApiKeyGuard.open();
+        private boolean metricsNeedKey;
+        private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private HttpTls tls;
 
         private Builder(final ProfileLookup lookup, final PrometheusMeterRegistry registry) {
             this.lookup = Objects.requireNonNull(lookup, "lookup");
@@ -228,6 +290,37 @@ public final class ApiServer implements AutoCloseable {
          */
         public Builder forwarding(final ForwardingClient forwarding) {
             this.forwarding = Objects.requireNonNull(forwarding, "forwarding");
+            return this;
+        }
+
+        /**
+         * Sets the API keys every path but health needs; without them the API is open.
+         *
+         * @param keys the keys
+         * @param metricsNeedKey whether {@code /metrics} needs a key too (any of the two)
+         */
+        public Builder keys(final ApiKeyGuard keys, final boolean metricsNeedKey) {
+            this.keys = Objects.requireNonNull(keys, "keys");
+            this.metricsNeedKey = metricsNeedKey;
+            return this;
+        }
+
+        /**
+         * Sets the largest request body accepted; a larger one is answered 413.
+         */
+        public Builder maxBodyBytes(final long maxBodyBytes) {
+            if (maxBodyBytes < 1) {
+                throw new IllegalArgumentException("The body limit must be positive, got " + maxBodyBytes + ".");
+            }
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        /**
+         * Makes the server speak HTTPS only, with the given key and certificate.
+         */
+        public Builder tls(final HttpTls tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
             return this;
         }
 

@@ -19,6 +19,9 @@ import io.profilestream.query.LookupResult;
  * A forwarded request carries {@value ApiServer#FORWARDED_BY_HEADER}, so the owner answers from its own state and
  * never forwards it again.
  * Profile and identity lookups share one client: HTTP/1.1, no redirects, one timeout for connection and answer.
+ * When the API keys are set it sends this instance's own key (see {@link ApiKeyGuard#forwardingKey()}), so every
+ * instance of an application needs the same keys; when the API speaks HTTPS it forwards over HTTPS, trusting the
+ * certificates {@link HttpTls} names.
  */
 public final class ForwardingClient {
 
@@ -40,6 +43,8 @@ public final class ForwardingClient {
     private final Supplier<String> self;
     private final Duration timeout;
     private final HttpClient client;
+    private final String scheme;
+    private final String key;
 
     /**
      * Creates a client.
@@ -48,21 +53,44 @@ public final class ForwardingClient {
      * @param timeout how long a forwarded lookup may take, connection included
      */
     public ForwardingClient(final String self, final Duration timeout) {
-        this(constant(Objects.requireNonNull(self, "self")), timeout);
+        this(self, timeout, ApiKeyGuard.open(), null);
     }
 
-    ForwardingClient(final Supplier<String> self, final Duration timeout) {
+    /**
+     * Creates a client that forwards with this instance's key and, when given TLS settings, over HTTPS.
+     *
+     * @param self this instance's host and port, sent as {@value ApiServer#FORWARDED_BY_HEADER}
+     * @param timeout how long a forwarded lookup may take, connection included
+     * @param keys the API keys; the key it names for forwarding is sent with every forwarded request
+     * @param tls the HTTPS settings of the instances, or null when they speak plain HTTP
+     */
+    public ForwardingClient(final String self,
+                            final Duration timeout,
+                            final ApiKeyGuard keys,
+                            final HttpTls tls) {
+        this(constant(Objects.requireNonNull(self, "self")), timeout, keys, tls);
+    }
+
+    ForwardingClient(final Supplier<String> self,
+                     final Duration timeout,
+                     final ApiKeyGuard keys,
+                     final HttpTls tls) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("The forward timeout must be positive.");
         }
         this.self = Objects.requireNonNull(self, "self");
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder()
+        this.key = keys.forwardingKey().orElse(null);
+        this.scheme = tls == null ? "http" : "https";
+        final HttpClient.Builder builder = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(timeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+            .followRedirects(HttpClient.Redirect.NEVER);
+        if (tls != null) {
+            builder.sslContext(tls.clientContext());
+        }
+        this.client = builder.build();
     }
 
     /**
@@ -89,7 +117,7 @@ public final class ForwardingClient {
                              final String pathPrefix,
                              final String id,
                              final boolean staleAllowed) throws IOException, InterruptedException {
-        final URI uri = URI.create("http://" + uriHost(owner.host()) + ":" + owner.port() + pathPrefix
+        final URI uri = URI.create(scheme + "://" + uriHost(owner.host()) + ":" + owner.port() + pathPrefix
             + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
         final HttpRequest.Builder request = HttpRequest.newBuilder(uri)
             .timeout(timeout)
@@ -98,6 +126,9 @@ public final class ForwardingClient {
             .GET();
         if (staleAllowed) {
             request.header(STALE_ALLOWED_HEADER, "true");
+        }
+        if (key != null) {
+            request.header(ApiKeyGuard.HEADER, key);
         }
         return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
@@ -117,17 +148,19 @@ public final class ForwardingClient {
                                                       final String method,
                                                       final String pathAndQuery,
                                                       final byte[] body) {
-        final HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + uriHost(host) + ":" + port
-                + pathAndQuery))
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + uriHost(host) + ":"
+                + port + pathAndQuery))
             .timeout(timeout)
             .header(ApiServer.FORWARDED_BY_HEADER, self.get())
             .header("Accept", "application/json")
             .header("Content-Type", "application/json")
             .method(method, body == null
                 ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+                : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (key != null) {
+            request.header(ApiKeyGuard.HEADER, key);
+        }
+        return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /**

@@ -54,7 +54,12 @@ public final class ForwardingIdentityLookup implements IdentityLookup {
             if (response.statusCode() == 404) {
                 return new LookupResult.NotFound<>();
             }
-            LOG.debug("Another instance answered an identity lookup with status {}.", response.statusCode());
+            if (response.statusCode() == 401 || response.statusCode() == 403) {
+                LOG.warn("The instance at {}:{} refused this instance's key (status {}); every instance needs the "
+                    + "same api.key and api.read.key.", owner.host(), owner.port(), response.statusCode());
+            } else {
+                LOG.debug("Another instance answered an identity lookup with status {}.", response.statusCode());
+            }
         } catch (final IOException e) {
             LOG.warn("Fetching an identity from {}:{} failed with {}.", owner.host(), owner.port(),
                 e.getClass().getSimpleName());

@@ -166,6 +166,16 @@ final class ProfileRoutes {
     }
 
     private void relay(final Context ctx, final HttpResponse<byte[]> response) {
+        if (response.statusCode() == HttpStatus.UNAUTHORIZED.getCode()
+            || response.statusCode() == HttpStatus.FORBIDDEN.getCode()) {
+            metrics.forwarded("refused");
+            LOG.warn("The instance at {}:{} refused this instance's key (status {}); every instance needs the same "
+                + "api.key and api.read.key.", response.uri().getHost(), response.uri().getPort(),
+                response.statusCode());
+            Responses.error(ctx, HttpStatus.BAD_GATEWAY.getCode(),
+                "The instance that owns this profile refused this instance's key; the instances' keys differ.");
+            return;
+        }
         metrics.forwarded("relayed");
         ctx.status(response.statusCode());
         response.headers().firstValue("Content-Type").ifPresent(ctx::contentType);

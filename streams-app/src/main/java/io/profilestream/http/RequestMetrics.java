@@ -42,7 +42,8 @@ final class RequestMetrics {
     }
 
     /**
-     * Counts a profile lookup forwarded to its owner: {@code relayed}, {@code failed} or {@code loop}.
+     * Counts a profile lookup forwarded to its owner: {@code relayed}, {@code failed}, {@code loop} or
+     * {@code refused} (the owner did not accept this instance's key).
      */
     void forwarded(final String outcome) {
         Counter.builder("profilestream.http.forwards")

@@ -100,7 +100,8 @@ public final class SegmentRoutes {
 
     public void register(final Javalin app) {
         app.get(LIST_ROUTE, this::list);
-        app.post(PREVIEW_ROUTE, this::preview);
+        // A preview publishes nothing: the read key may ask for one.
+        app.post(PREVIEW_ROUTE, this::preview, ApiKeyGuard.Access.READ);
         app.put("/api/v1/segments/{id}", this::put);
         app.delete("/api/v1/segments/{id}", this::delete);
         app.get("/api/v1/segments/{id}/members", this::members);

@@ -49,6 +49,7 @@ final class EngineHarness implements AutoCloseable {
     final Topics topics;
     final ProfileStreamConfig config;
     final KafkaProducer<String, byte[]> producer;
+    private final Map<String, String> clientSettings;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     ProfileStreamApp app;
 
@@ -64,8 +65,10 @@ final class EngineHarness implements AutoCloseable {
                   final Map<String, String> overrides) {
         this.bootstrapServers = cluster.bootstrapServers();
         this.registryUrl = cluster.registryUrl();
+        this.clientSettings = cluster.clientSettings();
         serdes = new EngineSerdes(new RestSchemaRegistryClient(registryUrl), 262_144);
         final Map<String, String> settings = new HashMap<>(namespace.settings());
+        settings.putAll(clientSettings);
         settings.put("bootstrap.servers", bootstrapServers);
         settings.put("schema.registry.url", registryUrl);
         settings.put("http.host", "127.0.0.1");
@@ -76,6 +79,7 @@ final class EngineHarness implements AutoCloseable {
         config = ProfileStreamConfig.of(settings);
         topics = Topics.from(config);
         final Properties producerConfig = new Properties();
+        producerConfig.putAll(clientSettings);
         producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -95,10 +99,16 @@ final class EngineHarness implements AutoCloseable {
         }
     }
 
+    /** A GET with the configured read key, or the admin key when only that is set. */
     HttpResponse<String> get(final String path) {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + app.httpPort() + path)).timeout(Duration.ofSeconds(10)).GET();
+        final String key = config.get("api.read.key", config.get("api.key", null));
+        if (key != null) {
+            request.header("X-API-Key", key);
+        }
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (final IOException e) {
             throw new IllegalStateException("HTTP call failed.", e);
         } catch (final InterruptedException e) {
@@ -118,6 +128,7 @@ final class EngineHarness implements AutoCloseable {
     /** Reads every committed record of a topic from the beginning until none arrives for a moment. */
     List<ConsumerRecord<String, byte[]>> readAll(final String topic) {
         final Properties props = new Properties();
+        props.putAll(clientSettings);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

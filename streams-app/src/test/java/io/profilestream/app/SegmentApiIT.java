@@ -44,6 +44,7 @@ class SegmentApiIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String KEY = "it-key";
+    private static final String READ_KEY = "it-read-key";
 
     private EngineHarness harness;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -51,7 +52,8 @@ class SegmentApiIT {
     @BeforeEach
     void start(final KafkaCluster cluster,
                final TestNamespace namespace) {
-        harness = new EngineHarness(cluster, namespace, Map.of("api.key", KEY, "segments.default.catalogue", "false",
+        harness = new EngineHarness(cluster, namespace, Map.of("api.key", KEY, "api.read.key", READ_KEY,
+            "segments.default.catalogue", "false",
             "lifecycle.reevaluation.interval.ms", "500"));
         harness.startApp();
     }
@@ -72,7 +74,9 @@ class SegmentApiIT {
 
         assertThat(send("PUT", "/api/v1/segments/big", "{\"name\":\"Big\",\"kind\":\"SEGMENT\","
             + "\"expression\":\"profile.transactions.revenueMinor >= 15000\"}", null).statusCode()).isEqualTo(401);
-        assertThat(send("PUT", "/api/v1/segments/big", "{}", "wrong").statusCode()).isEqualTo(403);
+        assertThat(send("PUT", "/api/v1/segments/big", "{}", "wrong").statusCode()).isEqualTo(401);
+        assertThat(send("PUT", "/api/v1/segments/big", "{\"name\":\"Big\",\"kind\":\"SEGMENT\","
+            + "\"expression\":\"true\"}", READ_KEY).statusCode()).isEqualTo(403);
         final HttpResponse<String> invalid = send("PUT", "/api/v1/segments/big", "{\"name\":\"Big\","
             + "\"kind\":\"SEGMENT\",\"expression\":\"profile.transactions.ordrs > 1\"}", KEY);
         assertThat(invalid.statusCode()).isEqualTo(400);
@@ -84,7 +88,8 @@ class SegmentApiIT {
         assertThat(harness.json(created.body()).path("version").asLong()).isEqualTo(1);
 
         final HttpResponse<String> preview = send("POST", "/api/v1/segments/preview",
-            "{\"expression\":\"profile.transactions.revenueMinor >= 18000\"}", null);
+            "{\"expression\":\"profile.transactions.revenueMinor >= 18000\"}", READ_KEY);
+        assertThat(preview.statusCode()).isEqualTo(200);
         assertThat(harness.json(preview.body()).path("size").asLong()).isEqualTo(2);
 
         await().atMost(WAIT).untilAsserted(() -> {

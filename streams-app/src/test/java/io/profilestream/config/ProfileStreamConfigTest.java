@@ -74,6 +74,25 @@ class ProfileStreamConfigTest {
     }
 
     @Test
+    void shouldMaskTheReadKeyTlsPasswordsAndCredentialsInUrls() {
+        final ProfileStreamConfig config = ProfileStreamConfig.of(Map.of(
+            "api.read.key", "reader-secret",
+            "http.tls.keystore.password", "store-pw",
+            "http.tls.key.password", "key-pw",
+            "ssl.keystore.key", "-----BEGIN PRIVATE KEY-----",
+            "schema.registry.url", "https://registry-user:registry-pw@registry:8081,http://other:8081"));
+        assertThat(config.masked())
+            .containsEntry("api.read.key", "[hidden]")
+            .containsEntry("http.tls.keystore.password", "[hidden]")
+            .containsEntry("http.tls.key.password", "[hidden]")
+            .containsEntry("ssl.keystore.key", "[hidden]")
+            .containsEntry("schema.registry.url", "https://[hidden]@registry:8081,http://other:8081")
+            .containsEntry("http.metrics.require.key", "false");
+        assertThat(config.toString()).doesNotContain("reader-secret", "store-pw", "key-pw", "PRIVATE", "registry-pw",
+            "registry-user");
+    }
+
+    @Test
     void shouldNameTheKeyInErrors() {
         final ProfileStreamConfig config = ProfileStreamConfig.of(Map.of("topics.partitions", "many"));
         assertThatThrownBy(() -> config.getInt("topics.partitions"))

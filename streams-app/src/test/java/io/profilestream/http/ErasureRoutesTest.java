@@ -32,9 +32,11 @@ class ErasureRoutesTest {
     private final MockProducer<String, byte[]> producer =
         new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
     private final EngineSerdes serdes = new EngineSerdes(new InMemorySchemaRegistryClient(), 1 << 20);
+    private final ApiKeyGuard keys = new ApiKeyGuard("s3cret", "reader");
     private final ApiServer server = ApiServer.builder(id -> new LookupResult.NotFound<>(),
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
-        .routes(new ErasureRoutes(new ApiKeyGuard("s3cret"), new RecordPublisher(producer), serdes.erasure(),
+        .keys(keys, false)
+        .routes(new ErasureRoutes(keys, new RecordPublisher(producer), serdes.erasure(),
             "erasure-requests", Clock.fixed(NOW, ZoneOffset.UTC))::register)
         .start();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -72,8 +74,9 @@ class ErasureRoutesTest {
     void shouldRefuseCallsWithoutTheRightKey() throws Exception {
         assertThat(post("{\"customerId\":\"c1\"}", null).statusCode()).isEqualTo(401);
         final HttpResponse<String> wrong = post("{\"customerId\":\"c1\"}", "guess");
-        assertThat(wrong.statusCode()).isEqualTo(403);
+        assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(wrong.body()).doesNotContain("s3cret");
+        assertThat(post("{\"customerId\":\"c1\"}", "reader").statusCode()).isEqualTo(403);
         assertThat(producer.history()).isEmpty();
     }
 

@@ -37,16 +37,27 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterEach
 
     /** The cluster that runs elsewhere, or null when this extension starts one in-process. */
     private final Supplier<KafkaCluster> external;
+    /** Whether the in-process broker's clients must authenticate with SASL. */
+    private final boolean sasl;
 
     /**
      * An extension that starts an in-process broker and registry for each test class.
      */
     public KafkaClusterExtension() {
-        this(null);
+        this(null, false);
     }
 
-    private KafkaClusterExtension(final Supplier<KafkaCluster> external) {
+    private KafkaClusterExtension(final Supplier<KafkaCluster> external, final boolean sasl) {
         this.external = external;
+        this.sasl = sasl;
+    }
+
+    /**
+     * An extension whose in-process broker answers clients only on a listener that needs SASL (SCRAM-SHA-256); the
+     * {@link KafkaCluster} it hands out carries the client settings, and its registry uses them too.
+     */
+    public static KafkaClusterExtension sasl() {
+        return new KafkaClusterExtension(null, true);
     }
 
     /**
@@ -54,13 +65,13 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterEach
      * class-level extensions (Testcontainers, say) have started it.
      */
     public static KafkaClusterExtension external(final Supplier<KafkaCluster> cluster) {
-        return new KafkaClusterExtension(Objects.requireNonNull(cluster, "cluster"));
+        return new KafkaClusterExtension(Objects.requireNonNull(cluster, "cluster"), false);
     }
 
     @Override
     public void beforeAll(final ExtensionContext context) {
         if (external == null) {
-            embedded(context);
+            embedded(context, sasl);
         }
     }
 
@@ -75,7 +86,7 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterEach
     public Object resolveParameter(final ParameterContext parameter,
                                    final ExtensionContext context) {
         if (parameter.getParameter().getType() == KafkaCluster.class) {
-            return external == null ? embedded(context) : external.get();
+            return external == null ? embedded(context, sasl) : external.get();
         }
         if (context.getTestMethod().isEmpty()) {
             throw new ParameterResolutionException("A TestNamespace belongs to one test: ask for it in a test, its "
@@ -105,11 +116,12 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterEach
     /**
      * The in-process cluster of the test class, started on first use and closed with the class's context.
      */
-    private static KafkaCluster embedded(final ExtensionContext context) {
+    private static KafkaCluster embedded(final ExtensionContext context, final boolean sasl) {
         final ExtensionContext classContext = classContext(context);
         final String label = classContext.getRequiredTestClass().getSimpleName();
         return classContext.getStore(STORE)
-            .getOrComputeIfAbsent(CLUSTER_KEY, key -> EmbeddedCluster.start(directory(), label), EmbeddedCluster.class)
+            .getOrComputeIfAbsent(CLUSTER_KEY, key -> EmbeddedCluster.start(directory(), label, sasl),
+                EmbeddedCluster.class)
             .cluster();
     }
 
