@@ -9,7 +9,8 @@ import io.profilestream.metrics.EngineMetrics;
 
 /**
  * Turns the engine configuration into Kafka Streams properties: Kafka settings pass through, then the engine wires
- * its dead-letter handling, which is not optional.
+ * its dead-letter handling, which is not optional, and bounds RocksDB's memory ({@link BoundedMemoryRocksDBConfig})
+ * unless {@code rocksdb.config.setter} names another setter.
  */
 public final class StreamsProperties {
 
@@ -23,6 +24,8 @@ public final class StreamsProperties {
         properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterQueueHandler.class);
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterQueueHandler.class);
         properties.put(DeadLetterQueueHandler.METRICS_CONFIG, metrics);
+        properties.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class);
+        BoundedMemoryRocksDBConfig.validate(properties);
         return properties;
     }
 }
