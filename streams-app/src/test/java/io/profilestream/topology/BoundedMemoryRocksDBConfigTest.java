@@ -58,7 +58,7 @@ class BoundedMemoryRocksDBConfigTest {
     }
 
     @Test
-    void shouldBeTheEnginesSetterUnlessAnotherIsConfigured() {
+    void shouldBeTheEnginesSetterUnlessAnotherOrNoneIsConfigured() {
         final StreamsConfig defaults = new StreamsConfig(properties(Map.of()));
         assertThat(defaults.getClass(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
             .isEqualTo(BoundedMemoryRocksDBConfig.class);
@@ -66,6 +66,10 @@ class BoundedMemoryRocksDBConfigTest {
         final StreamsConfig own = new StreamsConfig(properties(Map.of(
             StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, OtherSetter.class.getName())));
         assertThat(own.getClass(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)).isEqualTo(OtherSetter.class);
+
+        final StreamsConfig none = new StreamsConfig(properties(Map.of(
+            StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, "")));
+        assertThat(none.getClass(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)).isNull();
     }
 
     @Test
