@@ -16,7 +16,8 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 
 /**
- * {@code report.md} with PNG charts: throughput bars, latency percentiles and the calibration plot.
+ * {@code report.md} with PNG charts: throughput bars, latency percentiles (with the bench's commit interval and with
+ * the engine's default) and the calibration plot; tables of every section, serving included.
  */
 final class Report {
 
@@ -43,7 +44,9 @@ final class Report {
             results.get("input.events"), results.get("input.customers"), results.get("input.partitions")));
         md.append("## Throughput\n\n![throughput](throughput.png)\n\n")
             .append(table(results, "throughput.")).append("\n## Latency\n\n![latency](latency.png)\n\n")
-            .append(table(results, "latency.")).append("\n## Resources\n\n").append(table(results, "resources."))
+            .append(table(results, "latency.")).append("\n## Latency with the engine's default commit interval\n\n")
+            .append(table(results, "latency_engine_defaults.")).append("\n## Serving\n\n")
+            .append(table(results, "serving.")).append("\n## Resources\n\n").append(table(results, "resources."))
             .append("\n## Accuracy\n\n![calibration](calibration.png)\n\n").append(table(results, "accuracy."))
             .append("\n| calibration repeat purchases | customers | predicted holdout | actual holdout |\n")
             .append("|---|---|---|---|\n");
@@ -96,6 +99,13 @@ final class Report {
                 }
                 chart.addSeries(output + " " + rate, PERCENTILES, values);
             }
+        }
+        for (final String output : List.of("profile_update", "segment_change")) {
+            final List<Double> values = new ArrayList<>();
+            for (final String percentile : PERCENTILES) {
+                values.add(orZero(results.get("latency_engine_defaults." + output + "." + percentile)));
+            }
+            chart.addSeries(output + " engine defaults", PERCENTILES, values);
         }
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
