@@ -48,6 +48,7 @@ public final class Bench {
     private static final double SERVING_SHARE = 0.2;
     /** Share of the engine's measured rate for {@code latency_engine_defaults}. */
     private static final double DEFAULTS_SHARE = 0.5;
+    private static final double BYTES_PER_MIB = 1024.0 * 1024.0;
     /** How many known customer ids the serving client draws from. */
     private static final int KNOWN_IDS = 10_000;
     /** Room in the serving run's generator time for the client's warm-up slices and the last answers. */
@@ -139,6 +140,7 @@ public final class Bench {
         final ProfileStreamConfig defaults = ProfileStreamConfig.of(Map.of());
         final Topics topics = Topics.from(defaults);
         final List<String> events = List.of(topics.clickstream(), topics.purchases(), topics.email());
+        ProfileKeys profiles = null;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), 0);
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -166,12 +168,14 @@ public final class Bench {
                         suffix, result.eventsPerSecond(), result.startupSeconds()));
                     engineResources.put(suffix, result);
                     if (guarantee.equals(EOS)) {
+                        profiles = ProfileKeys.read(servers, topics.profileUpdates(), KNOWN_IDS);
                         if (all) {
                             Latencies.warmUp(live, options, LATENCY_SHARES[0] * result.eventsPerSecond(), progress);
                             Latencies.measure(live, options, result.eventsPerSecond(), LATENCY_SHARES, results,
                                 progress);
                         }
-                        serving(engine, live, all ? SERVING_SHARE * result.eventsPerSecond() : 0, results);
+                        serving(engine, live, profiles.customerSample(),
+                            all ? SERVING_SHARE * result.eventsPerSecond() : 0, results);
                     }
                 }
             }
@@ -180,6 +184,11 @@ public final class Bench {
             }
         }
         engineResources.forEach((suffix, result) -> resources(results, suffix, result));
+        if (profiles != null) {
+            results.put("resources.engine_profiles", (double) profiles.profiles());
+            results.put("resources.engine_state_bytes_per_profile",
+                engineResources.get("eos").stateMb() * BYTES_PER_MIB / Math.max(1, profiles.profiles()));
+        }
         List<Accuracy.Bin> calibrationBins = List.of();
         if (all) {
             progress.accept("Accuracy: BG/NBD fitted on the calibration period of the simulated population.");
@@ -271,9 +280,9 @@ public final class Bench {
      */
     private void serving(final EngineRun engine,
                          final Live live,
+                         final List<String> ids,
                          final double ingestRate,
                          final Map<String, Double> results) throws InterruptedException {
-        final List<String> ids = KnownCustomers.read(live.servers(), live.topics().profileUpdates(), KNOWN_IDS);
         final Duration phase = Duration.ofSeconds(options.servingSeconds());
         progress.accept(String.format("Serving: %d clients look up %,d known customers, then ask /health/live, "
             + "%d s each, while ingesting at %,.0f events/s.", options.servingConcurrency(), ids.size(),

@@ -52,6 +52,9 @@ class BenchIT {
         assertThat(results.get("resources.engine_startup_seconds")).isPositive();
         assertThat(results.get("resources.engine_startup_seconds_alos")).isPositive();
         assertThat(results.get("resources.engine_seconds_to_catch_up")).isPositive();
+        assertThat(results.get("resources.engine_profiles"))
+            .isGreaterThanOrEqualTo(results.get("serving.known_customers"));
+        assertThat(results.get("resources.engine_state_bytes_per_profile")).isPositive();
         for (final String output : List.of("profile_update", "segment_change")) {
             assertPercentiles(results, "latency_engine_defaults." + output);
         }
