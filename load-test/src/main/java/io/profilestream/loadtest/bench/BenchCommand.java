@@ -124,7 +124,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Every result, one a line, grouped by section (the part of the key before its first dot) in order of first use. */
+    /** Every result, one a line, grouped by section (the key up to its first dot) in the order sections appear. */
     static String table(final Map<String, Double> results) {
         final Map<String, StringBuilder> sections = new LinkedHashMap<>();
         results.forEach((key, value) -> sections.computeIfAbsent(key.substring(0, Math.max(0, key.indexOf('.'))),
