@@ -10,7 +10,8 @@ import io.profilestream.metrics.EngineMetrics;
 /**
  * Turns the engine configuration into Kafka Streams properties: Kafka settings pass through (with one default of
  * the engine's own, {@code max.task.idle.ms}), then the engine wires its dead-letter handling, which is not
- * optional.
+ * optional, and bounds RocksDB's memory ({@link BoundedMemoryRocksDBConfig}) unless {@code rocksdb.config.setter}
+ * names another setter (or is empty: Kafka Streams' defaults).
  */
 public final class StreamsProperties {
 
@@ -33,6 +34,10 @@ public final class StreamsProperties {
         properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterQueueHandler.class);
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterQueueHandler.class);
         properties.put(DeadLetterQueueHandler.METRICS_CONFIG, metrics);
+        // The engine's setter unless another is named; an empty value leaves Kafka Streams' own per-store options.
+        properties.merge(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class,
+            (own, engines) -> own.toString().isBlank() ? null : own);
+        BoundedMemoryRocksDBConfig.validate(properties);
         return properties;
     }
 }

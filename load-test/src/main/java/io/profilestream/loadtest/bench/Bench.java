@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.StreamsConfig;
 
 import io.profilestream.app.TopicProvisioner;
 import io.profilestream.config.ProfileStreamConfig;
@@ -29,10 +29,13 @@ import io.profilestream.registry.RestSchemaRegistryClient;
 /**
  * The {@code bench} run: an embedded broker and registry, the simulator's events pre-loaded into the event topics,
  * then the throughput of a raw consumer, a minimal Kafka Streams application and the engine (its own JVM) on the same
- * input, each with {@code exactly_once_v2} and {@code at_least_once} where that applies.
+ * input, each with {@code exactly_once_v2} and {@code at_least_once} where that applies; latency from event to
+ * output with the bench's commit interval and with the engine's own default; profile lookups over HTTP next to a
+ * trivial endpoint; the models' accuracy.
  * Results are flat keys such as {@code throughput.engine_eos} (events per second) and
  * {@code resources.engine_peak_rss_mb} (the engine process's peak RSS, CPU seconds and state size, read from
- * {@code /proc} and the state directory when it has caught up), {@code latency.*} and {@code accuracy.*}.
+ * {@code /proc} and the state directory when it has caught up), {@code latency.*},
+ * {@code latency_engine_defaults.*}, {@code serving.*} and {@code accuracy.*}.
  */
 public final class Bench {
 
@@ -41,6 +44,15 @@ public final class Bench {
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
     private static final long WARM_UP_EVENTS = 100_000;
     private static final double[] LATENCY_SHARES = {0.2, 0.5};
+    /** Share of the engine's measured rate that it ingests while the serving client runs. */
+    private static final double SERVING_SHARE = 0.2;
+    /** Share of the engine's measured rate for {@code latency_engine_defaults}. */
+    private static final double DEFAULTS_SHARE = 0.5;
+    private static final double BYTES_PER_MIB = 1024.0 * 1024.0;
+    /** How many known customer ids the serving client draws from. */
+    private static final int KNOWN_IDS = 10_000;
+    /** Room in the serving run's generator time for the client's warm-up slices and the last answers. */
+    private static final long SERVING_SLACK_SECONDS = 10;
     private static final String EOS = "exactly_once_v2";
     private static final String ALOS = "at_least_once";
 
@@ -50,22 +62,56 @@ public final class Bench {
     private final Options options;
     private final Consumer<String> progress;
 
+    /** Which parts of the bench run. */
+    public enum Scope {
+        /** Everything: baselines, both engines, latency, serving, accuracy. */
+        ALL,
+        /**
+         * The exactly-once engine alone, for large populations: its catch-up, its resources, then profile lookups
+         * on the state it built, with no ingestion (no baselines, latency or accuracy).
+         */
+        ENGINE
+    }
+
     /**
      * What to run.
      *
      * @param events events to pre-load
      * @param customers customers of the simulated population
      * @param partitions partitions of every topic
-     * @param commitIntervalMs commit interval of the Streams applications, the engine included
+     * @param commitIntervalMs commit interval of the Streams applications, the engine included (not in the run with
+     *                         the engine's own defaults)
      * @param seed seed of the population and its events
      * @param latencySeconds how long each latency rate runs
+     * @param servingSeconds how long lookups and the baseline endpoint each run
+     * @param servingConcurrency requests in flight of the serving client
+     * @param scope which parts run
      * @param engineSettings engine settings on top of the bench's (which they replace)
      * @param engineJvmOptions options of the engine's JVM (heap size, a flight recording...)
      * @param out output directory (results, logs, broker and state data under {@code work/})
      */
     public record Options(long events, int customers, int partitions, long commitIntervalMs, long seed,
-                          long latencySeconds, Map<String, String> engineSettings, List<String> engineJvmOptions,
-                          Path out) {
+                          long latencySeconds, long servingSeconds, int servingConcurrency, Scope scope,
+                          Map<String, String> engineSettings, List<String> engineJvmOptions, Path out) {
+
+        /** Default seconds of each serving endpoint. */
+        public static final long DEFAULT_SERVING_SECONDS = 20;
+        /** Default requests in flight of the serving client. */
+        public static final int DEFAULT_SERVING_CONCURRENCY = 8;
+
+        /** Everything, with the default serving client. */
+        public Options(final long events,
+                       final int customers,
+                       final int partitions,
+                       final long commitIntervalMs,
+                       final long seed,
+                       final long latencySeconds,
+                       final Map<String, String> engineSettings,
+                       final List<String> engineJvmOptions,
+                       final Path out) {
+            this(events, customers, partitions, commitIntervalMs, seed, latencySeconds, DEFAULT_SERVING_SECONDS,
+                DEFAULT_SERVING_CONCURRENCY, Scope.ALL, engineSettings, engineJvmOptions, out);
+        }
     }
 
     /**
@@ -80,75 +126,194 @@ public final class Bench {
     }
 
     /**
-     * Runs everything and writes {@code results.json} into the output directory.
+     * Runs what the scope says and writes {@code results.json}, {@code report.md} and the charts into the output
+     * directory.
      *
      * @return the results by key, in the order measured
      */
     public Map<String, Double> run() throws IOException, InterruptedException {
         final Path work = options.out().resolve("work");
         Files.createDirectories(work);
+        final boolean all = options.scope() == Scope.ALL;
         final Map<String, Double> results = new LinkedHashMap<>();
         final Map<String, EngineRun.Result> engineResources = new LinkedHashMap<>();
         final ProfileStreamConfig defaults = ProfileStreamConfig.of(Map.of());
         final Topics topics = Topics.from(defaults);
         final List<String> events = List.of(topics.clickstream(), topics.purchases(), topics.email());
+        ProfileKeys profiles = null;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), 0);
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                  broker.bootstrapServers()))) {
             final String servers = broker.bootstrapServers();
+            final Live live = new Live(servers, registry.url(), topics);
             new TopicProvisioner(admin, topics).provision(true, options.partitions(), (short) 1);
             preload(servers, registry.url(), topics);
             final CatchUp catchUp = new CatchUp(admin, events);
-            final Map<TopicPartition, Long> ends = catchUp.endOffsets();
             final long total = catchUp.totalRecords();
             progress.accept(String.format("Pre-loaded %,d records into %s.", total, events));
             results.put("input.events", (double) total);
             results.put("input.customers", (double) options.customers());
             results.put("input.partitions", (double) options.partitions());
-
-            progress.accept("Warm-up: raw consumer and a Kafka Streams run.");
-            RawConsumerRun.eventsPerSecond(servers, ends, TIMEOUT);
-            BaselineStreams.warmUp(servers, "bench-warm-up", Math.min(WARM_UP_EVENTS, total),
-                work.resolve("streams-warm-up"), events, catchUp);
-
-            results.put("throughput.raw_consumer", RawConsumerRun.eventsPerSecond(servers, ends, TIMEOUT));
-            report("throughput.raw_consumer", results);
-            for (final String guarantee : List.of(EOS, ALOS)) {
-                final String suffix = guarantee.equals(EOS) ? "eos" : "alos";
-                results.put("throughput.baseline_streams_" + suffix, BaselineStreams.eventsPerSecond(servers,
-                    "bench-baseline-" + suffix, guarantee, options.commitIntervalMs(),
-                    work.resolve("streams-" + suffix), events, catchUp));
-                report("throughput.baseline_streams_" + suffix, results);
+            if (all) {
+                baselines(servers, work, events, catchUp, results);
             }
-            for (final String guarantee : List.of(EOS, ALOS)) {
+            for (final String guarantee : all ? List.of(EOS, ALOS) : List.of(EOS)) {
                 final String suffix = guarantee.equals(EOS) ? "eos" : "alos";
-                final Map<String, String> settings = new LinkedHashMap<>(Map.of(
-                    "bootstrap.servers", servers,
-                    "schema.registry.url", registry.url(),
-                    "application.id", "bench-engine-" + suffix,
-                    "processing.guarantee", guarantee,
-                    "commit.interval.ms", Long.toString(options.commitIntervalMs()),
-                    "topics.partitions", Integer.toString(options.partitions())));
-                settings.putAll(options.engineSettings());
-                settings.put("processing.guarantee", guarantee);
-                final EngineRun.Result result = EngineRun.run(work.resolve("engine-" + suffix), settings,
-                    options.engineJvmOptions(), catchUp,
-                    rate -> latencies(guarantee.equals(EOS), rate, servers, registry.url(), topics, results));
-                results.put("throughput.engine_" + suffix, result.eventsPerSecond());
-                report("throughput.engine_" + suffix, results);
-                engineResources.put(suffix, result);
+                try (EngineRun engine = EngineRun.start(work.resolve("engine-" + suffix), "engine",
+                    engineSettings(servers, registry.url(), guarantee, true), options.engineJvmOptions())) {
+                    final EngineRun.Result result = engine.catchUp(catchUp);
+                    results.put("throughput.engine_" + suffix, result.eventsPerSecond());
+                    progress.accept(String.format("throughput.engine_%s = %,.0f events/s (first record after %.1f s)",
+                        suffix, result.eventsPerSecond(), result.startupSeconds()));
+                    engineResources.put(suffix, result);
+                    if (guarantee.equals(EOS)) {
+                        profiles = ProfileKeys.read(servers, topics.profileUpdates(), KNOWN_IDS);
+                        if (all) {
+                            Latencies.warmUp(live, options, LATENCY_SHARES[0] * result.eventsPerSecond(), progress);
+                            Latencies.measure(live, options, result.eventsPerSecond(), LATENCY_SHARES, results,
+                                progress);
+                        }
+                        serving(engine, live, profiles.customerSample(),
+                            all ? SERVING_SHARE * result.eventsPerSecond() : 0, results);
+                    }
+                }
+            }
+            if (all) {
+                engineDefaultsLatency(work, live, results);
             }
         }
         engineResources.forEach((suffix, result) -> resources(results, suffix, result));
-        progress.accept("Accuracy: BG/NBD fitted on the calibration period of the simulated population.");
-        final Accuracy.Result accuracy = Accuracy.measure(options.customers(), options.seed(), CALIBRATION_DAYS,
-            HOLDOUT_DAYS, options.out());
-        results.putAll(accuracy.metrics());
-        final List<Accuracy.Bin> calibrationBins = accuracy.bins();
+        if (profiles != null) {
+            results.put("resources.engine_profiles", (double) profiles.profiles());
+            results.put("resources.engine_state_bytes_per_profile",
+                engineResources.get("eos").stateMb() * BYTES_PER_MIB / Math.max(1, profiles.profiles()));
+        }
+        List<Accuracy.Bin> calibrationBins = List.of();
+        if (all) {
+            progress.accept("Accuracy: BG/NBD fitted on the calibration period of the simulated population.");
+            final Accuracy.Result accuracy = Accuracy.measure(options.customers(), options.seed(), CALIBRATION_DAYS,
+                HOLDOUT_DAYS, options.out());
+            results.putAll(accuracy.metrics());
+            calibrationBins = accuracy.bins();
+        }
         Files.writeString(options.out().resolve("results.json"), Json.nested(results), StandardCharsets.UTF_8);
         Report.write(options.out(), results, calibrationBins);
         return results;
+    }
+
+    /** The raw consumer and the minimal Kafka Streams application, after a warm-up of both. */
+    private void baselines(final String servers,
+                           final Path work,
+                           final List<String> events,
+                           final CatchUp catchUp,
+                           final Map<String, Double> results) {
+        final Map<TopicPartition, Long> ends = catchUp.endOffsets();
+        progress.accept("Warm-up: raw consumer and a Kafka Streams run.");
+        RawConsumerRun.eventsPerSecond(servers, ends, TIMEOUT);
+        BaselineStreams.warmUp(servers, "bench-warm-up", Math.min(WARM_UP_EVENTS, catchUp.totalRecords()),
+            work.resolve("streams-warm-up"), events, catchUp);
+        results.put("throughput.raw_consumer", RawConsumerRun.eventsPerSecond(servers, ends, TIMEOUT));
+        report("throughput.raw_consumer", results);
+        for (final String guarantee : List.of(EOS, ALOS)) {
+            final String suffix = guarantee.equals(EOS) ? "eos" : "alos";
+            results.put("throughput.baseline_streams_" + suffix, BaselineStreams.eventsPerSecond(servers,
+                "bench-baseline-" + suffix, guarantee, options.commitIntervalMs(),
+                work.resolve("streams-" + suffix), events, catchUp));
+            report("throughput.baseline_streams_" + suffix, results);
+        }
+    }
+
+    /**
+     * The engine's settings for a run: the bench's, then the user's, then the guarantee; without the bench's commit
+     * interval (nor the user's) when {@code benchCommitInterval} is false, so Kafka Streams' default applies.
+     */
+    private Map<String, String> engineSettings(final String servers,
+                                               final String registryUrl,
+                                               final String guarantee,
+                                               final boolean benchCommitInterval) {
+        final String suffix = guarantee.equals(EOS) ? "eos" : "alos";
+        final Map<String, String> settings = new LinkedHashMap<>(Map.of(
+            "bootstrap.servers", servers,
+            "schema.registry.url", registryUrl,
+            "application.id", "bench-engine-" + suffix,
+            "processing.guarantee", guarantee,
+            "commit.interval.ms", Long.toString(options.commitIntervalMs()),
+            "topics.partitions", Integer.toString(options.partitions())));
+        settings.putAll(options.engineSettings());
+        settings.put("processing.guarantee", guarantee);
+        if (!benchCommitInterval) {
+            settings.remove(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+        }
+        return settings;
+    }
+
+    /**
+     * {@code latency_engine_defaults}: the exactly-once engine restarted on its caught-up state with its own default
+     * commit interval (Kafka Streams' 100 ms under exactly_once_v2), then, after an unmeasured warm-up at the same
+     * rate (the JVM is new), latency at 50% of the rate it measured with the bench's settings.
+     */
+    private void engineDefaultsLatency(final Path work, final Live live, final Map<String, Double> results)
+        throws IOException, InterruptedException {
+        final double rate = Math.max(1, DEFAULTS_SHARE * results.get("throughput.engine_eos"));
+        progress.accept("Restarting the exactly-once engine with its own default commit interval.");
+        try (EngineRun engine = EngineRun.start(work.resolve("engine-eos"), "engine-defaults",
+            engineSettings(live.servers(), live.registryUrl(), EOS, false), options.engineJvmOptions())) {
+            engine.awaitReady();
+            progress.accept(String.format("Latency warm-up (engine defaults) at %,.0f events/s for %d s.", rate,
+                options.latencySeconds()));
+            LatencyRun.measure(live.servers(), live.registryUrl(), live.topics(), live.settings(options,
+                options.seed() + 3, rate, options.latencySeconds()));
+            progress.accept(String.format("Latency (engine defaults) at %,.0f events/s for %d s.", rate,
+                options.latencySeconds()));
+            final LatencyRun.Result result = LatencyRun.measure(live.servers(), live.registryUrl(), live.topics(),
+                live.settings(options, options.seed() + 4, rate, options.latencySeconds()));
+            results.put("latency_engine_defaults.rate", rate);
+            Latencies.percentiles(results, "latency_engine_defaults.profile_update", result.profileUpdates());
+            Latencies.percentiles(results, "latency_engine_defaults.segment_change", result.segmentChanges());
+        }
+    }
+
+    /**
+     * {@code serving}: profile lookups of known customers and the {@code /health/live} baseline from one client,
+     * while a live generator ingests at {@code ingestRate} (none when 0).
+     */
+    private void serving(final EngineRun engine,
+                         final Live live,
+                         final List<String> ids,
+                         final double ingestRate,
+                         final Map<String, Double> results) throws InterruptedException {
+        final Duration phase = Duration.ofSeconds(options.servingSeconds());
+        progress.accept(String.format("Serving: %d clients look up %,d known customers, then ask /health/live, "
+            + "%d s each, while ingesting at %,.0f events/s.", options.servingConcurrency(), ids.size(),
+            options.servingSeconds(), ingestRate));
+        final ServingRun.Result result;
+        if (ingestRate > 0) {
+            // Long enough for the warm-up and both endpoints; closed as soon as they are done.
+            final long seconds = 2 * (options.servingSeconds() + SERVING_SLACK_SECONDS);
+            try (LoadGenerator generator = LoadGenerator.start(live.servers(),
+                new RestSchemaRegistryClient(live.registryUrl()), live.topics(),
+                live.settings(options, options.seed() + 5, ingestRate, seconds), line -> { })) {
+                result = ServingRun.measure(engine.baseUri(), ids, options.servingConcurrency(), phase);
+            }
+        } else {
+            result = ServingRun.measure(engine.baseUri(), ids, options.servingConcurrency(), phase);
+        }
+        results.put("serving.concurrency", (double) options.servingConcurrency());
+        results.put("serving.ingest_rate", ingestRate);
+        results.put("serving.known_customers", (double) ids.size());
+        results.put("serving.lookup_rps", result.lookups().perSecond());
+        results.put("serving.lookup_p50_ms", result.lookups().percentileMs(50));
+        results.put("serving.lookup_p99_ms", result.lookups().percentileMs(99));
+        results.put("serving.lookup_count", (double) result.lookups().answered());
+        results.put("serving.lookup_failures", (double) result.lookups().failed());
+        results.put("serving.baseline_rps", result.baseline().perSecond());
+        results.put("serving.baseline_p50_ms", result.baseline().percentileMs(50));
+        results.put("serving.baseline_p99_ms", result.baseline().percentileMs(99));
+        results.put("serving.baseline_count", (double) result.baseline().answered());
+        results.put("serving.baseline_failures", (double) result.baseline().failed());
+        progress.accept(String.format("serving.lookup_rps = %,.0f (p99 %.1f ms), serving.baseline_rps = %,.0f",
+            result.lookups().perSecond(), result.lookups().percentileMs(99), result.baseline().perSecond()));
     }
 
     private void preload(final String servers, final String registryUrl, final Topics topics)
@@ -165,48 +330,6 @@ public final class Bench {
         }
     }
 
-    private void latencies(final boolean measure,
-                           final double maxRate,
-                           final String servers,
-                           final String registryUrl,
-                           final Topics topics,
-                           final Map<String, Double> results) throws InterruptedException {
-        if (!measure) {
-            return;
-        }
-        // Not measured: the live events move the engine from the replayed history to the wall clock, which makes
-        // every profile's time-driven re-evaluation due at once, and warm up the live path.
-        final double warmUpRate = Math.max(1, LATENCY_SHARES[0] * maxRate);
-        progress.accept(String.format("Latency warm-up at %,.0f events/s for %d s.", warmUpRate,
-            options.latencySeconds()));
-        LatencyRun.measure(servers, registryUrl, topics, new GeneratorSettings(options.customers(),
-            options.seed() + 2, warmUpRate, 0, Duration.ofSeconds(options.latencySeconds())));
-        for (final double share : LATENCY_SHARES) {
-            final double rate = Math.max(1, share * maxRate);
-            final String prefix = "latency.at_" + Math.round(share * 100) + "pct";
-            progress.accept(String.format("Latency at %,.0f events/s for %d s.", rate, options.latencySeconds()));
-            final GeneratorSettings live = new GeneratorSettings(options.customers(), options.seed() + 1, rate, 0,
-                Duration.ofSeconds(options.latencySeconds()));
-            final LatencyRun.Result result = LatencyRun.measure(servers, registryUrl, topics, live);
-            results.put(prefix + ".rate", rate);
-            percentiles(results, prefix + ".profile_update", result.profileUpdates());
-            percentiles(results, prefix + ".segment_change", result.segmentChanges());
-            if (share == LATENCY_SHARES[0]) {
-                percentiles(results, "latency.profile_update", result.profileUpdates());
-                percentiles(results, "latency.segment_change", result.segmentChanges());
-            }
-        }
-    }
-
-    private static void percentiles(final Map<String, Double> results, final String prefix,
-                                    final Histogram histogram) {
-        results.put(prefix + ".count", (double) histogram.getTotalCount());
-        results.put(prefix + ".p50_ms", LatencyRun.percentile(histogram, 50));
-        results.put(prefix + ".p95_ms", LatencyRun.percentile(histogram, 95));
-        results.put(prefix + ".p99_ms", LatencyRun.percentile(histogram, 99));
-        results.put(prefix + ".max_ms", LatencyRun.max(histogram));
-    }
-
     /**
      * Resource keys of one engine run; the exactly-once run's keys carry no suffix, the at-least-once run's end in
      * {@code _alos}.
@@ -218,6 +341,7 @@ public final class Bench {
         results.put("resources.engine_cpu_seconds_per_million_events" + end, result.cpuSeconds() * 1e6 / events);
         results.put("resources.engine_state_mb_per_million_profiles" + end,
             result.stateMb() * 1e6 / options.customers());
+        results.put("resources.engine_startup_seconds" + end, result.startupSeconds());
         results.put("resources.engine_seconds_to_catch_up" + end, result.seconds());
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Spec;
         + "warm-up, the throughput of a plain KafkaConsumer, of a minimal Kafka Streams count+sum in RocksDB and of "
         + "the engine in its own JVM, with exactly_once_v2 and at_least_once.",
         "Then, against the exactly-once engine, the latency from event to profile-updates and to segment-changes "
-            + "at 20%% and 50%% of its measured maximum rate.",
+            + "at 20%% and 50%% of its measured maximum rate, profile lookups over HTTP next to /health/live while it "
+            + "ingests at 20%%, and, restarted with its own default commit interval, the latency at 50%%.",
         "Prints a table and writes DIR/results.json."})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -58,6 +60,21 @@ public final class BenchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     private long latencySeconds;
 
+    @Option(names = "--serving-seconds", paramLabel = "S", defaultValue = "20",
+        description = "How long the serving client looks up profiles, and asks /health/live, each "
+            + "(default: ${DEFAULT-VALUE}).")
+    private long servingSeconds;
+
+    @Option(names = "--serving-concurrency", paramLabel = "N", defaultValue = "8",
+        description = "Requests the serving client keeps in flight (default: ${DEFAULT-VALUE}).")
+    private int servingConcurrency;
+
+    @Option(names = "--only", paramLabel = "SCOPE", defaultValue = "all",
+        converter = ScopeConverter.class,
+        description = "all: everything; engine: the exactly-once engine alone (catch-up, resources, then lookups on "
+            + "the state it built, no ingestion), for large populations (default: ${DEFAULT-VALUE}).")
+    private Bench.Scope scope;
+
     @Option(names = "--engine-setting", paramLabel = "KEY=VALUE",
         description = "An engine setting (README, Configuration; Kafka settings pass through) on top of the bench's, "
             + "e.g. num.stream.threads=2; repeat for several (default: none).")
@@ -77,15 +94,15 @@ public final class BenchCommand implements Callable<Integer> {
         final PrintWriter err = spec.commandLine().getErr();
         final PrintWriter stdout = spec.commandLine().getOut();
         if (events <= 0 || customers <= 0 || partitions <= 0 || commitIntervalMs <= 0
-            || latencySeconds <= 0) {
-            err.println("--events, --customers, --partitions, --commit-interval-ms and --latency-seconds must be "
-                + "positive.");
+            || latencySeconds <= 0 || servingSeconds <= 0 || servingConcurrency <= 0) {
+            err.println("--events, --customers, --partitions, --commit-interval-ms, --latency-seconds, "
+                + "--serving-seconds and --serving-concurrency must be positive.");
             return 1;
         }
         final Map<String, Double> results;
         try {
             results = new Bench(new Bench.Options(events, customers, partitions, commitIntervalMs, seed,
-                latencySeconds, engineSettings, engineJvmOptions, out),
+                latencySeconds, servingSeconds, servingConcurrency, scope, engineSettings, engineJvmOptions, out),
                 line -> {
                     err.println(line);
                     err.flush();
@@ -99,9 +116,21 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** {@code all} or {@code engine}, in any case. */
+    static final class ScopeConverter implements ITypeConverter<Bench.Scope> {
+        @Override
+        public Bench.Scope convert(final String value) {
+            return Bench.Scope.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** Every result, one a line, grouped by section (the key up to its first dot) in the order sections appear. */
     static String table(final Map<String, Double> results) {
+        final Map<String, StringBuilder> sections = new LinkedHashMap<>();
+        results.forEach((key, value) -> sections.computeIfAbsent(key.substring(0, Math.max(0, key.indexOf('.'))),
+            section -> new StringBuilder()).append(String.format(Locale.ROOT, "%-56s %,15.3f%n", key, value)));
         final StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-56s %15s%n", "measure", "value"));
-        results.forEach((key, value) -> table.append(String.format(Locale.ROOT, "%-56s %,15.3f%n", key, value)));
+        sections.values().forEach(table::append);
         return table.toString();
     }
 }

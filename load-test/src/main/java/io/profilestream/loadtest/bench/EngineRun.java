@@ -3,6 +3,7 @@ package io.profilestream.loadtest.bench;
 import java.io.File;
 import java.io.IOException;
 import java.io.Writer;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,66 +15,90 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
+import io.profilestream.net.Ports;
+
 /**
- * The real engine in its own JVM ({@code ProfileStreamCli run --config FILE}), timed from the start of the process
- * until its committed offsets reach the end offsets of the event topics. The process runs in its work directory,
- * so relative paths in its JVM options (a flight recording's file) land there.
+ * The real engine in its own JVM ({@code ProfileStreamCli run --config FILE}), on a port of its own so that the bench
+ * can read its {@code /metrics} and ask it for profiles.
+ * The process runs in its work directory, so relative paths in its JVM options (a flight recording's file) land there;
+ * its state lives under {@code state/} there, so a second run in the same directory finds the first one's state.
  */
-final class EngineRun {
+final class EngineRun implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * How often {@code /metrics} is read until the first record is processed: the start-up time is known to about
+     * this much plus one scrape.
+     */
+    private static final Duration FIRST_RECORD_POLL = Duration.ofMillis(50);
 
-    private EngineRun() {
-    }
+    private final Process process;
+    private final Thread hook;
+    private final long startNanos;
+    private final Path workDir;
+    private final Path log;
+    private final String applicationId;
+    private final URI baseUri;
+    private final EngineProbe probe;
 
     /**
-     * What one engine run measured.
+     * What one catch-up run measured.
      *
-     * @param eventsPerSecond records of the event topics per second, process start to caught up
-     * @param seconds the same duration in seconds
+     * @param eventsPerSecond records of the event topics per second, from the first processed record to caught up
+     * @param seconds that duration in seconds
+     * @param startupSeconds from the start of the process to its first processed record (JVM start, topic checks,
+     *                       group join, task assignment)
      * @param peakRssMb the engine process's peak resident set size in MiB, when caught up
-     * @param cpuSeconds CPU seconds (user and system) the engine process had used when caught up
+     * @param cpuSeconds CPU seconds (user and system) the engine process had used when caught up, start-up included
      * @param stateMb size of the engine's state directory in MiB when caught up
      */
-    record Result(double eventsPerSecond, double seconds, double peakRssMb, double cpuSeconds, double stateMb) {
+    record Result(double eventsPerSecond, double seconds, double startupSeconds, double peakRssMb, double cpuSeconds,
+                  double stateMb) {
+    }
+
+    private EngineRun(final Process process,
+                      final Thread hook,
+                      final long startNanos,
+                      final Path workDir,
+                      final Path log,
+                      final String applicationId,
+                      final int httpPort) {
+        this.process = process;
+        this.hook = hook;
+        this.startNanos = startNanos;
+        this.workDir = workDir;
+        this.log = log;
+        this.applicationId = applicationId;
+        this.baseUri = URI.create("http://" + Ports.LOOPBACK + ":" + httpPort);
+        this.probe = new EngineProbe(baseUri);
     }
 
     /**
-     * Something to do against the engine once it has caught up, before it stops; given its throughput.
-     */
-    @FunctionalInterface
-    interface WhileRunning {
-        void accept(double eventsPerSecond) throws InterruptedException;
-    }
-
-    /**
-     * Starts the engine, waits until it has caught up, then stops it.
+     * Starts the engine.
      *
-     * @param workDir the engine's own work directory (config file, log, state)
+     * @param workDir the engine's own work directory (state, JVM-relative files)
+     * @param name names its config file and log in the work directory ({@code NAME.properties}, {@code NAME.log})
      * @param settings engine settings on top of its defaults (addresses, application id, guarantee...)
      * @param jvmOptions options of the engine's JVM
-     * @param catchUp checks the committed offsets of the event topics
-     * @param whileRunning runs once the engine has caught up and been measured, before it stops
      */
-    static Result run(final Path workDir,
-                      final Map<String, String> settings,
-                      final List<String> jvmOptions,
-                      final CatchUp catchUp,
-                      final WhileRunning whileRunning) throws IOException, InterruptedException {
+    static EngineRun start(final Path workDir,
+                           final String name,
+                           final Map<String, String> settings,
+                           final List<String> jvmOptions) throws IOException {
         Files.createDirectories(workDir);
         final Map<String, String> all = new LinkedHashMap<>(settings);
         all.put("work.dir", workDir.toAbsolutePath().toString());
-        all.putIfAbsent("http.host", "127.0.0.1");
-        all.putIfAbsent("http.port", "0");
+        all.put("http.host", Ports.LOOPBACK);
+        final int httpPort = Ports.freePort();
+        all.put("http.port", Integer.toString(httpPort));
         all.putIfAbsent("time.mode", "event-time");
-        final Path configFile = workDir.resolve("engine.properties");
+        final Path configFile = workDir.resolve(name + ".properties");
         final Properties properties = new Properties();
         properties.putAll(all);
         try (Writer writer = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
             properties.store(writer, "ProfileStream bench engine run");
         }
-        final long total = catchUp.totalRecords();
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -83,24 +108,83 @@ final class EngineRun {
         command.add("run");
         command.add("--config");
         command.add(configFile.toAbsolutePath().toString());
-        final Path log = workDir.resolve("engine.log");
+        final Path log = workDir.resolve(name + ".log");
         final long start = System.nanoTime();
         final Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
             .redirectOutput(log.toFile()).start();
         final Thread hook = new Thread(process::destroyForcibly, "profilestream-bench-engine-stop");
         Runtime.getRuntime().addShutdownHook(hook);
+        return new EngineRun(process, hook, start, workDir, log, all.get("application.id"), httpPort);
+    }
+
+    /**
+     * Waits for the engine's first processed record, then until it has caught up with the event topics.
+     * The start-up ends at the first processed record, seen on the engine's {@code /metrics} as Kafka Streams'
+     * thread-level {@code process-total} above zero. That counter is the engine's own report of work done, it does
+     * not wait for a commit (committed offsets appear a commit interval later, up to a second here), and the engine
+     * serves {@code /metrics} before it starts Kafka Streams; reading it every 50 ms costs the engine little.
+     */
+    Result catchUp(final CatchUp catchUp) throws InterruptedException {
+        final long total = catchUp.totalRecords();
         try {
-            final long end = catchUp.await(all.get("application.id"), TIMEOUT, process::isAlive);
-            final long nanos = end - start;
-            final Result result = new Result(RawConsumerRun.rate(total, nanos), nanos / 1e9,
+            final long first = awaitFirstRecord();
+            final long end = catchUp.await(applicationId, TIMEOUT, process::isAlive);
+            final long nanos = end - first;
+            return new Result(RawConsumerRun.rate(total, nanos), nanos / 1e9, (first - startNanos) / 1e9,
                 ProcessResources.peakRssMb(process.pid()), ProcessResources.cpuSeconds(process.toHandle()),
                 ProcessResources.directoryMb(workDir.resolve("state")));
-            whileRunning.accept(result.eventsPerSecond());
-            return result;
         } catch (final IllegalStateException e) {
             throw new IllegalStateException(e.getMessage() + " See " + log + ".", e);
+        }
+    }
+
+    /** Waits until Kafka Streams runs ({@code /health/ready}), for an engine restarted on state that is caught up. */
+    void awaitReady() throws InterruptedException {
+        final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!probe.ready()) {
+            check(deadline, "become ready");
+            TimeUnit.MILLISECONDS.sleep(FIRST_RECORD_POLL.toMillis());
+        }
+    }
+
+    /** The engine's HTTP address, {@code http://127.0.0.1:PORT}. */
+    URI baseUri() {
+        return baseUri;
+    }
+
+    private long awaitFirstRecord() throws InterruptedException {
+        final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            final long asked = System.nanoTime();
+            if (probe.sum(EngineProbe.PROCESSED_RECORDS).orElse(0) > 0) {
+                // The first record was processed after the previous request and before this answer.
+                return asked;
+            }
+            check(deadline, "process its first record");
+            TimeUnit.MILLISECONDS.sleep(FIRST_RECORD_POLL.toMillis());
+        }
+    }
+
+    private void check(final long deadline, final String what) {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("The engine stopped before it could " + what + ". See " + log + ".");
+        }
+        if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("The engine did not " + what + " within " + TIMEOUT + ". See " + log
+                + ".");
+        }
+    }
+
+    /** Stops the engine (SIGTERM, so that it closes its state cleanly) and waits for it. */
+    @Override
+    public void close() throws InterruptedException {
+        try {
+            process.destroy();
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor();
+            }
         } finally {
-            stop(process);
             removeHook(hook);
         }
     }
@@ -119,14 +203,6 @@ final class EngineRun {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (final IllegalStateException e) {
             // The JVM is already shutting down: the hook stops the engine.
-        }
-    }
-
-    private static void stop(final Process process) throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor();
         }
     }
 }

@@ -16,7 +16,8 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 
 /**
- * {@code report.md} with PNG charts: throughput bars, latency percentiles and the calibration plot.
+ * {@code report.md} with PNG charts: throughput bars, latency percentiles (with the bench's commit interval and with
+ * the engine's default) and the calibration plot; tables of every section, serving included.
  */
 final class Report {
 
@@ -30,29 +31,47 @@ final class Report {
     }
 
     /**
-     * Writes {@code report.md}, {@code throughput.png}, {@code latency.png} and {@code calibration.png}.
+     * Writes {@code report.md} with a section for every part that ran, and {@code throughput.png},
+     * {@code latency.png} and {@code calibration.png} when their parts ran.
      */
     static void write(final Path out, final Map<String, Double> results, final List<Accuracy.Bin> bins)
         throws IOException {
         System.setProperty("java.awt.headless", "true");
-        throughputChart(results, out.resolve("throughput.png"));
-        latencyChart(results, out.resolve("latency.png"));
-        calibrationChart(bins, out.resolve("calibration.png"));
         final StringBuilder md = new StringBuilder("# ProfileStream bench\n\n");
         md.append(String.format(Locale.ROOT, "%,.0f events of %,.0f customers, %.0f partitions.%n%n",
             results.get("input.events"), results.get("input.customers"), results.get("input.partitions")));
-        md.append("## Throughput\n\n![throughput](throughput.png)\n\n")
-            .append(table(results, "throughput.")).append("\n## Latency\n\n![latency](latency.png)\n\n")
-            .append(table(results, "latency.")).append("\n## Resources\n\n").append(table(results, "resources."))
-            .append("\n## Accuracy\n\n![calibration](calibration.png)\n\n").append(table(results, "accuracy."))
-            .append("\n| calibration repeat purchases | customers | predicted holdout | actual holdout |\n")
-            .append("|---|---|---|---|\n");
-        for (final Accuracy.Bin bin : bins) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f |%n",
-                bin.x() == Accuracy.LAST_BIN ? bin.x() + "+" : Integer.toString(bin.x()), bin.customers(),
-                bin.predicted(), bin.actual()));
+        md.append("## Throughput\n\n");
+        if (results.containsKey("throughput.baseline_streams_eos")) {
+            throughputChart(results, out.resolve("throughput.png"));
+            md.append("![throughput](throughput.png)\n\n");
+        }
+        md.append(table(results, "throughput."));
+        if (has(results, "latency.")) {
+            latencyChart(results, out.resolve("latency.png"));
+            md.append("\n## Latency\n\n![latency](latency.png)\n\n").append(table(results, "latency."));
+        }
+        if (has(results, "latency_engine_defaults.")) {
+            md.append("\n## Latency with the engine's default commit interval\n\n")
+                .append(table(results, "latency_engine_defaults."));
+        }
+        md.append("\n## Serving\n\n").append(table(results, "serving."))
+            .append("\n## Resources\n\n").append(table(results, "resources."));
+        if (has(results, "accuracy.")) {
+            calibrationChart(bins, out.resolve("calibration.png"));
+            md.append("\n## Accuracy\n\n![calibration](calibration.png)\n\n").append(table(results, "accuracy."))
+                .append("\n| calibration repeat purchases | customers | predicted holdout | actual holdout |\n")
+                .append("|---|---|---|---|\n");
+            for (final Accuracy.Bin bin : bins) {
+                md.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f |%n",
+                    bin.x() == Accuracy.LAST_BIN ? bin.x() + "+" : Integer.toString(bin.x()), bin.customers(),
+                    bin.predicted(), bin.actual()));
+            }
         }
         Files.writeString(out.resolve("report.md"), md.toString(), StandardCharsets.UTF_8);
+    }
+
+    private static boolean has(final Map<String, Double> results, final String prefix) {
+        return results.keySet().stream().anyMatch(key -> key.startsWith(prefix));
     }
 
     private static String table(final Map<String, Double> results, final String prefix) {
@@ -96,6 +115,13 @@ final class Report {
                 }
                 chart.addSeries(output + " " + rate, PERCENTILES, values);
             }
+        }
+        for (final String output : List.of("profile_update", "segment_change")) {
+            final List<Double> values = new ArrayList<>();
+            for (final String percentile : PERCENTILES) {
+                values.add(orZero(results.get("latency_engine_defaults." + output + "." + percentile)));
+            }
+            chart.addSeries(output + " engine defaults", PERCENTILES, values);
         }
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }

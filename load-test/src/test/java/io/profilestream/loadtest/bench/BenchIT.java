@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole bench, embedded broker and engine JVMs included, on a tiny input: every throughput and resource key is
- * measured, positive, and written to results.json with the report and its charts.
+ * measured, positive, and written to results.json with the report and its charts; the latency with the engine's
+ * default commit interval and the serving figures are there, with counts above zero and ordered percentiles.
  * No timed assertions.
  */
 @Tag("integration")
@@ -31,8 +32,8 @@ class BenchIT {
     @Test
     void shouldMeasureEveryThroughputOnATinyInput(@TempDir final Path out) throws Exception {
         final List<String> progress = new ArrayList<>();
-        final Map<String, Double> results = new Bench(new Bench.Options(2_000, 200, 2, 500, 7L, 3,
-            Map.of("num.stream.threads", "1"), List.of("-Xmx512m"), out),
+        final Map<String, Double> results = new Bench(new Bench.Options(2_000, 200, 2, 500, 7L, 3, 2, 4,
+            Bench.Scope.ALL, Map.of("num.stream.threads", "1"), List.of("-Xmx512m"), out),
             progress::add).run();
 
         assertThat(results).containsKeys(KEYS.toArray(String[]::new));
@@ -48,11 +49,40 @@ class BenchIT {
         assertThat(results.get("latency.profile_update.count")).isPositive();
         assertThat(results.get("latency.profile_update.p99_ms")).isNotNegative();
         assertThat(results).containsKeys("latency.segment_change.p99_ms", "latency.at_50pct.profile_update.p99_ms");
+        assertThat(results.get("resources.engine_startup_seconds")).isPositive();
+        assertThat(results.get("resources.engine_startup_seconds_alos")).isPositive();
+        assertThat(results.get("resources.engine_seconds_to_catch_up")).isPositive();
+        assertThat(results.get("resources.engine_profiles"))
+            .isGreaterThanOrEqualTo(results.get("serving.known_customers"));
+        assertThat(results.get("resources.engine_state_bytes_per_profile")).isPositive();
+        for (final String output : List.of("profile_update", "segment_change")) {
+            assertPercentiles(results, "latency_engine_defaults." + output);
+        }
+        assertThat(json).contains("\"latency_engine_defaults\"", "\"serving\"");
+        assertThat(results.get("serving.lookup_count")).isPositive();
+        assertThat(results.get("serving.baseline_count")).isPositive();
+        assertThat(results.get("serving.lookup_failures")).isZero();
+        assertThat(results.get("serving.lookup_rps")).isPositive();
+        assertThat(results.get("serving.baseline_rps")).isPositive();
+        assertThat(results.get("serving.lookup_p50_ms")).isPositive()
+            .isLessThanOrEqualTo(results.get("serving.lookup_p99_ms"));
+        assertThat(results.get("serving.ingest_rate")).isPositive();
         assertThat(results).containsKeys("accuracy.churn_auc", "accuracy.holdout_calibration_mape");
         assertThat(out.resolve("report.md")).content().contains("throughput.png", "calibration.png");
         assertThat(out.resolve("throughput.png")).isNotEmptyFile();
         assertThat(out.resolve("latency.png")).isNotEmptyFile();
         assertThat(out.resolve("calibration.png")).isNotEmptyFile();
-        assertThat(BenchCommand.table(results)).contains("throughput.engine_eos");
+        assertThat(BenchCommand.table(results)).contains("throughput.engine_eos", "latency_engine_defaults.",
+            "serving.lookup_p99_ms");
+        assertThat(out.resolve("report.md")).content().contains("latency_engine_defaults.segment_change.p99_ms",
+            "serving.baseline_rps");
+    }
+
+    private static void assertPercentiles(final Map<String, Double> results, final String prefix) {
+        assertThat(results.get(prefix + ".count")).as(prefix).isPositive();
+        assertThat(results.get(prefix + ".p50_ms")).as(prefix).isNotNegative()
+            .isLessThanOrEqualTo(results.get(prefix + ".p95_ms"));
+        assertThat(results.get(prefix + ".p95_ms")).as(prefix).isLessThanOrEqualTo(results.get(prefix + ".p99_ms"));
+        assertThat(results.get(prefix + ".p99_ms")).as(prefix).isLessThanOrEqualTo(results.get(prefix + ".max_ms"));
     }
 }

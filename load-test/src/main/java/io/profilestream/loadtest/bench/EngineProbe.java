@@ -1,0 +1,78 @@
+package io.profilestream.loadtest.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.OptionalDouble;
+
+/**
+ * Reads the engine's own HTTP endpoints: the sum of a Prometheus series on {@code /metrics}, and readiness.
+ */
+final class EngineProbe {
+
+    /**
+     * Records the engine's stream threads have processed: Kafka Streams' thread-level {@code process-total} (recorded
+     * at the default INFO level), as the engine's Micrometer binding names it on {@code /metrics}.
+     */
+    static final String PROCESSED_RECORDS = "kafka_stream_thread_process_total";
+
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(REQUEST_TIMEOUT).build();
+    private final URI base;
+
+    EngineProbe(final URI base) {
+        this.base = base;
+    }
+
+    /**
+     * The sum of every sample of a series on {@code /metrics}; empty while the engine does not answer or does not
+     * show the series yet.
+     */
+    OptionalDouble sum(final String series) throws InterruptedException {
+        final HttpResponse<String> response = get("/metrics", HttpResponse.BodyHandlers.ofString());
+        if (response == null || response.statusCode() != 200) {
+            return OptionalDouble.empty();
+        }
+        return sum(response.body(), series);
+    }
+
+    /** Whether {@code /health/ready} answers 200 (Kafka Streams running). */
+    boolean ready() throws InterruptedException {
+        final HttpResponse<Void> response = get("/health/ready", HttpResponse.BodyHandlers.discarding());
+        return response != null && response.statusCode() == 200;
+    }
+
+    /** The sum of the samples of one series in Prometheus text; empty when there is none. */
+    static OptionalDouble sum(final String exposition, final String series) {
+        double total = 0;
+        boolean found = false;
+        for (final String line : exposition.split("\n")) {
+            if (line.startsWith(series) && line.length() > series.length()
+                && (line.charAt(series.length()) == '{' || line.charAt(series.length()) == ' ')) {
+                final String value = line.substring(line.lastIndexOf(' ') + 1).trim();
+                try {
+                    total += Double.parseDouble(value);
+                    found = true;
+                } catch (final NumberFormatException e) {
+                    // A sample without a plain number (NaN is parsed): not this series.
+                }
+            }
+        }
+        return found ? OptionalDouble.of(total) : OptionalDouble.empty();
+    }
+
+    private <T> HttpResponse<T> get(final String path, final HttpResponse.BodyHandler<T> body)
+        throws InterruptedException {
+        try {
+            return client.send(HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT).GET().build(), body);
+        } catch (final IOException e) {
+            // Not listening yet (the JVM is starting) or busy: the caller polls again.
+            return null;
+        }
+    }
+}
