@@ -176,7 +176,9 @@ public final class SegmentRoutes {
     }
 
     private void preview(final Context ctx) {
-        final String expression = Json.body(ctx).path("expression").asText("");
+        // The body is read once, within the size limit; the other instances are sent what was read.
+        final JsonNode body = Json.body(ctx);
+        final String expression = body.path("expression").asText("");
         final CompiledExpression compiled;
         try {
             compiled = compiler.compile(expression);
@@ -190,7 +192,7 @@ public final class SegmentRoutes {
         local.put("size", preview.size());
         preview.sample().forEach(local.putArray("sample")::add);
         answer(ctx, local, others -> SegmentAnswers.preview(SAMPLE_SIZE, local, others),
-            "POST", PREVIEW_ROUTE, ctx.bodyAsBytes());
+            "POST", PREVIEW_ROUTE, body.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private boolean matches(final CompiledExpression compiled, final CustomerProfile profile, final Instant now) {

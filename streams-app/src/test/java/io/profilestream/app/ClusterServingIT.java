@@ -178,7 +178,8 @@ class ClusterServingIT {
                 final HttpResponse<String> preview = nodes.post(port, "/api/v1/segments/preview",
                     "{\"expression\":\"profile.transactions.revenueMinor >= 5000\"}");
                 final JsonNode previewed = EngineNodes.parse(preview.body());
-                assertThat(previewed.path("size").asInt()).isEqualTo(holders.size());
+                assertThat(previewed.path("size").asInt()).as("preview from %s: %s %s", port, preview.statusCode(),
+                    preview.body()).isEqualTo(holders.size());
                 assertThat(previewed.path("sample").get(0).asText()).isEqualTo(holders.iterator().next());
             }
             assertThat(pagedMembers(ports)).isEqualTo(new ArrayList<>(holders));

@@ -97,7 +97,13 @@ final class EngineNodes implements AutoCloseable {
     }
 
     HttpResponse<String> get(final int port, final String path) {
-        return send(HttpRequest.newBuilder(uri(port, path)).GET());
+        return send(withKey(HttpRequest.newBuilder(uri(port, path))).GET());
+    }
+
+    /** Requests carry the instances' admin key, when they have one: reads need a key once any is set. */
+    private HttpRequest.Builder withKey(final HttpRequest.Builder request) {
+        final String key = overrides.get("api.key");
+        return key == null ? request : request.header("X-API-Key", key);
     }
 
     HttpResponse<String> put(final int port, final String path, final String body, final String key) {
@@ -106,7 +112,7 @@ final class EngineNodes implements AutoCloseable {
     }
 
     HttpResponse<String> post(final int port, final String path, final String body) {
-        return send(HttpRequest.newBuilder(uri(port, path)).header("Content-Type", "application/json")
+        return send(withKey(HttpRequest.newBuilder(uri(port, path))).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
