@@ -64,19 +64,12 @@ final class StoreLookup<V> {
     }
 
     LookupResult<V> lookup(final String key) {
-        Objects.requireNonNull(key, "key");
         final KafkaStreams.State state = streams.state();
         if (!QueryableStreams.isQueryable(state)) {
             return unavailable("Kafka Streams is " + state + "; " + many + " cannot be read yet.");
         }
-        final KeyQueryMetadata metadata;
-        try {
-            metadata = streams.queryMetadataForKey(storeName, key);
-        } catch (final InvalidStateStoreException | IllegalStateException e) {
-            LOG.debug("Metadata for store {} is not available ({}).", storeName, e.getMessage());
-            return ownerUnknown();
-        }
-        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+        final KeyQueryMetadata metadata = metadata(key);
+        if (metadata == null) {
             return ownerUnknown();
         }
         final HostInfo owner = metadata.activeHost();
@@ -100,18 +93,12 @@ final class StoreLookup<V> {
      * the key yet.
      */
     LookupResult<V> lookupStale(final String key) {
-        Objects.requireNonNull(key, "key");
         final KafkaStreams.State state = streams.state();
         if (!QueryableStreams.isQueryable(state)) {
             return unavailable("Kafka Streams is " + state + "; " + many + " cannot be read yet.");
         }
-        final KeyQueryMetadata metadata;
-        try {
-            metadata = streams.queryMetadataForKey(storeName, key);
-        } catch (final InvalidStateStoreException | IllegalStateException e) {
-            return ownerUnknown();
-        }
-        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+        final KeyQueryMetadata metadata = metadata(key);
+        if (metadata == null) {
             return ownerUnknown();
         }
         if (self.equals(metadata.activeHost()) || metadata.standbyHosts().contains(self)) {
@@ -123,6 +110,19 @@ final class StoreLookup<V> {
             .<LookupResult<V>>map(standby -> new LookupResult.FoundElsewhere<>(standby.host(), standby.port()))
             .orElseGet(() -> unavailable("No instance keeps a copy of this " + one + " that can be read now; try "
                 + "again shortly."));
+    }
+
+    /** Where the key's partition lives, or null while that is not known. */
+    private KeyQueryMetadata metadata(final String key) {
+        Objects.requireNonNull(key, "key");
+        final KeyQueryMetadata metadata;
+        try {
+            metadata = streams.queryMetadataForKey(storeName, key);
+        } catch (final InvalidStateStoreException | IllegalStateException e) {
+            LOG.debug("Metadata for store {} is not available ({}).", storeName, e.getMessage());
+            return null;
+        }
+        return KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) ? null : metadata;
     }
 
     private LookupResult<V> readCopy(final String key, final int partition) {

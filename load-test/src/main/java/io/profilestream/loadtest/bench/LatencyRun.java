@@ -3,16 +3,13 @@ package io.profilestream.loadtest.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import io.profilestream.config.Topics;
@@ -62,12 +59,7 @@ final class LatencyRun {
         final Histogram segments = new Histogram(HIGHEST_MS, 3);
         final Deserializer<SegmentChange> changes = new EngineSerdes(new RestSchemaRegistryClient(registryUrl),
             MAX_RECORD_BYTES).segmentChange().deserializer();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+        try (KafkaConsumer<byte[], byte[]> consumer = ProfileKeys.committedReader(bootstrapServers)) {
             final List<TopicPartition> partitions = new ArrayList<>();
             for (final String topic : List.of(topics.profileUpdates(), topics.segmentChanges())) {
                 for (final PartitionInfo info : consumer.partitionsFor(topic)) {

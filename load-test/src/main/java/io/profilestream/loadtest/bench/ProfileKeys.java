@@ -35,6 +35,16 @@ record ProfileKeys(long profiles, List<String> customerSample) {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
+    /** A consumer of raw records that sees only committed transactions and commits nothing itself. */
+    static KafkaConsumer<byte[], byte[]> committedReader(final String bootstrapServers) {
+        return new KafkaConsumer<>(Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+    }
+
     /**
      * Reads the topic.
      *
@@ -45,12 +55,7 @@ record ProfileKeys(long profiles, List<String> customerSample) {
     static ProfileKeys read(final String bootstrapServers, final String topic, final int sample) {
         final Set<String> ids = new LinkedHashSet<>();
         final Set<Long> hashes = new HashSet<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+        try (KafkaConsumer<byte[], byte[]> consumer = committedReader(bootstrapServers)) {
             final List<TopicPartition> partitions = new ArrayList<>();
             for (final PartitionInfo info : consumer.partitionsFor(topic)) {
                 partitions.add(new TopicPartition(topic, info.partition()));
