@@ -12,6 +12,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -22,20 +31,14 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.profilestream.config.ConfigException;
 import io.profilestream.config.EngineSettings;
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.http.ApiKeyGuard;
 import io.profilestream.http.ApiServer;
+import io.profilestream.http.ConsoleApiRoutes;
+import io.profilestream.http.ConsoleFeed;
+import io.profilestream.http.ConsoleRoutes;
 import io.profilestream.http.ErasureRoutes;
 import io.profilestream.http.ForwardingClient;
 import io.profilestream.http.ForwardingIdentityLookup;
@@ -83,6 +86,7 @@ public final class ProfileStreamApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final ApiServer http;
     private final RecordPublisher publisher;
+    private final ConsoleFeed console;
     private final KafkaStreamsMetrics streamsMetrics;
     private final ScheduledExecutorService metricsScheduler;
     private final PrometheusMeterRegistry meters;
@@ -91,12 +95,14 @@ public final class ProfileStreamApp implements AutoCloseable {
     private ProfileStreamApp(final KafkaStreams streams,
                              final ApiServer http,
                              final RecordPublisher publisher,
+                             final ConsoleFeed console,
                              final KafkaStreamsMetrics streamsMetrics,
                              final ScheduledExecutorService metricsScheduler,
                              final PrometheusMeterRegistry meters) {
         this.streams = streams;
         this.http = http;
         this.publisher = publisher;
+        this.console = console;
         this.streamsMetrics = streamsMetrics;
         this.metricsScheduler = metricsScheduler;
         this.meters = meters;
@@ -175,6 +181,11 @@ public final class ProfileStreamApp implements AutoCloseable {
         final SegmentRoutes segments = new SegmentRoutes(new SegmentQueries(streams), guard, publisher,
             serdes.segmentDefinition(), settings.topics().segmentDefinitions(), settings.segmentCompiler(), metrics,
             Clock.systemUTC()).acrossCluster(forwarding, () -> lookup.instances().orElse(List.of()));
+        final ConsoleFeed console = config.getBoolean("http.console.enabled")
+            ? new ConsoleFeed(config.kafkaSettings(), settings.topics().segmentChanges(),
+                settings.topics().deadLetterQueue(), serdes.segmentChange()::deserialize,
+                Duration.ofHours(config.getLong("http.console.window.hours")), Clock.systemUTC())
+            : null;
         if (config.getBoolean("segments.default.catalogue")) {
             publishDefaultCatalogue(config, settings, serdes, publisher);
         }
@@ -190,6 +201,12 @@ public final class ProfileStreamApp implements AutoCloseable {
                     IdentityRoutes.register(app, links, identities);
                     erasures.register(app);
                     segments.register(app);
+                    if (console != null) {
+                        new ConsoleRoutes().register(app);
+                        new ConsoleApiRoutes(console, meters, () -> streams.state().name(),
+                            settings.topics().inputs(), forwarding, () -> lookup.instances().orElse(List.of()))
+                            .register(app);
+                    }
                 });
             http = (tls == null ? builder : builder.tls(tls)).start();
         } catch (final RuntimeException e) {
@@ -206,8 +223,11 @@ public final class ProfileStreamApp implements AutoCloseable {
             metricsScheduler.shutdownNow();
             throw e;
         }
+        if (console != null) {
+            console.start();
+        }
         LOG.info("ProfileStream is starting; HTTP on {}:{}.", httpHost, http.port());
-        return new ProfileStreamApp(streams, http, publisher, streamsMetrics, metricsScheduler, meters);
+        return new ProfileStreamApp(streams, http, publisher, console, streamsMetrics, metricsScheduler, meters);
     }
 
     private static Thread metricsThread(final Runnable task) {
@@ -302,6 +322,9 @@ public final class ProfileStreamApp implements AutoCloseable {
         }
         LOG.info("ProfileStream is shutting down.");
         http.close();
+        if (console != null) {
+            console.close();
+        }
         publisher.close();
         // Leaving the group on shutdown hands partitions over at once instead of after the session timeout.
         if (!streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)

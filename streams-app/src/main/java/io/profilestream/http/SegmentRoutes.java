@@ -9,18 +9,17 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.DefinitionKind;
@@ -39,8 +38,8 @@ import io.profilestream.segments.SegmentEvaluationException;
 import io.profilestream.serde.RegistryAvroSerde;
 
 /**
- * The segment catalogue over HTTP: list, create or update (validated and compiled first), delete, preview a draft
- * and page through members.
+ * The segment catalogue over HTTP: list, create or update (validated and compiled first), delete, validate or
+ * preview a draft and page through members.
  * Definitions are written to {@code segment-definitions}; the engine picks them up and backfills.
  * Sizes, backfill progress, previews and member lists cover the whole cluster: the instance asked answers for its own
  * profiles and asks every other instance at once ({@link ClusterFanOut}), then merges ({@link SegmentAnswers}).
@@ -55,6 +54,7 @@ public final class SegmentRoutes {
     private static final int DEFAULT_PAGE = 100;
     private static final String LIST_ROUTE = "/api/v1/segments";
     private static final String PREVIEW_ROUTE = "/api/v1/segments/preview";
+    private static final String VALIDATE_ROUTE = "/api/v1/segments/validate";
     private static final String SEGMENTS_PREFIX = "/api/v1/segments/";
 
     private final SegmentQueries queries;
@@ -102,6 +102,8 @@ public final class SegmentRoutes {
         app.get(LIST_ROUTE, this::list);
         // A preview publishes nothing: the read key may ask for one.
         app.post(PREVIEW_ROUTE, this::preview, ApiKeyGuard.Access.READ);
+        // Validating compiles a rule and publishes nothing: the read key may ask, as the console does while one types.
+        app.post(VALIDATE_ROUTE, this::validate, ApiKeyGuard.Access.READ);
         app.put("/api/v1/segments/{id}", this::put);
         app.delete("/api/v1/segments/{id}", this::delete);
         app.get("/api/v1/segments/{id}/members", this::members);
@@ -193,6 +195,17 @@ public final class SegmentRoutes {
         preview.sample().forEach(local.putArray("sample")::add);
         answer(ctx, local, others -> SegmentAnswers.preview(SAMPLE_SIZE, local, others),
             "POST", PREVIEW_ROUTE, body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void validate(final Context ctx) {
+        final String expression = Json.body(ctx).path("expression").asText("");
+        try {
+            compiler.compile(expression);
+        } catch (final InvalidExpressionException e) {
+            invalid(ctx, e);
+            return;
+        }
+        ctx.json(Map.of("valid", true));
     }
 
     private boolean matches(final CompiledExpression compiled, final CustomerProfile profile, final Instant now) {
