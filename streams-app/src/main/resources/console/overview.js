@@ -13,7 +13,7 @@ PS.page('overview', /^\/console$/, async main => {
   const dlq = el('div', {}, el('p', {class: 'muted'}, 'Loading…'));
   const segments = el('div', {}, el('p', {class: 'muted'}, 'Loading…'));
   main.append(el('h1', {}, 'Overview'), stats, el('div', {class: 'grid'},
-    PS.card('Instances', instances),
+    el('section', {class: 'card wide'}, el('h2', {}, 'Instances'), instances),
     PS.card('Dead letters by reason', dlq),
     el('section', {class: 'card wide'}, el('h2', {}, 'Segment and persona sizes'), segments)));
 

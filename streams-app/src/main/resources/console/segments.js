@@ -84,11 +84,11 @@ PS.page('segments/one', /^\/console\/segments\/([^/]+)$/, async (main, id) => {
   const churnChart = el('div', {class: 'chart', id: 'churn-chart'});
   const clvChart = el('div', {class: 'chart', id: 'clv-chart'});
   const distributionNote = el('p', {class: 'muted', id: 'distribution-note'});
-  main.append(el('div', {class: 'grid'}, editor,
+  main.append(el('div', {class: 'grid'}, editor, isNew ? null : [
     PS.card('Members', members),
     PS.card('Size over time', history, historyNote),
     PS.card('Churn risk among members', churnChart),
-    PS.card('CLV among members', clvChart, distributionNote)));
+    PS.card('CLV among members', clvChart, distributionNote)]));
 
   let validating = null;
   let timer = null;
@@ -101,8 +101,6 @@ PS.page('segments/one', /^\/console\/segments\/([^/]+)$/, async (main, id) => {
     loadMembers(null, []);
     loadHistory();
     loadDistributions();
-  } else {
-    members.replaceChildren(el('p', {class: 'muted'}, 'Save the definition to see its members.'));
   }
 
   async function validate() {

@@ -100,7 +100,7 @@ public final class ConsoleFeed implements AutoCloseable {
     private final ArrayDeque<Change> recent = new ArrayDeque<>();
     private final Map<String, NavigableMap<Long, long[]>> buckets = new HashMap<>();
     private final ArrayDeque<DeadLetter> deadLetters = new ArrayDeque<>();
-    private final Map<List<String>, Long> deadLetterCounts = new TreeMap<>(ConsoleFeed::compareKeys);
+    private final TreeMap<List<String>, Long> deadLetterCounts = new TreeMap<>(ConsoleFeed::compareKeys);
     private final Thread thread;
     private volatile boolean caughtUp;
     private volatile Instant since;
@@ -243,9 +243,12 @@ public final class ConsoleFeed implements AutoCloseable {
         if (current != null) {
             current.wakeup();
         }
-        thread.interrupt();
         try {
+            // A wakeup ends a poll; interrupting would keep the consumer from closing its fetch sessions cleanly.
             thread.join(Duration.ofSeconds(10).toMillis());
+            if (thread.isAlive()) {
+                thread.interrupt();
+            }
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -322,7 +325,7 @@ public final class ConsoleFeed implements AutoCloseable {
     }
 
     private List<TopicPartition> partitionsOf(final KafkaConsumer<byte[], byte[]> kafka, final String topic) {
-        while (true) {
+        while (!closed.get()) {
             final List<PartitionInfo> infos = kafka.partitionsFor(topic);
             if (infos != null && !infos.isEmpty()) {
                 return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
@@ -334,6 +337,7 @@ public final class ConsoleFeed implements AutoCloseable {
                 throw new InterruptException(e);
             }
         }
+        throw new WakeupException();
     }
 
     private void change(final ConsumerRecord<byte[], byte[]> record) {
