@@ -77,6 +77,7 @@ public final class TopicProvisioner {
         try {
             admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             LOG.info("Created topics {}.", missing.stream().map(NewTopic::name).toList());
+            awaitLeaders(missing.stream().map(NewTopic::name).toList());
         } catch (final ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new StartupException("Could not create topics: " + e.getCause().getMessage(), e.getCause());
@@ -86,6 +87,24 @@ public final class TopicProvisioner {
             throw new StartupException("Interrupted while creating topics.", e);
         } catch (final TimeoutException e) {
             throw new StartupException("Timed out creating topics after " + TIMEOUT_SECONDS + " s.", e);
+        }
+    }
+
+    /**
+     * Waits until every partition of new topics has a leader. Creation returns before leaders are elected, and an
+     * idempotent producer that writes at once can get NOT_LEADER_OR_FOLLOWER for its first batch, retry it after later
+     * batches were appended, and then fail it for good with OUT_OF_ORDER_SEQUENCE_NUMBER (seen with Kafka 4.3.1).
+     */
+    private void awaitLeaders(final List<String> created) {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (!retryingUnknownTopics(() -> admin.describeTopics(created).allTopicNames()
+            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).values().stream()
+            .allMatch(topic -> topic.partitions().stream().allMatch(partition -> partition.leader() != null))) {
+            if (System.nanoTime() > deadline) {
+                throw new StartupException("New topics " + created + " have partitions without a leader after "
+                    + TIMEOUT_SECONDS + " s.");
+            }
+            pause();
         }
     }
 
