@@ -4,11 +4,12 @@ import java.time.Instant;
 
 import io.profilestream.domain.lifecycle.ChurnCurve;
 import io.profilestream.profile.CustomerProfile;
+import io.profilestream.segments.ScoreCurve;
 
 /**
  * Fills a profile's scores (P(alive), expected purchases, churn risk, expected order value, CLV, RFM) as of a time.
  */
-public interface ProfileScorer extends ChurnCurve {
+public interface ProfileScorer extends ChurnCurve, ScoreCurve {
 
     /**
      * Recomputes the scores of the profile, which the caller owns, as of {@code now}.

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.profilestream.domain.Evaluators;
+import io.profilestream.domain.LiveModels;
 import io.profilestream.domain.ProfileEvaluator;
 import io.profilestream.models.BgNbdParameters;
 import io.profilestream.models.GammaGammaParameters;
@@ -34,6 +35,7 @@ final class ScoringModels {
     private final long rfmMinPopulation;
     private final KeyValueStore<String, ModelParameters> published;
     private final LongSupplier wallClockMs;
+    private final LiveModels live;
     private ProfileEvaluator evaluator;
     private ModelParameters publishedBgNbd;
     private ModelParameters publishedGammaGamma;
@@ -43,11 +45,13 @@ final class ScoringModels {
     ScoringModels(final Evaluators evaluators,
                   final long rfmMinPopulation,
                   final KeyValueStore<String, ModelParameters> published,
-                  final LongSupplier wallClockMs) {
+                  final LongSupplier wallClockMs,
+                  final LiveModels live) {
         this.evaluators = evaluators;
         this.rfmMinPopulation = rfmMinPopulation;
         this.published = published;
         this.wallClockMs = wallClockMs;
+        this.live = live;
         this.evaluator = evaluators.defaults();
     }
 
@@ -106,5 +110,6 @@ final class ScoringModels {
             LOG.warn("Ignoring published model parameters that cannot be used: {}", e.getMessage());
         }
         evaluator = evaluators.evaluator(bgNbd, gammaGamma, rfm);
+        live.use(evaluator);
     }
 }
