@@ -71,6 +71,8 @@ public final class ModelScorer implements ProfileScorer {
         final Scores scores = profile.getScores();
         final CustomerSummary summary = summary(profile.getTransactions(), now);
         scores.setScoredAt(now);
+        final double engagement = RecentActivity.engagementScoreAt(profile.getBehaviour(), now);
+        scores.setEngagementScore(Double.isNaN(engagement) ? null : engagement);
         if (summary == null) {
             scores.setPAlive(null);
             scores.setExpectedPurchases(null);

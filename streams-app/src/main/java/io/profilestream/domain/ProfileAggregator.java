@@ -128,11 +128,10 @@ public final class ProfileAggregator {
         final boolean latest = touch(profile, time, now);
         addAnonymousId(profile.getIdentity(), click.getAnonymousId());
         final Behaviour behaviour = profile.getBehaviour();
-        final boolean newSession = addSession(behaviour, click.getSessionId());
-        if (newSession) {
+        if (addSession(behaviour, click.getSessionId())) {
             behaviour.setSessions(behaviour.getSessions() + 1);
         }
-        RecentActivity.record(behaviour, time, newSession ? RecentActivity.SESSION_POINTS : 0);
+        RecentActivity.record(behaviour, time, RecentActivity.WEB_POINTS);
         increment(behaviour.getDeviceCounts(), click.getDevice().name());
         increment(behaviour.getChannelCounts(), channel(click.getChannel()));
         if (latest && click.getCountry() != null && !click.getCountry().isBlank()) {
@@ -321,9 +320,10 @@ public final class ProfileAggregator {
     }
 
     /**
-     * Brings the time-decayed parts of a profile to {@code now}: category affinity, the 7- and 30-day activity rates
-     * and the engagement score, so that a profile read or evaluated at {@code now} states them as of {@code now}, not
-     * as of its last event. A {@code now} before their current instant changes nothing.
+     * Brings the time-decayed parts of a profile to {@code now}: category affinity and the 7- and 30-day activity
+     * rates, so that a profile read at {@code now} states them as of {@code now}, not as of its last event (the stored
+     * profile keeps them as of its events, which keeps them independent of arrival order). A {@code now} before their
+     * current instant changes nothing.
      */
     public void advanceTo(final CustomerProfile profile, final Instant now) {
         final Behaviour behaviour = profile.getBehaviour();
@@ -334,9 +334,6 @@ public final class ProfileAggregator {
             behaviour.setAffinityAsOf(now);
         }
         RecentActivity.advance(behaviour, now);
-        profile.getScores().setEngagementScore(behaviour.getActivityAsOf() == null
-            ? null
-            : RecentActivity.engagementScore(behaviour.getEngagementPoints()));
     }
 
     /**

@@ -10,8 +10,8 @@ import io.profilestream.profile.Behaviour;
  *   <li>{@code activity7d} and {@code activity30d}: every click, purchase, email open and email click counts 1, decayed
  *       as {@code exp(-age / tau)} with tau 7 and 30 days. A steady rate of k events a day reads about
  *       {@code k * tau}, so each figure is close to the number of events of its last tau days.</li>
- *   <li>{@code engagementPoints}: web sessions (1 point), email opens (1) and email clicks (2), decayed with tau 30
- *       days; {@code scores.engagementScore} is {@code 100 * (1 - exp(-points / 5))}, 0 to 100: 63 for five points
+ *   <li>{@code engagementPoints}: web activity (0.2 points per click event, about one per five-page session), email
+ *       opens (1) and email clicks (2), decayed with tau 30 days; {@code scores.engagementScore} is {@code 100 * (1 - exp(-points / 5))}, 0 to 100: 63 for five points
  *       of recent engagement, 86 for ten, falling back towards 0 when the customer goes quiet.</li>
  * </ul>
  * All three are stated as of {@code behaviour.activityAsOf}; a later event first decays them to its time, a late event
@@ -19,8 +19,8 @@ import io.profilestream.profile.Behaviour;
  */
 public final class RecentActivity {
 
-    /** Engagement points of a new web session. */
-    static final double SESSION_POINTS = 1.0;
+    /** Engagement points of one click event on the web: a session of five pages is worth about one point. */
+    static final double WEB_POINTS = 0.2;
     /** Engagement points of an email open. */
     static final double OPEN_POINTS = 1.0;
     /** Engagement points of an email click. */

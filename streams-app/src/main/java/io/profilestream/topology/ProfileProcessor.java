@@ -85,6 +85,8 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         context.schedule(settings.reevaluationInterval(),
             settings.eventTime() ? PunctuationType.STREAM_TIME : PunctuationType.WALL_CLOCK_TIME,
             this::reevaluateDue);
+        // Newly published parameters reach reads (LiveModels) within a second even while no event arrives.
+        context.schedule(ScoringModels.CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, nowMs -> models.evaluator());
         // Recency is measured from the engine's now: in event-time mode the task's stream time, not the wall clock.
         context.schedule(settings.rfmRefreshInterval(), PunctuationType.WALL_CLOCK_TIME,
             nowMs -> models.refreshRfm(store, settings.eventTime() ? context.currentStreamTimeMs() : nowMs));
@@ -170,7 +172,6 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
      * The profile is due again when its stage or a rule's answer can next change with time alone, whichever is first.
      */
     private List<MembershipChange> evaluate(final CustomerProfile profile, final Instant now) {
-        settings.aggregator().advanceTo(profile, now);
         final ProfileEvaluator evaluator = models.evaluator();
         final List<MembershipChange> changes = new ArrayList<>(evaluator.evaluate(profile, now));
         final SegmentCatalogue current = catalogue.catalogue();

@@ -1,5 +1,6 @@
 package io.profilestream.topology;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
@@ -28,7 +29,9 @@ import io.profilestream.profile.Transactions;
 final class ScoringModels {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScoringModels.class);
-    private static final long CHECK_INTERVAL_MS = 1_000;
+    /** How often the published parameters are looked up. */
+    static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
+    private static final long CHECK_INTERVAL_MS = CHECK_INTERVAL.toMillis();
     private static final double MILLIS_PER_DAY = 86_400_000.0;
 
     private final Evaluators evaluators;
