@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.profilestream.profile.CustomerProfile;
-import io.profilestream.segments.ScoreCurve;
 
 /**
  * What one instance of the engine shares between its stream tasks and its HTTP server: the engine's now and the

@@ -4,7 +4,6 @@ import java.time.Instant;
 
 import io.profilestream.domain.lifecycle.ChurnCurve;
 import io.profilestream.profile.CustomerProfile;
-import io.profilestream.segments.ScoreCurve;
 
 /**
  * Fills a profile's scores (P(alive), expected purchases, churn risk, expected order value, CLV, RFM) as of a time.

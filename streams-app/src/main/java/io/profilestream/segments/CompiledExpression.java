@@ -3,10 +3,11 @@ package io.profilestream.segments;
 import java.time.Duration;
 import java.time.Instant;
 
-import org.apache.avro.generic.IndexedRecord;
-
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import org.apache.avro.generic.IndexedRecord;
+
+import io.profilestream.domain.ScoreCurve;
 
 /**
  * A rule that parsed, type-checked as a boolean over the profile and passed the cost limits, planned once

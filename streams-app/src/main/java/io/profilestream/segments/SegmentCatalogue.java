@@ -16,6 +16,7 @@ import java.util.TreeMap;
 
 import org.apache.avro.generic.IndexedRecord;
 
+import io.profilestream.domain.ScoreCurve;
 import io.profilestream.profile.DefinitionKind;
 import io.profilestream.profile.SegmentDefinition;
 

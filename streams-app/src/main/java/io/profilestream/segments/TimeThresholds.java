@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.cel.common.ast.CelConstant;
+import dev.cel.common.ast.CelExpr;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 
-import dev.cel.common.ast.CelConstant;
-import dev.cel.common.ast.CelExpr;
+import io.profilestream.domain.ScoreCurve;
 
 /**
  * When a rule's answer can next change with time alone, found from the rule itself rather than by re-evaluating

@@ -13,6 +13,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import io.profilestream.domain.ScoreCurve;
 import io.profilestream.profile.CustomerProfile;
 
 class TimeThresholdsTest {

@@ -1,4 +1,4 @@
-package io.profilestream.segments;
+package io.profilestream.domain;
 
 import java.time.Instant;
 
