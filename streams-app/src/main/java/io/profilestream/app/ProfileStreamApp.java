@@ -10,17 +10,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.streams.CloseOptions;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.apache.kafka.streams.state.HostInfo;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Function;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -31,6 +23,19 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.profilestream.config.ConfigException;
 import io.profilestream.config.EngineSettings;
 import io.profilestream.config.ProfileStreamConfig;
@@ -41,12 +46,16 @@ import io.profilestream.http.ForwardingClient;
 import io.profilestream.http.ForwardingIdentityLookup;
 import io.profilestream.http.HttpTls;
 import io.profilestream.http.IdentityRoutes;
+import io.profilestream.http.ModelFitter;
 import io.profilestream.http.SegmentRoutes;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.net.Ports;
+import io.profilestream.profile.ModelParameters;
 import io.profilestream.profile.SegmentDefinition;
+import io.profilestream.query.InstanceInfo;
 import io.profilestream.query.KafkaStreamsIdentityLookup;
 import io.profilestream.query.KafkaStreamsProfileLookup;
+import io.profilestream.query.ModelSummaries;
 import io.profilestream.query.ProfileLookup;
 import io.profilestream.query.RecordPublisher;
 import io.profilestream.query.ResolvingProfileLookup;
@@ -86,6 +95,7 @@ public final class ProfileStreamApp implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final ScheduledExecutorService metricsScheduler;
     private final PrometheusMeterRegistry meters;
+    private final ScheduledExecutorService refits;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ProfileStreamApp(final KafkaStreams streams,
@@ -93,13 +103,15 @@ public final class ProfileStreamApp implements AutoCloseable {
                              final RecordPublisher publisher,
                              final KafkaStreamsMetrics streamsMetrics,
                              final ScheduledExecutorService metricsScheduler,
-                             final PrometheusMeterRegistry meters) {
+                             final PrometheusMeterRegistry meters,
+                             final ScheduledExecutorService refits) {
         this.streams = streams;
         this.http = http;
         this.publisher = publisher;
         this.streamsMetrics = streamsMetrics;
         this.metricsScheduler = metricsScheduler;
         this.meters = meters;
+        this.refits = refits;
     }
 
     /**
@@ -175,6 +187,11 @@ public final class ProfileStreamApp implements AutoCloseable {
         final SegmentRoutes segments = new SegmentRoutes(new SegmentQueries(streams), guard, publisher,
             serdes.segmentDefinition(), settings.topics().segmentDefinitions(), settings.segmentCompiler(), metrics,
             Clock.systemUTC()).acrossCluster(forwarding, () -> lookup.instances().orElse(List.of()));
+        final ModelFitter fitter = new ModelFitter(new ModelSummaries(streams), forwarding,
+            () -> lookup.instances().orElse(List.of()), settings.live()::now, settings.evaluators(),
+            modelParameters(streams), record -> publisher.publish(settings.topics().modelParameters(),
+                record.getModel(), serdes.modelParameters().serialize(settings.topics().modelParameters(), record)),
+            Clock.systemUTC(), config.getLong("model.refit.min.customers"), meters);
         if (config.getBoolean("segments.default.catalogue")) {
             publishDefaultCatalogue(config, settings, serdes, publisher);
         }
@@ -186,7 +203,9 @@ public final class ProfileStreamApp implements AutoCloseable {
                 .keys(guard, metricsNeedKey)
                 .maxBodyBytes(maxBodyBytes)
                 .forwarding(forwarding)
+                .asOfNow(settings.live()::scoreNow)
                 .routes(app -> {
+                    fitter.register(app);
                     IdentityRoutes.register(app, links, identities);
                     erasures.register(app);
                     segments.register(app);
@@ -206,8 +225,58 @@ public final class ProfileStreamApp implements AutoCloseable {
             metricsScheduler.shutdownNow();
             throw e;
         }
+        final ScheduledExecutorService refits = scheduleRefit(config.getDuration("model.refit.interval"), fitter,
+            streams, lookup, instance);
         LOG.info("ProfileStream is starting; HTTP on {}:{}.", httpHost, http.port());
-        return new ProfileStreamApp(streams, http, publisher, streamsMetrics, metricsScheduler, meters);
+        return new ProfileStreamApp(streams, http, publisher, streamsMetrics, metricsScheduler, meters, refits);
+    }
+
+    /**
+     * Runs the scheduled refit on one instance of the cluster, the first by host and port, so a cluster fits once per
+     * interval; a failure is logged and the next interval tries again.
+     */
+    private static ScheduledExecutorService scheduleRefit(final Duration interval,
+                                                          final ModelFitter fitter,
+                                                          final KafkaStreams streams,
+                                                          final ProfileLookup lookup,
+                                                          final String self) {
+        final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+            final Thread thread = new Thread(task, "profilestream-model-refit");
+            thread.setDaemon(true);
+            return thread;
+        });
+        if (interval.isZero()) {
+            LOG.info("The scheduled model refit is off (model.refit.interval=0).");
+            return scheduler;
+        }
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                if (streams.state() != KafkaStreams.State.RUNNING) {
+                    return;
+                }
+                final List<InstanceInfo> instances = lookup.instances().orElse(List.of());
+                final boolean first = instances.isEmpty()
+                    || self.equals(instances.get(0).host() + ":" + instances.get(0).port());
+                if (first) {
+                    fitter.refit();
+                }
+            } catch (final RuntimeException e) {
+                LOG.warn("The scheduled model refit failed; the parameters in use are kept: {}", e.getMessage());
+            }
+        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        return scheduler;
+    }
+
+    /** The published parameters of a model, read from this instance's copy of the global store. */
+    private static Function<String, ModelParameters> modelParameters(final KafkaStreams streams) {
+        return model -> {
+            try {
+                return streams.store(StoreQueryParameters.fromNameAndType(Stores.MODEL_PARAMETERS,
+                    QueryableStoreTypes.<String, ModelParameters>keyValueStore())).get(model);
+            } catch (final InvalidStateStoreException e) {
+                return null;
+            }
+        };
     }
 
     private static Thread metricsThread(final Runnable task) {
@@ -301,6 +370,7 @@ public final class ProfileStreamApp implements AutoCloseable {
             return;
         }
         LOG.info("ProfileStream is shutting down.");
+        refits.shutdownNow();
         http.close();
         publisher.close();
         // Leaving the group on shutdown hands partitions over at once instead of after the session timeout.

@@ -1,5 +1,6 @@
 package io.profilestream.config;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -7,6 +8,7 @@ import java.util.Map;
 
 import io.profilestream.domain.Evaluators;
 import io.profilestream.domain.EventValidator;
+import io.profilestream.domain.LiveModels;
 import io.profilestream.domain.Money;
 import io.profilestream.domain.ProfileAggregator;
 import io.profilestream.domain.ProfileMerger;
@@ -40,6 +42,7 @@ import io.profilestream.segments.SegmentLimits;
  * @param segmentCompiler compiles segment rules, with the configured cost limits
  * @param timeRuleInterval how often profiles are re-evaluated while a rule depends on {@code now}
  * @param profileCacheSize the most recently used profiles each task keeps decoded
+ * @param live the engine's now and current models, shared by the tasks and the HTTP server of this instance
  */
 public record EngineSettings(Topics topics,
                              boolean eventTime,
@@ -55,7 +58,8 @@ public record EngineSettings(Topics topics,
                              long rfmMinPopulation,
                              SegmentCompiler segmentCompiler,
                              Duration timeRuleInterval,
-                             int profileCacheSize) {
+                             int profileCacheSize,
+                             LiveModels live) {
 
     public EngineSettings {
         if (profileCacheSize < 0) {
@@ -91,6 +95,7 @@ public record EngineSettings(Topics topics,
             config.getDouble("profile.affinity.half.life.days"),
             money,
             EmailHasher.withSalt(config.get("identity.email.hash.salt", null)));
+        final Evaluators evaluators = evaluators(config);
         return new EngineSettings(
             Topics.from(config),
             "event-time".equals(mode),
@@ -103,7 +108,7 @@ public record EngineSettings(Topics topics,
             new IdentityPolicy(config.getInt("identity.quarantine.max.customers"),
                 config.getLong("identity.quarantine.max.events")),
             new ProfileMerger(aggregator),
-            evaluators(config),
+            evaluators,
             Duration.ofMillis(config.getLong("lifecycle.reevaluation.interval.ms")),
             config.getInt("lifecycle.reevaluation.batch.size"),
             Duration.ofMillis(config.getLong("model.rfm.refresh.interval.ms")),
@@ -112,7 +117,8 @@ public record EngineSettings(Topics topics,
                 config.getInt("segments.max.ast.nodes"), config.getInt("segments.max.comprehension.depth"),
                 config.getInt("segments.max.comprehension.iterations"))),
             Duration.ofMillis(config.getLong("segments.time.rule.interval.ms")),
-            config.getInt("profile.cache.size"));
+            config.getInt("profile.cache.size"),
+            new LiveModels("event-time".equals(mode), Clock.systemUTC(), aggregator, evaluators.defaults()));
     }
 
     /**

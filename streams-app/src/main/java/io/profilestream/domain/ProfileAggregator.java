@@ -131,6 +131,7 @@ public final class ProfileAggregator {
         if (addSession(behaviour, click.getSessionId())) {
             behaviour.setSessions(behaviour.getSessions() + 1);
         }
+        RecentActivity.record(behaviour, time, RecentActivity.WEB_POINTS);
         increment(behaviour.getDeviceCounts(), click.getDevice().name());
         increment(behaviour.getChannelCounts(), channel(click.getChannel()));
         if (latest && click.getCountry() != null && !click.getCountry().isBlank()) {
@@ -165,11 +166,13 @@ public final class ProfileAggregator {
                                           final Instant now) {
         final Instant time = purchase.getTimestamp();
         touch(profile, time, now);
+        RecentActivity.record(profile.getBehaviour(), time, 0);
         final Transactions tx = profile.getTransactions();
         final String currency = purchase.getCurrency();
         final long total = money.toBaseMinor(purchase.getTotalMinor(), currency);
         switch (purchase.getType()) {
             case ORDER -> {
+                firstPurchaseDay(tx, time, total);
                 tx.setOrders(tx.getOrders() + 1);
                 tx.setRevenueMinor(tx.getRevenueMinor() + total);
                 tx.setDiscountMinor(tx.getDiscountMinor() + money.toBaseMinor(purchase.getDiscountMinor(), currency));
@@ -210,10 +213,12 @@ public final class ProfileAggregator {
             case SENT -> engagement.setSent(engagement.getSent() + 1);
             case DELIVERED -> engagement.setDelivered(engagement.getDelivered() + 1);
             case OPENED -> {
+                RecentActivity.record(profile.getBehaviour(), time, RecentActivity.OPEN_POINTS);
                 engagement.setOpens(engagement.getOpens() + 1);
                 engagement.setLastOpenAt(Instants.latest(engagement.getLastOpenAt(), time));
             }
             case CLICKED -> {
+                RecentActivity.record(profile.getBehaviour(), time, RecentActivity.CLICK_POINTS);
                 engagement.setClicks(engagement.getClicks() + 1);
                 engagement.setLastClickAt(Instants.latest(engagement.getLastClickAt(), time));
             }
@@ -311,6 +316,38 @@ public final class ProfileAggregator {
             affinity.merge(category, weight, Double::sum);
         } else {
             affinity.merge(category, weight * decay(asOf.toEpochMilli() - time.toEpochMilli()), Double::sum);
+        }
+    }
+
+    /**
+     * Brings the time-decayed parts of a profile to {@code now}: category affinity and the 7- and 30-day activity
+     * rates, so that a profile read at {@code now} states them as of {@code now}, not as of its last event (the stored
+     * profile keeps them as of its events, which keeps them independent of arrival order). A {@code now} before their
+     * current instant changes nothing.
+     */
+    public void advanceTo(final CustomerProfile profile, final Instant now) {
+        final Behaviour behaviour = profile.getBehaviour();
+        final Instant asOf = behaviour.getAffinityAsOf();
+        if (asOf != null && now.isAfter(asOf)) {
+            final double factor = decay(now.toEpochMilli() - asOf.toEpochMilli());
+            behaviour.getCategoryAffinity().replaceAll((k, v) -> v * factor);
+            behaviour.setAffinityAsOf(now);
+        }
+        RecentActivity.advance(behaviour, now);
+    }
+
+    /**
+     * Keeps the order value of the first purchase day: an order on an earlier day replaces it, one on the same day
+     * adds to it.
+     */
+    private static void firstPurchaseDay(final Transactions tx, final Instant time, final long total) {
+        final long day = Math.floorDiv(time.toEpochMilli(), MILLIS_PER_DAY);
+        final Instant first = tx.getFirstPurchaseAt();
+        final long firstDay = first == null ? Long.MAX_VALUE : Math.floorDiv(first.toEpochMilli(), MILLIS_PER_DAY);
+        if (day < firstDay) {
+            tx.setFirstPurchaseDayMinor(total);
+        } else if (day == firstDay && tx.getFirstPurchaseDayMinor() != null) {
+            tx.setFirstPurchaseDayMinor(tx.getFirstPurchaseDayMinor() + total);
         }
     }
 

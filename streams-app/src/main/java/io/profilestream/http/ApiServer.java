@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -31,6 +32,7 @@ import io.javalin.util.JavalinBindException;
 import io.javalin.validation.ValidationException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.profilestream.net.PortInUseException;
+import io.profilestream.profile.CustomerProfile;
 import io.profilestream.query.ProfileLookup;
 import io.profilestream.query.QueryUnavailableException;
 
@@ -112,7 +114,7 @@ public final class ApiServer implements AutoCloseable {
         final ForwardingClient forwarding = builder.forwarding != null
             ? builder.forwarding
             : new ForwardingClient(() -> host + ":" + port(), ForwardingClient.DEFAULT_TIMEOUT, builder.keys, tls);
-        new ProfileRoutes(builder.lookup, forwarding, metrics).register(app);
+        new ProfileRoutes(builder.lookup, forwarding, metrics, builder.asOfNow).register(app);
         app.get(METRICS, this::getMetrics);
         app.get(HEALTH_LIVE, ctx -> ctx.json(Map.of("status", "UP")));
         app.get(HEALTH_READY, this::getReadiness);
@@ -258,6 +260,7 @@ public final class ApiServer implements AutoCloseable {
         private boolean metricsNeedKey;
         private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private HttpTls tls;
+        private UnaryOperator<CustomerProfile> asOfNow = UnaryOperator.identity();
 
         private Builder(final ProfileLookup lookup, final PrometheusMeterRegistry registry) {
             this.lookup = Objects.requireNonNull(lookup, "lookup");
@@ -321,6 +324,15 @@ public final class ApiServer implements AutoCloseable {
          */
         public Builder tls(final HttpTls tls) {
             this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        /**
+         * Sets how a profile read from a store is brought to the moment it is served (scores as of now); by default it
+         * is served as stored.
+         */
+        public Builder asOfNow(final UnaryOperator<CustomerProfile> asOfNow) {
+            this.asOfNow = Objects.requireNonNull(asOfNow, "asOfNow");
             return this;
         }
 

@@ -143,7 +143,8 @@ final class CatalogueBackfills {
                 // A new time-dependent rule may be due before the profile's current re-evaluation time.
                 final Instant previousDue = profile.getReevaluateAt();
                 ReevaluationSchedule.dueBy(profile,
-                    current.nextTimeChange(definitionId, profile, now, settings.timeRuleInterval()));
+                    current.nextTimeChange(definitionId, profile, now, settings.timeRuleInterval(),
+                        settings.live().curve()));
                 if (evaluation.changed() || !Objects.equals(previousDue, profile.getReevaluateAt())) {
                     evaluation.applyTo(profile);
                     publisher.publish(profile, previousDue, evaluation.changes(), now);

@@ -19,6 +19,7 @@ import io.profilestream.config.EngineSettings;
 import io.profilestream.domain.EventKind;
 import io.profilestream.domain.MembershipChange;
 import io.profilestream.domain.ProfileAggregator;
+import io.profilestream.domain.ProfileEvaluator;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.events.ErasureRequest;
 import io.profilestream.internal.MergeRequest;
@@ -81,7 +82,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         this.schedule = new ReevaluationSchedule(context.getStateStore(Stores.REEVALUATION_SCHEDULE),
             settings.reevaluationBatchSize());
         this.models = new ScoringModels(settings.evaluators(), settings.rfmMinPopulation(),
-            context.getStateStore(Stores.MODEL_PARAMETERS), context::currentSystemTimeMs);
+            context.getStateStore(Stores.MODEL_PARAMETERS), context::currentSystemTimeMs, settings.live());
         this.segmentEvaluator = new SegmentEvaluator(metrics::segmentRuleFailed);
         this.catalogue = new CatalogueBackfills(settings, context.getStateStore(Stores.SEGMENT_DEFINITIONS),
             context.getStateStore(Stores.SEGMENT_BACKFILL), store, segmentEvaluator, context::currentSystemTimeMs);
@@ -91,8 +92,11 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         context.schedule(settings.reevaluationInterval(),
             settings.eventTime() ? PunctuationType.STREAM_TIME : PunctuationType.WALL_CLOCK_TIME,
             this::reevaluateDue);
+        // Newly published parameters reach reads (LiveModels) within a second even while no event arrives.
+        context.schedule(ScoringModels.CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, nowMs -> models.evaluator());
+        // Recency is measured from the engine's now: in event-time mode the task's stream time, not the wall clock.
         context.schedule(settings.rfmRefreshInterval(), PunctuationType.WALL_CLOCK_TIME,
-            nowMs -> models.refreshRfm(store, nowMs));
+            nowMs -> models.refreshRfm(store, settings.eventTime() ? context.currentStreamTimeMs() : nowMs));
     }
 
     @Override
@@ -171,12 +175,14 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
      * The profile is due again when its stage or a rule's answer can next change with time alone, whichever is first.
      */
     private List<MembershipChange> evaluate(final CustomerProfile profile, final Instant now) {
-        final List<MembershipChange> changes = new ArrayList<>(models.evaluator().evaluate(profile, now));
+        final ProfileEvaluator evaluator = models.evaluator();
+        final List<MembershipChange> changes = new ArrayList<>(evaluator.evaluate(profile, now));
         final SegmentCatalogue current = catalogue.catalogue();
         final SegmentEvaluation segments = segmentEvaluator.evaluate(current, profile, now);
         segments.applyTo(profile);
         changes.addAll(segments.changes());
-        ReevaluationSchedule.dueBy(profile, current.nextTimeChange(profile, now, settings.timeRuleInterval()));
+        ReevaluationSchedule.dueBy(profile,
+            current.nextTimeChange(profile, now, settings.timeRuleInterval(), evaluator.scorer()));
         return changes;
     }
 
@@ -185,7 +191,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
      */
     private Instant now(final long eventTime) {
         if (settings.eventTime()) {
-            return Instant.ofEpochMilli(Math.max(context.currentStreamTimeMs(), eventTime));
+            final long now = Math.max(context.currentStreamTimeMs(), eventTime);
+            settings.live().observe(now);
+            return Instant.ofEpochMilli(now);
         }
         return Instant.ofEpochMilli(context.currentSystemTimeMs());
     }

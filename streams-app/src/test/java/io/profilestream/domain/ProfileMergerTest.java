@@ -71,10 +71,12 @@ class ProfileMergerTest {
             "firstSeen", "lastSeen", "version", "updatedAt", "emailHash", "merges");
         assertThat(fieldNames(group("behaviour"))).containsExactlyInAnyOrder("sessions", "pageViews", "productViews",
             "searches", "addToCarts", "removeFromCarts", "checkoutsStarted", "logins", "signUps", "deviceCounts",
-            "channelCounts", "categoryAffinity", "affinityAsOf", "recentSessionIds", "lastCountry");
+            "channelCounts", "categoryAffinity", "affinityAsOf", "recentSessionIds", "lastCountry", "activity7d",
+            "activity30d", "engagementPoints", "activityAsOf");
         assertThat(fieldNames(group("transactions"))).containsExactlyInAnyOrder("orders", "refunds", "revenueMinor",
             "refundedMinor", "discountMinor", "itemsPurchased", "firstPurchaseAt", "lastPurchaseAt",
-            "distinctPurchaseDays", "purchaseDays", "averageOrderValueMinor", "categorySpendMinor");
+            "distinctPurchaseDays", "purchaseDays", "averageOrderValueMinor", "categorySpendMinor",
+            "firstPurchaseDayMinor");
         assertThat(fieldNames(group("email"))).containsExactlyInAnyOrder("sent", "delivered", "opens", "clicks",
             "bounces", "subscribed", "complained", "lastOpenAt", "lastClickAt");
         assertThat(fieldNames(group("demographics"))).containsExactlyInAnyOrder("birthYear", "ageBand", "gender",
