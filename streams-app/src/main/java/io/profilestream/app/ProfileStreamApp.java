@@ -12,6 +12,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -22,15 +31,6 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.profilestream.config.ConfigException;
 import io.profilestream.config.EngineSettings;
 import io.profilestream.config.ProfileStreamConfig;
@@ -42,9 +42,11 @@ import io.profilestream.http.ForwardingIdentityLookup;
 import io.profilestream.http.HttpTls;
 import io.profilestream.http.IdentityRoutes;
 import io.profilestream.http.SegmentRoutes;
+import io.profilestream.http.TraitRoutes;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.net.Ports;
 import io.profilestream.profile.SegmentDefinition;
+import io.profilestream.profile.TraitDefinition;
 import io.profilestream.query.KafkaStreamsIdentityLookup;
 import io.profilestream.query.KafkaStreamsProfileLookup;
 import io.profilestream.query.ProfileLookup;
@@ -175,6 +177,9 @@ public final class ProfileStreamApp implements AutoCloseable {
         final SegmentRoutes segments = new SegmentRoutes(new SegmentQueries(streams), guard, publisher,
             serdes.segmentDefinition(), settings.topics().segmentDefinitions(), settings.segmentCompiler(), metrics,
             Clock.systemUTC()).acrossCluster(forwarding, () -> lookup.instances().orElse(List.of()));
+        final TraitRoutes traits = new TraitRoutes(new SegmentQueries(streams), guard, publisher,
+            serdes.traitDefinition(), settings.topics().traitDefinitions(), settings.aggregator().customEvents(),
+            Clock.systemUTC());
         if (config.getBoolean("segments.default.catalogue")) {
             publishDefaultCatalogue(config, settings, serdes, publisher);
         }
@@ -190,6 +195,7 @@ public final class ProfileStreamApp implements AutoCloseable {
                     IdentityRoutes.register(app, links, identities);
                     erasures.register(app);
                     segments.register(app);
+                    traits.register(app);
                 });
             http = (tls == null ? builder : builder.tls(tls)).start();
         } catch (final RuntimeException e) {
@@ -251,10 +257,25 @@ public final class ProfileStreamApp implements AutoCloseable {
         final String topic = settings.topics().segmentDefinitions();
         final Map<String, Object> adminConfig = new HashMap<>(config.kafkaSettings());
         adminConfig.keySet().retainAll(AdminClientConfig.configNames());
+        final String traitTopic = settings.topics().traitDefinitions();
+        final boolean segments;
+        final boolean traits;
         try (Admin admin = Admin.create(adminConfig)) {
-            if (!new TopicProvisioner(admin, settings.topics()).isEmpty(topic)) {
-                return;
+            final TopicProvisioner topics = new TopicProvisioner(admin, settings.topics());
+            segments = topics.isEmpty(topic);
+            traits = topics.isEmpty(traitTopic);
+        }
+        if (traits) {
+            final List<TraitDefinition> defaults = CatalogueYaml.loadDefaultTraits(settings.aggregator().customEvents(),
+                Instant.now());
+            for (final TraitDefinition definition : defaults) {
+                publisher.publish(traitTopic, definition.getId(),
+                    serdes.traitDefinition().serialize(traitTopic, definition));
             }
+            LOG.info("Published the default catalogue of {} computed traits to {}.", defaults.size(), traitTopic);
+        }
+        if (!segments) {
+            return;
         }
         final List<SegmentDefinition> defaults = CatalogueYaml.loadDefault(settings.segmentCompiler(), Instant.now());
         for (final SegmentDefinition definition : defaults) {

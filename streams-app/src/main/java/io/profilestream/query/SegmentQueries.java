@@ -19,12 +19,13 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.SegmentDefinition;
+import io.profilestream.profile.TraitDefinition;
 import io.profilestream.topology.Backfill;
 import io.profilestream.topology.Stores;
 
 /**
  * Reads the segment stores of this instance: the catalogue of definitions, backfill progress, members, and the
- * profiles a draft rule is previewed on.
+ * profiles a draft rule is previewed on; and the computed trait catalogue.
  * Progress, members and previews cover the profiles this instance holds; the HTTP layer merges the answers of every
  * instance into one for the cluster.
  * Every read throws {@link QueryUnavailableException} while the stores cannot be queried.
@@ -145,6 +146,28 @@ public final class SegmentQueries {
             }
             return new SegmentPreview(size, new ArrayList<>(sample));
         });
+    }
+
+    /**
+     * Every computed trait definition, in id order.
+     */
+    public List<TraitDefinition> traits() {
+        return read(() -> {
+            final List<TraitDefinition> definitions = new ArrayList<>();
+            try (KeyValueIterator<String, TraitDefinition> all = streams.store(Stores.TRAIT_DEFINITIONS,
+                TraitDefinition.class).all()) {
+                all.forEachRemaining(entry -> definitions.add(entry.value));
+            }
+            return definitions;
+        });
+    }
+
+    /**
+     * One computed trait definition, or empty when there is none with this id.
+     */
+    public Optional<TraitDefinition> trait(final String id) {
+        return read(() -> Optional.ofNullable(streams.store(Stores.TRAIT_DEFINITIONS, TraitDefinition.class)
+            .get(id)));
     }
 
     private ReadOnlyKeyValueStore<String, SegmentDefinition> definitionStore() {

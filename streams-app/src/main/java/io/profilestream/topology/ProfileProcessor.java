@@ -38,7 +38,10 @@ import io.profilestream.segments.SegmentEvaluator;
  * segments, store, and forward the profile to {@code profile-updates} and every membership change to
  * {@code segment-changes}.
  * A punctuator re-evaluates the profiles whose re-evaluation time has come ({@link ReevaluationSchedule}) and steps
- * the running segment backfills ({@link CatalogueBackfills}), in bounded batches.
+ * the running segment backfills ({@link CatalogueBackfills}) and trait recomputations ({@link TraitCatalogue}), in
+ * bounded batches.
+ * Computed traits are recomputed from the profile's retained custom events before its segments are evaluated, so rules
+ * can read them.
  * An erasure request deletes the profile, its remembered event ids and its schedule entry, exits every membership
  * and emits a tombstone.
  * Merge requests and merges are identity resolution's part here, handled by {@link ProfileMerges}.
@@ -59,6 +62,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private SegmentMembers members;
     private SegmentEvaluator segmentEvaluator;
     private ProfileMerges merges;
+    private TraitCatalogue traits;
 
     ProfileProcessor(final EngineSettings settings, final EngineMetrics metrics) {
         this.settings = settings;
@@ -81,6 +85,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         this.members = new SegmentMembers(context.getStateStore(Stores.SEGMENT_MEMBERS), metrics);
         this.members.count(1);
         this.merges = new ProfileMerges(settings, metrics, context, profiles);
+        this.traits = new TraitCatalogue(context.getStateStore(Stores.TRAIT_DEFINITIONS),
+            context.getStateStore(Stores.TRAIT_BACKFILL), store, settings.aggregator().customEvents(),
+            settings.reevaluationBatchSize(), context::currentSystemTimeMs);
         context.schedule(settings.reevaluationInterval(),
             settings.eventTime() ? PunctuationType.STREAM_TIME : PunctuationType.WALL_CLOCK_TIME,
             this::reevaluateDue);
@@ -169,6 +176,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
      */
     private List<MembershipChange> evaluate(final CustomerProfile profile, final Instant now) {
         final List<MembershipChange> changes = new ArrayList<>(models.evaluator().evaluate(profile, now));
+        traits.apply(profile, now);
         final SegmentCatalogue current = catalogue.catalogue();
         final SegmentEvaluation segments = segmentEvaluator.evaluate(current, profile, now);
         segments.applyTo(profile);
@@ -249,6 +257,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         metrics.reevaluated(due.size());
         metrics.backfilled(catalogue.step(now, (profile, previousDue, changes, time) ->
             publish(profile, previousDue, changes, SegmentChanges.CAUSE_BACKFILL, time, new RecordHeaders())));
+        metrics.backfilled(traits.step(now, (profile, previousDue, time) ->
+            publish(profile, previousDue, evaluate(profile, time), SegmentChanges.CAUSE_BACKFILL, time,
+                new RecordHeaders())));
     }
 
     private void erase(final String customerId,

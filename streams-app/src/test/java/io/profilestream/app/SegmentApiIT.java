@@ -16,14 +16,14 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
+import io.profilestream.events.CustomEvent;
 import io.profilestream.events.LineItem;
 import io.profilestream.events.PurchaseEvent;
 import io.profilestream.events.PurchaseType;
@@ -118,6 +118,40 @@ class SegmentApiIT {
             .containsExactlyInAnyOrder("c15", "c16", "c17", "c18", "c19", "c1");
         assertThat(entered).filteredOn(change -> !"c1".equals(change.getCustomerId()))
             .allSatisfy(change -> assertThat(change.getCauseEventId()).isEqualTo("backfill"));
+    }
+
+    @Test
+    void shouldManageComputedTraitsOverHttpAndComputeThemFromCustomEvents() throws Exception {
+        final String body = "{\"event\":\"points_earned\",\"aggregation\":\"sum\",\"property\":\"points\","
+            + "\"windowDays\":30}";
+        assertThat(send("PUT", "/api/v1/traits/points_30d", body, READ_KEY).statusCode()).isEqualTo(403);
+        assertThat(send("PUT", "/api/v1/traits/points_30d", "{\"event\":\"points_earned\","
+            + "\"aggregation\":\"median\"}", KEY).statusCode()).isEqualTo(400);
+        assertThat(send("PUT", "/api/v1/traits/points_30d", "{\"event\":\"points_earned\","
+            + "\"aggregation\":\"sum\"}", KEY).statusCode()).isEqualTo(400);
+        final HttpResponse<String> created = send("PUT", "/api/v1/traits/points_30d", body, KEY);
+        assertThat(created.statusCode()).isEqualTo(200);
+        assertThat(harness.json(created.body()).path("version").asLong()).isEqualTo(1);
+        await().atMost(WAIT).until(() -> harness.json(harness.get("/api/v1/traits").body()).path("traits").size() == 1);
+
+        final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        custom("e1", "c1", now.minus(Duration.ofDays(40)), 100.0);
+        custom("e2", "c1", now.minus(Duration.ofDays(2)), 25.5);
+        custom("e3", "c1", now.minus(Duration.ofDays(1)), 4.5);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(harness.json(harness.get("/api/v1/profiles/c1").body())
+            .at("/computedTraits/points_30d").asDouble()).isEqualTo(30.0));
+
+        assertThat(send("DELETE", "/api/v1/traits/points_30d", null, KEY).statusCode()).isEqualTo(204);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(harness.json(harness.get("/api/v1/profiles/c1").body())
+            .path("computedTraits").size()).isZero());
+        assertThat(send("DELETE", "/api/v1/traits/points_30d", null, KEY).statusCode()).isEqualTo(404);
+    }
+
+    private void custom(final String eventId, final String customerId, final Instant time, final double points) {
+        final CustomEvent event = CustomEvent.newBuilder().setEventId(eventId).setCustomerId(customerId)
+            .setName("points_earned").setTimestamp(time).setMetrics(Map.of("points", points)).build();
+        harness.send(harness.topics.customEvents(), customerId,
+            harness.serdes.customEvent().serialize(harness.topics.customEvents(), event));
     }
 
     private List<SegmentChange> changes() {
