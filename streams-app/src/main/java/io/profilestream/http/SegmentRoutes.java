@@ -4,26 +4,29 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.profilestream.domain.Holdout;
+import io.profilestream.domain.PersonaCards;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.DefinitionKind;
+import io.profilestream.profile.PersonaCard;
 import io.profilestream.profile.SegmentDefinition;
 import io.profilestream.query.BackfillProgress;
 import io.profilestream.query.InstanceInfo;
@@ -54,6 +57,9 @@ public final class SegmentRoutes {
     private static final int MAX_PAGE = 1_000;
     private static final int DEFAULT_PAGE = 100;
     private static final String LIST_ROUTE = "/api/v1/segments";
+    private static final String GROUP_ALL = "all";
+    private static final String GROUP_TREATED = "treated";
+    private static final String GROUP_HOLDOUT = "holdout";
     private static final String PREVIEW_ROUTE = "/api/v1/segments/preview";
     private static final String SEGMENTS_PREFIX = "/api/v1/segments/";
 
@@ -152,6 +158,8 @@ public final class SegmentRoutes {
             .setEnabled(body.path("enabled").asBoolean(true))
             .setVersion(existing == null ? 1 : existing.getVersion() + 1)
             .setUpdatedAt(clock.instant())
+            .setHoldoutPercent(holdoutPercent(body, existing))
+            .setCard(card(body, existing))
             .build();
         try {
             compiler.compile(definition);
@@ -162,6 +170,53 @@ public final class SegmentRoutes {
         publisher.publish(topic, id, serde.serialize(topic, definition));
         LOG.info("Published version {} of segment definition {}.", definition.getVersion(), id);
         ctx.json(describe(definition));
+    }
+
+    /** The body's {@code holdoutPercent}, or the existing definition's when the body has none. */
+    private static double holdoutPercent(final JsonNode body, final SegmentDefinition existing) {
+        final JsonNode node = body.path("holdoutPercent");
+        if (node.isMissingNode() || node.isNull()) {
+            return existing == null ? 0.0 : existing.getHoldoutPercent();
+        }
+        try {
+            return Holdout.check(node.isNumber() ? node.asDouble() : Double.NaN);
+        } catch (final IllegalArgumentException e) {
+            throw new HttpResponseException(400, e.getMessage());
+        }
+    }
+
+    /** The body's {@code card}, or the existing definition's when the body has none; {@code null} removes it. */
+    private static PersonaCard card(final JsonNode body, final SegmentDefinition existing) {
+        final JsonNode node = body.path("card");
+        if (node.isMissingNode()) {
+            return existing == null ? null : existing.getCard();
+        }
+        if (node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new HttpResponseException(400, "card must be an object.");
+        }
+        try {
+            return PersonaCards.of(texts(node, "goals"), texts(node, "frustrations"), texts(node, "preferredChannels"),
+                node.path("quote").isTextual() ? node.path("quote").asText() : null,
+                node.path("imageUrl").isTextual() ? node.path("imageUrl").asText() : null);
+        } catch (final IllegalArgumentException e) {
+            throw new HttpResponseException(400, e.getMessage());
+        }
+    }
+
+    private static List<String> texts(final JsonNode card, final String field) {
+        final List<String> texts = new ArrayList<>();
+        final JsonNode node = card.path(field);
+        if (node.isMissingNode() || node.isNull()) {
+            return texts;
+        }
+        if (!node.isArray()) {
+            throw new HttpResponseException(400, "card." + field + " must be a list of texts.");
+        }
+        node.forEach(item -> texts.add(item.asText()));
+        return texts;
     }
 
     private void delete(final Context ctx) {
@@ -209,11 +264,19 @@ public final class SegmentRoutes {
         final int limit = Math.min(MAX_PAGE, Math.max(1, ctx.queryParamAsClass("limit", Integer.class)
             .getOrDefault(DEFAULT_PAGE)));
         final String cursor = ctx.queryParam("cursor");
-        final MemberPage page = queries.members(id, cursor, limit);
+        final String group = ctx.queryParamAsClass("group", String.class).getOrDefault(GROUP_ALL);
+        if (!GROUP_ALL.equals(group) && !GROUP_TREATED.equals(group) && !GROUP_HOLDOUT.equals(group)) {
+            throw new HttpResponseException(400, "group must be all, treated or holdout.");
+        }
+        final double percent = queries.definition(id).map(SegmentDefinition::getHoldoutPercent).orElse(0.0);
+        final MemberPage page = GROUP_ALL.equals(group)
+            ? queries.members(id, cursor, limit)
+            : queries.members(id, cursor, limit,
+                member -> Holdout.isHeldOut(id, member, percent) == GROUP_HOLDOUT.equals(group));
         final ObjectNode local = JsonNodeFactory.instance.objectNode();
         page.members().forEach(local.putArray("members")::add);
         local.put("nextCursor", page.nextCursor());
-        final String query = "?limit=" + limit + (cursor == null ? "" : "&cursor=" + encode(cursor));
+        final String query = "?limit=" + limit + "&group=" + group + (cursor == null ? "" : "&cursor=" + encode(cursor));
         answer(ctx, local, others -> SegmentAnswers.members(limit, local, others),
             "GET", SEGMENTS_PREFIX + encode(id) + "/members" + query, null);
     }

@@ -94,6 +94,21 @@ public final class SegmentQueries {
      * @param limit how many ids a page holds, at least 1
      */
     public MemberPage members(final String definitionId, final String cursor, final int limit) {
+        return members(definitionId, cursor, limit, member -> true);
+    }
+
+    /**
+     * One page of the members of a definition that a filter keeps: the smallest such profile ids after the cursor.
+     *
+     * @param definitionId the segment or persona
+     * @param cursor the last id of the previous page, or null or empty for the first page
+     * @param limit how many ids a page holds, at least 1
+     * @param keep which member ids to list
+     */
+    public MemberPage members(final String definitionId,
+                              final String cursor,
+                              final int limit,
+                              final Predicate<String> keep) {
         if (limit < 1) {
             throw new IllegalArgumentException("A page holds at least one member, got " + limit + ".");
         }
@@ -105,7 +120,11 @@ public final class SegmentQueries {
             try (KeyValueIterator<String, byte[]> range = streams.store(Stores.SEGMENT_MEMBERS, byte[].class)
                 .range(from, prefix + Character.MAX_VALUE)) {
                 while (range.hasNext()) {
-                    smallest.add(range.next().key.substring(prefix.length()));
+                    final String member = range.next().key.substring(prefix.length());
+                    if (!keep.test(member)) {
+                        continue;
+                    }
+                    smallest.add(member);
                     if (smallest.size() > limit + 1) {
                         smallest.pollLast();
                     }

@@ -17,8 +17,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.profilestream.domain.CustomEventLog;
+import io.profilestream.domain.Holdout;
+import io.profilestream.domain.PersonaCards;
 import io.profilestream.domain.TraitRules;
 import io.profilestream.profile.DefinitionKind;
+import io.profilestream.profile.PersonaCard;
 import io.profilestream.profile.SegmentDefinition;
 import io.profilestream.profile.TraitDefinition;
 
@@ -132,9 +135,31 @@ public final class CatalogueYaml {
                 .setEnabled(entry.enabled() == null || entry.enabled())
                 .setVersion(1L)
                 .setUpdatedAt(updatedAt)
+                .setHoldoutPercent(holdout(entry.holdoutPercent(), where))
+                .setCard(card(entry.card(), where))
                 .build());
         }
         return List.copyOf(definitions);
+    }
+
+    private static double holdout(final Double percent, final String where) {
+        try {
+            return percent == null ? 0.0 : Holdout.check(percent);
+        } catch (final IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static PersonaCard card(final CardEntry card, final String where) {
+        if (card == null) {
+            return null;
+        }
+        try {
+            return PersonaCards.of(card.goals(), card.frustrations(), card.preferredChannels(), card.quote(),
+                card.imageUrl());
+        } catch (final IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
     }
 
     private static void requireText(final String value, final String field, final String where) {
@@ -210,6 +235,16 @@ public final class CatalogueYaml {
                          @JsonProperty("kind") String kind,
                          @JsonProperty("expression") String expression,
                          @JsonProperty("priority") Integer priority,
-                         @JsonProperty("enabled") Boolean enabled) {
+                         @JsonProperty("enabled") Boolean enabled,
+                         @JsonProperty("holdoutPercent") Double holdoutPercent,
+                         @JsonProperty("card") CardEntry card) {
+    }
+
+    /** A persona card as written in YAML. */
+    private record CardEntry(@JsonProperty("goals") List<String> goals,
+                             @JsonProperty("frustrations") List<String> frustrations,
+                             @JsonProperty("preferredChannels") List<String> preferredChannels,
+                             @JsonProperty("quote") String quote,
+                             @JsonProperty("imageUrl") String imageUrl) {
     }
 }

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import io.profilestream.config.EngineSettings;
 import io.profilestream.domain.EventKind;
+import io.profilestream.domain.Holdout;
 import io.profilestream.domain.MembershipChange;
 import io.profilestream.domain.ProfileAggregator;
 import io.profilestream.events.ClickEvent;
@@ -210,7 +211,10 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         forwardChanges(profile, changes, cause, eventTime);
     }
 
-    /** Records each change in the members index and forwards it to {@code segment-changes}. */
+    /**
+     * Records each change in the members index and forwards it to {@code segment-changes}, flagged when the profile is
+     * in the definition's holdout.
+     */
     private void forwardChanges(final CustomerProfile profile,
                                 final List<MembershipChange> changes,
                                 final String cause,
@@ -220,9 +224,11 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         }
         final Instant emittedAt = Instant.ofEpochMilli(context.currentSystemTimeMs());
         for (final MembershipChange change : changes) {
-            members.record(profile.getProfileId(), change);
+            members.record(profile, change, eventTime);
+            final boolean holdout = change.kind() != ChangeKind.LIFECYCLE && Holdout.isHeldOut(change.id(),
+                profile.getProfileId(), catalogue.holdoutPercent(change.id()));
             context.forward(new Record<String, SpecificRecord>(profile.getProfileId(),
-                SegmentChanges.of(profile, change, cause, eventTime, emittedAt), eventTime.toEpochMilli()),
+                SegmentChanges.of(profile, change, cause, eventTime, emittedAt, holdout), eventTime.toEpochMilli()),
                 Outputs.SEGMENT_CHANGES);
             metrics.membershipChange(change);
         }
