@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.Counter;
@@ -37,16 +38,19 @@ import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.http.ApiKeyGuard;
 import io.profilestream.http.ApiServer;
 import io.profilestream.http.ErasureRoutes;
+import io.profilestream.http.ExportRoutes;
 import io.profilestream.http.ForwardingClient;
 import io.profilestream.http.ForwardingIdentityLookup;
 import io.profilestream.http.HttpTls;
 import io.profilestream.http.IdentityRoutes;
 import io.profilestream.http.SegmentRoutes;
+import io.profilestream.http.SegmentSnapshots;
 import io.profilestream.http.TraitRoutes;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.net.Ports;
 import io.profilestream.profile.SegmentDefinition;
 import io.profilestream.profile.TraitDefinition;
+import io.profilestream.query.InstanceInfo;
 import io.profilestream.query.KafkaStreamsIdentityLookup;
 import io.profilestream.query.KafkaStreamsProfileLookup;
 import io.profilestream.query.ProfileLookup;
@@ -177,6 +181,11 @@ public final class ProfileStreamApp implements AutoCloseable {
         final SegmentRoutes segments = new SegmentRoutes(new SegmentQueries(streams), guard, publisher,
             serdes.segmentDefinition(), settings.topics().segmentDefinitions(), settings.segmentCompiler(), metrics,
             Clock.systemUTC()).acrossCluster(forwarding, () -> lookup.instances().orElse(List.of()));
+        final SegmentSnapshots snapshots = new SegmentSnapshots(new SegmentQueries(streams), segments, publisher,
+            serdes.segmentSnapshot(), settings.topics().segmentSnapshots(),
+            () -> isFirstInstance(instance, lookup.instances().orElse(List.of())), Clock.systemUTC());
+        final ExportRoutes exports = new ExportRoutes(new SegmentQueries(streams), identities, guard,
+            Clock.systemUTC()).acrossCluster(forwarding, () -> lookup.instances().orElse(List.of()));
         final TraitRoutes traits = new TraitRoutes(new SegmentQueries(streams), guard, publisher,
             serdes.traitDefinition(), settings.topics().traitDefinitions(), settings.aggregator().customEvents(),
             Clock.systemUTC());
@@ -196,6 +205,7 @@ public final class ProfileStreamApp implements AutoCloseable {
                     erasures.register(app);
                     segments.register(app);
                     traits.register(app);
+                    exports.register(app);
                 });
             http = (tls == null ? builder : builder.tls(tls)).start();
         } catch (final RuntimeException e) {
@@ -212,8 +222,16 @@ public final class ProfileStreamApp implements AutoCloseable {
             metricsScheduler.shutdownNow();
             throw e;
         }
+        final long snapshotCheckMs = config.getLong("segments.snapshot.check.interval.ms");
+        metricsScheduler.scheduleWithFixedDelay(snapshots, snapshotCheckMs, snapshotCheckMs, TimeUnit.MILLISECONDS);
         LOG.info("ProfileStream is starting; HTTP on {}:{}.", httpHost, http.port());
         return new ProfileStreamApp(streams, http, publisher, streamsMetrics, metricsScheduler, meters);
+    }
+
+    /** Whether this instance comes first, by address, among the running instances: the one that takes snapshots. */
+    private static boolean isFirstInstance(final String self, final List<InstanceInfo> instances) {
+        return instances.stream().map(instance -> instance.host() + ":" + instance.port()).sorted().findFirst()
+            .map(self::equals).orElse(false);
     }
 
     private static Thread metricsThread(final Runnable task) {

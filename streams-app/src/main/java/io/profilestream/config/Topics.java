@@ -28,6 +28,7 @@ import io.profilestream.domain.EventKind;
  *                         by default {@code <application.id>-identity-commands}
  * @param customEvents custom events (tickets, app usage, loyalty points), keyed by customerId or anonymousId
  * @param traitDefinitions the computed trait catalogue (compacted), keyed by trait id
+ * @param segmentSnapshots daily figures of every segment and persona (compacted), keyed by segment id and day
  */
 public record Topics(String clickstream,
                      String purchases,
@@ -43,7 +44,8 @@ public record Topics(String clickstream,
                      String profileEvents,
                      String identityCommands,
                      String customEvents,
-                     String traitDefinitions) {
+                     String traitDefinitions,
+                     String segmentSnapshots) {
 
     private static final String CLICKSTREAM = "topics.clickstream";
     private static final String PURCHASES = "topics.purchases";
@@ -60,6 +62,7 @@ public record Topics(String clickstream,
     private static final String IDENTITY_COMMANDS = "topics.identity.commands";
     private static final String CUSTOM_EVENTS = "topics.custom.events";
     private static final String TRAIT_DEFINITIONS = "topics.trait.definitions";
+    private static final String SEGMENT_SNAPSHOTS = "topics.segment.snapshots";
 
     public static Topics from(final ProfileStreamConfig config) {
         return new Topics(
@@ -77,7 +80,8 @@ public record Topics(String clickstream,
             config.get(PROFILE_EVENTS, config.get("application.id") + "-profile-events"),
             config.get(IDENTITY_COMMANDS, config.get("application.id") + "-identity-commands"),
             config.get(CUSTOM_EVENTS),
-            config.get(TRAIT_DEFINITIONS));
+            config.get(TRAIT_DEFINITIONS),
+            config.get(SEGMENT_SNAPSHOTS));
     }
 
     /**
@@ -100,6 +104,7 @@ public record Topics(String clickstream,
         settings.put(IDENTITY_COMMANDS, identityCommands);
         settings.put(CUSTOM_EVENTS, customEvents);
         settings.put(TRAIT_DEFINITIONS, traitDefinitions);
+        settings.put(SEGMENT_SNAPSHOTS, segmentSnapshots);
         return Collections.unmodifiableMap(settings);
     }
 
@@ -143,13 +148,13 @@ public record Topics(String clickstream,
 
     /** Output and catalogue topics that are compacted. */
     public List<String> compacted() {
-        return List.of(profileUpdates, segmentDefinitions, modelParameters, traitDefinitions);
+        return List.of(profileUpdates, segmentDefinitions, modelParameters, traitDefinitions, segmentSnapshots);
     }
 
     /** Every topic the engine reads or writes, except the changelogs Kafka Streams creates for the stores. */
     public List<String> all() {
         return List.of(clickstream, purchases, email, erasure, profileUpdates, segmentChanges, segmentDefinitions,
             modelParameters, deadLetterQueue, customerTraits, identityEvents, profileEvents, identityCommands,
-            customEvents, traitDefinitions);
+            customEvents, traitDefinitions, segmentSnapshots);
     }
 }

@@ -28,12 +28,14 @@ import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.DefinitionKind;
 import io.profilestream.profile.PersonaCard;
 import io.profilestream.profile.SegmentDefinition;
+import io.profilestream.profile.SegmentSnapshot;
 import io.profilestream.query.BackfillProgress;
 import io.profilestream.query.InstanceInfo;
 import io.profilestream.query.MemberPage;
 import io.profilestream.query.RecordPublisher;
 import io.profilestream.query.SegmentPreview;
 import io.profilestream.query.SegmentQueries;
+import io.profilestream.query.SummaryPart;
 import io.profilestream.segments.CatalogueYaml;
 import io.profilestream.segments.CompiledExpression;
 import io.profilestream.segments.InvalidExpressionException;
@@ -111,6 +113,7 @@ public final class SegmentRoutes {
         app.put("/api/v1/segments/{id}", this::put);
         app.delete("/api/v1/segments/{id}", this::delete);
         app.get("/api/v1/segments/{id}/members", this::members);
+        app.get("/api/v1/segments/{id}/summary", this::summary);
     }
 
     private void list(final Context ctx) {
@@ -279,6 +282,60 @@ public final class SegmentRoutes {
         final String query = "?limit=" + limit + "&group=" + group + (cursor == null ? "" : "&cursor=" + encode(cursor));
         answer(ctx, local, others -> SegmentAnswers.members(limit, local, others),
             "GET", SEGMENTS_PREFIX + encode(id) + "/members" + query, null);
+    }
+
+    /**
+     * {@code GET /segments/{id}/summary}: size, CLV, churn risk, lifecycle mix, top categories, countries, the holdout
+     * comparison and the trend of daily snapshots, over the whole cluster.
+     * Each instance sends its part ({@link SummaryPart}); the instance asked merges them.
+     */
+    private void summary(final Context ctx) {
+        final String id = ctx.pathParam("id");
+        final SegmentDefinition definition = queries.definition(id)
+            .orElseThrow(() -> new HttpResponseException(404, "No segment definition with id " + id + "."));
+        final SummaryPart local = queries.summary(id, definition.getHoldoutPercent(), clock.instant());
+        if (cluster == null || ctx.header(ApiServer.FORWARDED_BY_HEADER) != null) {
+            if (cluster == null) {
+                ctx.json(describeSummary(definition, local));
+            } else {
+                ctx.json(local.toJson());
+            }
+            return;
+        }
+        final List<JsonNode> others = cluster.gather("GET", SEGMENTS_PREFIX + encode(id) + "/summary", null);
+        ctx.header(ClusterFanOut.INSTANCES_HEADER, Integer.toString(others.size() + 1));
+        for (final JsonNode other : others) {
+            local.merge(SummaryPart.fromJson(other));
+        }
+        ctx.json(describeSummary(definition, local));
+    }
+
+    /** The cluster-wide summary of a definition, its card and its trend. */
+    public ObjectNode summary(final SegmentDefinition definition) {
+        final SummaryPart part = queries.summary(definition.getId(), definition.getHoldoutPercent(), clock.instant());
+        if (cluster != null) {
+            cluster.gather("GET", SEGMENTS_PREFIX + encode(definition.getId()) + "/summary", null)
+                .forEach(other -> part.merge(SummaryPart.fromJson(other)));
+        }
+        return describeSummary(definition, part);
+    }
+
+    private ObjectNode describeSummary(final SegmentDefinition definition, final SummaryPart part) {
+        final ObjectNode answer = part.answer(definition.getHoldoutPercent());
+        final ObjectNode summary = JsonNodeFactory.instance.objectNode();
+        summary.put("id", definition.getId());
+        summary.put("name", definition.getName());
+        summary.put("kind", definition.getKind().name());
+        summary.set("card", definition.getCard() == null ? null : AvroJson.toJson(definition.getCard()));
+        summary.setAll(answer);
+        final ArrayNode trend = summary.putArray("trend");
+        for (final SegmentSnapshot snapshot : queries.snapshots(definition.getId())) {
+            trend.addObject().put("at", snapshot.getAt().toString()).put("size", snapshot.getSize())
+                .put("clvMean", snapshot.getClvMean());
+        }
+        trend.addObject().put("at", clock.instant().toString()).put("size", part.size()).put("clvMean",
+            part.clvMean());
+        return summary;
     }
 
     /**

@@ -22,6 +22,7 @@ import io.profilestream.profile.IdentityEvent;
 import io.profilestream.profile.ModelParameters;
 import io.profilestream.profile.SegmentChange;
 import io.profilestream.profile.SegmentDefinition;
+import io.profilestream.profile.SegmentSnapshot;
 import io.profilestream.profile.TraitDefinition;
 import io.profilestream.registry.SchemaRegistryClient;
 
@@ -58,6 +59,7 @@ public final class EngineSerdes {
     private final StoreAvroSerde<IdentityLink> storedLink;
     private final RegistryAvroSerde<CustomEvent> customEvent;
     private final RegistryAvroSerde<TraitDefinition> traitDefinition;
+    private final RegistryAvroSerde<SegmentSnapshot> segmentSnapshot;
 
     public EngineSerdes(final SchemaRegistryClient registry, final int maxRecordBytes) {
         this.registry = registry;
@@ -78,6 +80,7 @@ public final class EngineSerdes {
         this.storedLink = new StoreAvroSerde<>(IdentityLink.class);
         this.customEvent = new RegistryAvroSerde<>(registry, CustomEvent.class, maxRecordBytes);
         this.traitDefinition = new RegistryAvroSerde<>(registry, TraitDefinition.class, maxRecordBytes);
+        this.segmentSnapshot = new RegistryAvroSerde<>(registry, SegmentSnapshot.class, Integer.MAX_VALUE);
     }
 
     public SchemaRegistryClient registry() {
@@ -152,5 +155,9 @@ public final class EngineSerdes {
 
     public RegistryAvroSerde<TraitDefinition> traitDefinition() {
         return traitDefinition;
+    }
+
+    public RegistryAvroSerde<SegmentSnapshot> segmentSnapshot() {
+        return segmentSnapshot;
     }
 }

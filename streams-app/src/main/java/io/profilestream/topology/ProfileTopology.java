@@ -87,6 +87,9 @@ public final class ProfileTopology {
         topology.addGlobalStore(Stores.traitDefinitions(serdes), "trait-definitions-source", keys,
             serdes.traitDefinition().deserializer(), topics.traitDefinitions(), "trait-definitions-updater",
             () -> new GlobalStoreUpdater<>(Stores.TRAIT_DEFINITIONS));
+        topology.addGlobalStore(Stores.segmentSnapshots(serdes), "segment-snapshots-source", keys,
+            serdes.segmentSnapshot().deserializer(), topics.segmentSnapshots(), "segment-snapshots-updater",
+            () -> new GlobalStoreUpdater<>(Stores.SEGMENT_SNAPSHOTS));
 
         final Input inputs = new Input(topology, settings, eventTime, keys);
         topology.addProcessor(IDENTITY_RESOLVER, () -> new IdentityResolver(settings, metrics),

@@ -12,6 +12,7 @@ import io.profilestream.internal.IdentityLink;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.ModelParameters;
 import io.profilestream.profile.SegmentDefinition;
+import io.profilestream.profile.SegmentSnapshot;
 import io.profilestream.profile.TraitDefinition;
 import io.profilestream.serde.EngineSerdes;
 
@@ -58,6 +59,9 @@ public final class Stores {
     /** Which trait catalogue this task's profiles were last computed with, and the progress of a recomputation. */
     public static final String TRAIT_BACKFILL = "trait-backfill-store";
 
+    /** Global store of the daily segment snapshots, keyed by segment id, {@code @}, then the UTC day. */
+    public static final String SEGMENT_SNAPSHOTS = "segment-snapshots-store";
+
     private Stores() {
     }
 
@@ -75,6 +79,14 @@ public final class Stores {
             org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(TRAIT_DEFINITIONS),
             serdes.key(),
             serdes.traitDefinition()).withLoggingDisabled();
+    }
+
+    /** Global store of segment snapshots; restored from its source topic, so it keeps no changelog. */
+    public static StoreBuilder<KeyValueStore<String, SegmentSnapshot>> segmentSnapshots(final EngineSerdes serdes) {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+            org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(SEGMENT_SNAPSHOTS),
+            serdes.key(),
+            serdes.segmentSnapshot()).withLoggingDisabled();
     }
 
     /** The trait catalogue's recomputation progress, as text (see {@code TraitCatalogue}). */

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -23,7 +24,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.profilestream.domain.Holdout;
+import io.profilestream.events.ClickEvent;
+import io.profilestream.events.ClickType;
 import io.profilestream.events.CustomEvent;
+import io.profilestream.events.Device;
 import io.profilestream.events.LineItem;
 import io.profilestream.events.PurchaseEvent;
 import io.profilestream.events.PurchaseType;
@@ -54,7 +59,7 @@ class SegmentApiIT {
                final TestNamespace namespace) {
         harness = new EngineHarness(cluster, namespace, Map.of("api.key", KEY, "api.read.key", READ_KEY,
             "segments.default.catalogue", "false",
-            "lifecycle.reevaluation.interval.ms", "500"));
+            "lifecycle.reevaluation.interval.ms", "500", "segments.snapshot.check.interval.ms", "1000"));
         harness.startApp();
     }
 
@@ -145,6 +150,82 @@ class SegmentApiIT {
         await().atMost(WAIT).untilAsserted(() -> assertThat(harness.json(harness.get("/api/v1/profiles/c1").body())
             .path("computedTraits").size()).isZero());
         assertThat(send("DELETE", "/api/v1/traits/points_30d", null, KEY).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldExportEverythingHeldAboutAPersonAndListHoldoutMembersApart() throws Exception {
+        assertThat(send("PUT", "/api/v1/segments/buyers", "{\"name\":\"Buyers\",\"kind\":\"SEGMENT\","
+            + "\"expression\":\"profile.transactions.orders >= 1\",\"holdoutPercent\":60}", KEY).statusCode())
+            .isEqualTo(400);
+        assertThat(send("PUT", "/api/v1/segments/buyers", "{\"name\":\"Buyers\",\"kind\":\"SEGMENT\","
+            + "\"expression\":\"profile.transactions.orders >= 1\",\"holdoutPercent\":50}", KEY).statusCode())
+            .isEqualTo(200);
+        final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        for (final String anonymousId : List.of("a1", "a2")) {
+            final ClickEvent login = ClickEvent.newBuilder().setEventId("login-" + anonymousId)
+                .setAnonymousId(anonymousId).setCustomerId("c1").setSessionId("s-" + anonymousId)
+                .setType(ClickType.LOGIN).setTimestamp(now).setChannel("direct").setDevice(Device.DESKTOP).build();
+            harness.send(harness.topics.clickstream(), anonymousId,
+                harness.serdes.click().serialize(harness.topics.clickstream(), login));
+        }
+        for (int i = 0; i < 12; i++) {
+            order("p" + i, "c" + i, 1_000);
+        }
+        custom("e1", "c1", now, 7.0);
+        await().atMost(WAIT).untilAsserted(() -> {
+            final JsonNode profile = harness.json(harness.get("/api/v1/profiles/c1").body());
+            assertThat(profile.at("/identity/anonymousIds")).hasSize(2);
+            assertThat(profile.path("segments").toString()).contains("buyers");
+            assertThat(profile.path("customEvents")).hasSize(1);
+        });
+
+        assertThat(send("GET", "/api/v1/profiles/c1/export", null, READ_KEY).statusCode()).isEqualTo(403);
+        await().atMost(WAIT).until(() -> send("GET", "/api/v1/profiles/c1/export", null, KEY).statusCode() == 200);
+        final HttpResponse<String> response = send("GET", "/api/v1/profiles/c1/export", null, KEY);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/api/v1/profiles/nobody/export", null, KEY).statusCode()).isEqualTo(404);
+        final JsonNode export = harness.json(response.body());
+        assertThat(export.at("/profile/profileId").asText()).isEqualTo("c1");
+        assertThat(export.at("/identities/anonymousIds")).extracting(node -> node.path("anonymousId").asText())
+            .containsExactly("a1", "a2");
+        assertThat(export.at("/identities/anonymousIds/0/link/status").asText()).isEqualTo("LINKED");
+        assertThat(export.at("/identities/anonymousIds/0/firstSeenWithCustomer").isTextual()).isTrue();
+        assertThat(export.path("customEvents")).hasSize(1);
+        final JsonNode membership = export.path("memberships").get(0);
+        assertThat(membership.path("id").asText()).isEqualTo("buyers");
+        assertThat(membership.path("holdout").asBoolean()).isEqualTo(Holdout.isHeldOut("buyers", "c1", 50));
+        assertThat(membership.path("enteredAt").isTextual()).isTrue();
+
+        await().atMost(WAIT).until(() -> members("/api/v1/segments/buyers/members").size() == 12);
+        final List<String> held = members("/api/v1/segments/buyers/members?group=holdout");
+        final List<String> treated = members("/api/v1/segments/buyers/members?group=treated");
+        assertThat(held).allMatch(id -> Holdout.isHeldOut("buyers", id, 50));
+        assertThat(treated).noneMatch(id -> Holdout.isHeldOut("buyers", id, 50));
+        assertThat(held.size() + treated.size()).isEqualTo(12);
+        assertThat(send("GET", "/api/v1/segments/buyers/members?group=some", null, READ_KEY).statusCode())
+            .isEqualTo(400);
+
+        final HttpResponse<String> summaryResponse = send("GET", "/api/v1/segments/buyers/summary", null, READ_KEY);
+        assertThat(summaryResponse.statusCode()).isEqualTo(200);
+        assertThat(summaryResponse.headers().firstValue("X-Instances-Answered")).contains("1");
+        final JsonNode summary = harness.json(summaryResponse.body());
+        assertThat(summary.path("size").asLong()).isEqualTo(12);
+        assertThat(summary.at("/holdout/holdout/members").asLong()).isEqualTo(held.size());
+        assertThat(summary.at("/holdout/treated/ordersPerMember").asDouble()).isZero();
+        assertThat(summary.at("/topCategories/0/category").asText()).isEqualTo("books");
+        assertThat(summary.at("/topCategories/0/members").asLong()).isEqualTo(12);
+        assertThat(summary.at("/lifecycle/NEW").asLong()).isEqualTo(12);
+        assertThat(summary.at("/clv/p50").isNumber()).isTrue();
+        assertThat(summary.path("trend").size()).isPositive();
+        await().atMost(WAIT).until(() -> harness.readAll(harness.topics.segmentSnapshots()).stream()
+            .anyMatch(record -> record.key().startsWith("buyers@")));
+        assertThat(send("GET", "/api/v1/segments/nothing/summary", null, READ_KEY).statusCode()).isEqualTo(404);
+    }
+
+    private List<String> members(final String path) throws Exception {
+        final List<String> members = new ArrayList<>();
+        harness.json(send("GET", path, null, READ_KEY).body()).path("members").forEach(id -> members.add(id.asText()));
+        return members;
     }
 
     private void custom(final String eventId, final String customerId, final Instant time, final double points) {
