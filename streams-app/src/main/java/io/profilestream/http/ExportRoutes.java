@@ -28,7 +28,6 @@ import io.profilestream.query.IdentityView;
 import io.profilestream.query.InstanceInfo;
 import io.profilestream.query.LookupResult;
 import io.profilestream.query.SegmentQueries;
-import io.profilestream.topology.SegmentMembers;
 
 /**
  * {@code GET /api/v1/profiles/{id}/export}: everything the engine holds about a person, in one document, for a
@@ -107,13 +106,11 @@ public final class ExportRoutes {
         data.get().anonymousIds().forEach((anonymousId, firstSeen) ->
             links.put(anonymousId, Instant.ofEpochMilli(firstSeen).toString()));
         final ObjectNode entries = part.putObject("membershipEntries");
-        for (final Map.Entry<String, SegmentMembers.Entry> entry : data.get().memberships().entrySet()) {
+        for (final Map.Entry<String, SegmentQueries.MembershipEntry> entry : data.get().memberships().entrySet()) {
             final ObjectNode node = entries.putObject(entry.getKey());
-            if (entry.getValue() != null) {
-                node.put("enteredAt", Instant.ofEpochMilli(entry.getValue().enteredAtMs()).toString());
-                node.put("ordersAtEntry", entry.getValue().orders());
-                node.put("revenueMinorAtEntry", entry.getValue().revenueMinor());
-            }
+            node.put("enteredAt", Instant.ofEpochMilli(entry.getValue().enteredAtMs()).toString());
+            node.put("ordersAtEntry", entry.getValue().orders());
+            node.put("revenueMinorAtEntry", entry.getValue().revenueMinor());
         }
         return part;
     }

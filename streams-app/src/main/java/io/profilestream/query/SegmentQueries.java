@@ -259,7 +259,7 @@ public final class SegmentQueries {
             if (profile == null && links.isEmpty()) {
                 return Optional.empty();
             }
-            final Map<String, SegmentMembers.Entry> memberships = new TreeMap<>();
+            final Map<String, MembershipEntry> memberships = new TreeMap<>();
             if (profile != null) {
                 final ReadOnlyKeyValueStore<String, byte[]> members = streams.store(Stores.SEGMENT_MEMBERS,
                     byte[].class);
@@ -269,8 +269,10 @@ public final class SegmentQueries {
                 }
                 for (final String id : ids) {
                     final byte[] value = members.get(id + Stores.KEY_SEPARATOR + profileId);
-                    if (value != null) {
-                        memberships.put(id, SegmentMembers.Entry.of(value));
+                    final SegmentMembers.Entry entry = value == null ? null : SegmentMembers.Entry.of(value);
+                    if (entry != null) {
+                        memberships.put(id, new MembershipEntry(entry.enteredAtMs(), entry.orders(),
+                            entry.revenueMinor()));
                     }
                 }
             }
@@ -283,11 +285,17 @@ public final class SegmentQueries {
      *
      * @param profile the profile, or null when this instance holds only links
      * @param anonymousIds anonymous ids seen with the customer, to the time the pair was first seen (epoch ms)
-     * @param memberships segment and persona id to its entry (null entries were recorded before entries were kept)
+     * @param memberships segment and persona id to its entry, for memberships whose entry was recorded
      */
     public record LocalProfileData(CustomerProfile profile,
                                    Map<String, Long> anonymousIds,
-                                   Map<String, SegmentMembers.Entry> memberships) {
+                                   Map<String, MembershipEntry> memberships) {
+    }
+
+    /**
+     * When a profile entered a segment or persona, and its orders and revenue (minor units) then.
+     */
+    public record MembershipEntry(long enteredAtMs, long orders, long revenueMinor) {
     }
 
     private ReadOnlyKeyValueStore<String, SegmentDefinition> definitionStore() {
