@@ -42,16 +42,20 @@ import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.http.ApiKeyGuard;
 import io.profilestream.http.ApiServer;
 import io.profilestream.http.ErasureRoutes;
+import io.profilestream.http.ExportRoutes;
 import io.profilestream.http.ForwardingClient;
 import io.profilestream.http.ForwardingIdentityLookup;
 import io.profilestream.http.HttpTls;
 import io.profilestream.http.IdentityRoutes;
 import io.profilestream.http.ModelFitter;
 import io.profilestream.http.SegmentRoutes;
+import io.profilestream.http.SegmentSnapshots;
+import io.profilestream.http.TraitRoutes;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.net.Ports;
 import io.profilestream.profile.ModelParameters;
 import io.profilestream.profile.SegmentDefinition;
+import io.profilestream.profile.TraitDefinition;
 import io.profilestream.query.InstanceInfo;
 import io.profilestream.query.KafkaStreamsIdentityLookup;
 import io.profilestream.query.KafkaStreamsProfileLookup;
@@ -192,6 +196,14 @@ public final class ProfileStreamApp implements AutoCloseable {
             modelParameters(streams), record -> publisher.publish(settings.topics().modelParameters(),
                 record.getModel(), serdes.modelParameters().serialize(settings.topics().modelParameters(), record)),
             Clock.systemUTC(), config.getLong("model.refit.min.customers"), meters);
+        final SegmentSnapshots snapshots = new SegmentSnapshots(new SegmentQueries(streams), segments, publisher,
+            serdes.segmentSnapshot(), settings.topics().segmentSnapshots(),
+            () -> isFirstInstance(instance, lookup.instances().orElse(List.of())), Clock.systemUTC());
+        final ExportRoutes exports = new ExportRoutes(new SegmentQueries(streams), identities, guard,
+            Clock.systemUTC()).acrossCluster(forwarding, () -> lookup.instances().orElse(List.of()));
+        final TraitRoutes traits = new TraitRoutes(new SegmentQueries(streams), guard, publisher,
+            serdes.traitDefinition(), settings.topics().traitDefinitions(), settings.aggregator().customEvents(),
+            Clock.systemUTC());
         if (config.getBoolean("segments.default.catalogue")) {
             publishDefaultCatalogue(config, settings, serdes, publisher);
         }
@@ -209,6 +221,8 @@ public final class ProfileStreamApp implements AutoCloseable {
                     IdentityRoutes.register(app, links, identities);
                     erasures.register(app);
                     segments.register(app);
+                    traits.register(app);
+                    exports.register(app);
                 });
             http = (tls == null ? builder : builder.tls(tls)).start();
         } catch (final RuntimeException e) {
@@ -227,6 +241,8 @@ public final class ProfileStreamApp implements AutoCloseable {
         }
         final ScheduledExecutorService refits = scheduleRefit(config.getDuration("model.refit.interval"), fitter,
             streams, lookup, instance);
+        final long snapshotCheckMs = config.getLong("segments.snapshot.check.interval.ms");
+        metricsScheduler.scheduleWithFixedDelay(snapshots, snapshotCheckMs, snapshotCheckMs, TimeUnit.MILLISECONDS);
         LOG.info("ProfileStream is starting; HTTP on {}:{}.", httpHost, http.port());
         return new ProfileStreamApp(streams, http, publisher, streamsMetrics, metricsScheduler, meters, refits);
     }
@@ -279,6 +295,12 @@ public final class ProfileStreamApp implements AutoCloseable {
         };
     }
 
+    /** Whether this instance comes first, by address, among the running instances: the one that takes snapshots. */
+    private static boolean isFirstInstance(final String self, final List<InstanceInfo> instances) {
+        return instances.stream().map(instance -> instance.host() + ":" + instance.port()).sorted().findFirst()
+            .map(self::equals).orElse(false);
+    }
+
     private static Thread metricsThread(final Runnable task) {
         final Thread thread = new Thread(task, "profilestream-kafka-metrics");
         thread.setDaemon(true);
@@ -320,10 +342,25 @@ public final class ProfileStreamApp implements AutoCloseable {
         final String topic = settings.topics().segmentDefinitions();
         final Map<String, Object> adminConfig = new HashMap<>(config.kafkaSettings());
         adminConfig.keySet().retainAll(AdminClientConfig.configNames());
+        final String traitTopic = settings.topics().traitDefinitions();
+        final boolean segments;
+        final boolean traits;
         try (Admin admin = Admin.create(adminConfig)) {
-            if (!new TopicProvisioner(admin, settings.topics()).isEmpty(topic)) {
-                return;
+            final TopicProvisioner topics = new TopicProvisioner(admin, settings.topics());
+            segments = topics.isEmpty(topic);
+            traits = topics.isEmpty(traitTopic);
+        }
+        if (traits) {
+            final List<TraitDefinition> defaults = CatalogueYaml.loadDefaultTraits(settings.aggregator().customEvents(),
+                Instant.now());
+            for (final TraitDefinition definition : defaults) {
+                publisher.publish(traitTopic, definition.getId(),
+                    serdes.traitDefinition().serialize(traitTopic, definition));
             }
+            LOG.info("Published the default catalogue of {} computed traits to {}.", defaults.size(), traitTopic);
+        }
+        if (!segments) {
+            return;
         }
         final List<SegmentDefinition> defaults = CatalogueYaml.loadDefault(settings.segmentCompiler(), Instant.now());
         for (final SegmentDefinition definition : defaults) {

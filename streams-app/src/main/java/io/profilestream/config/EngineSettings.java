@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import io.profilestream.domain.CustomEventLog;
 import io.profilestream.domain.Evaluators;
 import io.profilestream.domain.EventValidator;
 import io.profilestream.domain.LiveModels;
@@ -94,7 +95,9 @@ public record EngineSettings(Topics topics,
             config.getInt("profile.max.purchase.days"),
             config.getDouble("profile.affinity.half.life.days"),
             money,
-            EmailHasher.withSalt(config.get("identity.email.hash.salt", null)));
+            EmailHasher.withSalt(config.get("identity.email.hash.salt", null)),
+            new CustomEventLog(config.getInt("traits.events.max"),
+                Duration.ofDays(config.getLong("traits.retention.days"))));
         final Evaluators evaluators = evaluators(config);
         return new EngineSettings(
             Topics.from(config),

@@ -26,6 +26,9 @@ import io.profilestream.domain.EventKind;
  *                      by default {@code <application.id>-profile-events}
  * @param identityCommands the engine's own topic of unlink commands, keyed by anonymousId;
  *                         by default {@code <application.id>-identity-commands}
+ * @param customEvents custom events (tickets, app usage, loyalty points), keyed by customerId or anonymousId
+ * @param traitDefinitions the computed trait catalogue (compacted), keyed by trait id
+ * @param segmentSnapshots daily figures of every segment and persona (compacted), keyed by segment id and day
  */
 public record Topics(String clickstream,
                      String purchases,
@@ -39,7 +42,10 @@ public record Topics(String clickstream,
                      String customerTraits,
                      String identityEvents,
                      String profileEvents,
-                     String identityCommands) {
+                     String identityCommands,
+                     String customEvents,
+                     String traitDefinitions,
+                     String segmentSnapshots) {
 
     private static final String CLICKSTREAM = "topics.clickstream";
     private static final String PURCHASES = "topics.purchases";
@@ -54,6 +60,9 @@ public record Topics(String clickstream,
     private static final String IDENTITY_EVENTS = "topics.identity.events";
     private static final String PROFILE_EVENTS = "topics.profile.events";
     private static final String IDENTITY_COMMANDS = "topics.identity.commands";
+    private static final String CUSTOM_EVENTS = "topics.custom.events";
+    private static final String TRAIT_DEFINITIONS = "topics.trait.definitions";
+    private static final String SEGMENT_SNAPSHOTS = "topics.segment.snapshots";
 
     public static Topics from(final ProfileStreamConfig config) {
         return new Topics(
@@ -69,7 +78,10 @@ public record Topics(String clickstream,
             config.get(CUSTOMER_TRAITS),
             config.get(IDENTITY_EVENTS),
             config.get(PROFILE_EVENTS, config.get("application.id") + "-profile-events"),
-            config.get(IDENTITY_COMMANDS, config.get("application.id") + "-identity-commands"));
+            config.get(IDENTITY_COMMANDS, config.get("application.id") + "-identity-commands"),
+            config.get(CUSTOM_EVENTS),
+            config.get(TRAIT_DEFINITIONS),
+            config.get(SEGMENT_SNAPSHOTS));
     }
 
     /**
@@ -90,6 +102,9 @@ public record Topics(String clickstream,
         settings.put(IDENTITY_EVENTS, identityEvents);
         settings.put(PROFILE_EVENTS, profileEvents);
         settings.put(IDENTITY_COMMANDS, identityCommands);
+        settings.put(CUSTOM_EVENTS, customEvents);
+        settings.put(TRAIT_DEFINITIONS, traitDefinitions);
+        settings.put(SEGMENT_SNAPSHOTS, segmentSnapshots);
         return Collections.unmodifiableMap(settings);
     }
 
@@ -105,12 +120,13 @@ public record Topics(String clickstream,
             case TRAITS -> customerTraits;
             case ERASURE -> erasure;
             case MERGE_REQUEST, MERGE -> profileEvents;
+            case CUSTOM -> customEvents;
         };
     }
 
     /** The input topics, which must share one partition count. */
     public List<String> inputs() {
-        return List.of(clickstream, purchases, email, erasure, customerTraits);
+        return List.of(clickstream, purchases, email, erasure, customerTraits, customEvents);
     }
 
     /**
@@ -118,7 +134,8 @@ public record Topics(String clickstream,
      * anonymousId, whose records must reach the task that owns the same key on the inputs.
      */
     public List<String> coPartitioned() {
-        return List.of(clickstream, purchases, email, erasure, customerTraits, profileEvents, identityCommands);
+        return List.of(clickstream, purchases, email, erasure, customerTraits, profileEvents, identityCommands,
+            customEvents);
     }
 
     /**
@@ -131,12 +148,13 @@ public record Topics(String clickstream,
 
     /** Output and catalogue topics that are compacted. */
     public List<String> compacted() {
-        return List.of(profileUpdates, segmentDefinitions, modelParameters);
+        return List.of(profileUpdates, segmentDefinitions, modelParameters, traitDefinitions, segmentSnapshots);
     }
 
     /** Every topic the engine reads or writes, except the changelogs Kafka Streams creates for the stores. */
     public List<String> all() {
         return List.of(clickstream, purchases, email, erasure, profileUpdates, segmentChanges, segmentDefinitions,
-            modelParameters, deadLetterQueue, customerTraits, identityEvents, profileEvents, identityCommands);
+            modelParameters, deadLetterQueue, customerTraits, identityEvents, profileEvents, identityCommands,
+            customEvents, traitDefinitions, segmentSnapshots);
     }
 }

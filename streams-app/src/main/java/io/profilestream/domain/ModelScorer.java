@@ -22,7 +22,8 @@ import io.profilestream.profile.Transactions;
 
 /**
  * Scores a profile with the customer-value models (docs/models.md): BG/NBD P(alive), expected purchases and churn
- * risk, Gamma-Gamma expected order value, CLV, and RFM scores from population breakpoints.
+ * risk, the probability of a purchase in the next 30 days, Gamma-Gamma expected order value, CLV, and RFM scores from
+ * population breakpoints.
  * The customer's summary comes from its purchase days: x repeat purchase days, t_x from the first to the last
  * purchase day, T from the first purchase day to now, in the model's time unit; m is the mean order value of the
  * repeat purchase days ({@link ProfileSummaries}).
@@ -30,12 +31,15 @@ import io.profilestream.profile.Transactions;
 public final class ModelScorer implements ProfileScorer {
 
     private static final double MILLIS_PER_DAY = 86_400_000.0;
+    /** The horizon of {@code purchaseProbability30d}. */
+    private static final double PROPENSITY_DAYS = 30;
 
     private final BgNbd bgNbd;
     private final GammaGamma gammaGamma;
     private final ModelTimeUnit unit;
     private final double purchasesHorizon;
     private final double churnHorizon;
+    private final double thirtyDays;
     private final ClvSettings clv;
     private final RfmBreakpoints rfm;
 
@@ -62,6 +66,7 @@ public final class ModelScorer implements ProfileScorer {
         this.unit = unit;
         this.purchasesHorizon = unit.fromDays(purchasesHorizonDays);
         this.churnHorizon = unit.fromDays(churnHorizonDays);
+        this.thirtyDays = unit.fromDays(PROPENSITY_DAYS);
         this.clv = clv;
         this.rfm = rfm;
     }
@@ -80,12 +85,14 @@ public final class ModelScorer implements ProfileScorer {
             scores.setExpectedOrderValue(null);
             scores.setClv(null);
             scores.setRfm(null);
+            scores.setPurchaseProbability30d(null);
             return;
         }
         final Transactions tx = profile.getTransactions();
         scores.setPAlive(bgNbd.probabilityAlive(summary));
         scores.setExpectedPurchases(bgNbd.expectedPurchases(summary, purchasesHorizon));
         scores.setChurnRisk(ChurnRisk.probabilityOfNoPurchase(bgNbd, summary, churnHorizon));
+        scores.setPurchaseProbability30d(1.0 - ChurnRisk.probabilityOfNoPurchase(bgNbd, summary, thirtyDays));
         final double orderValue = orderValue(tx, summary);
         scores.setExpectedOrderValue(orderValue);
         scores.setClv(Clv.value(bgNbd, summary, orderValue, clv));

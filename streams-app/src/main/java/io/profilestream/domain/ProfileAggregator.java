@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.profilestream.events.ClickEvent;
+import io.profilestream.events.CustomEvent;
 import io.profilestream.events.CustomerTraits;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.LineItem;
@@ -53,6 +54,7 @@ public final class ProfileAggregator {
     private final double affinityHalfLifeMs;
     private final Money money;
     private final DemographicsRules demographics;
+    private final CustomEventLog customEvents;
 
     public ProfileAggregator(final int maxAnonymousIds,
                              final int maxSessionIds,
@@ -71,6 +73,22 @@ public final class ProfileAggregator {
                              final double affinityHalfLifeDays,
                              final Money money,
                              final EmailHasher emailHasher) {
+        this(maxAnonymousIds, maxSessionIds, maxPurchaseDays, affinityHalfLifeDays, money, emailHasher,
+            CustomEventLog.DEFAULT);
+    }
+
+    /**
+     * An aggregator that also keeps the salted hash of a customer's email address, and retains custom events within
+     * the given bounds.
+     */
+    public ProfileAggregator(final int maxAnonymousIds,
+                             final int maxSessionIds,
+                             final int maxPurchaseDays,
+                             final double affinityHalfLifeDays,
+                             final Money money,
+                             final EmailHasher emailHasher,
+                             final CustomEventLog customEvents) {
+        this.customEvents = customEvents;
         this.maxAnonymousIds = maxAnonymousIds;
         this.maxSessionIds = maxSessionIds;
         this.maxPurchaseDays = maxPurchaseDays;
@@ -102,6 +120,8 @@ public final class ProfileAggregator {
             .setSegments(new ArrayList<>())
             .setDemographics(Demographics.newBuilder().setAttributes(new HashMap<>()).build())
             .setConsent(Consent.newBuilder().build())
+            .setCustomEvents(new ArrayList<>())
+            .setComputedTraits(new HashMap<>())
             .build();
     }
 
@@ -118,6 +138,11 @@ public final class ProfileAggregator {
             case PURCHASE -> applyPurchase(profile, (PurchaseEvent) event, now);
             case EMAIL -> applyEmail(profile, (EmailEvent) event, now);
             case TRAITS -> demographics.apply(profile, (CustomerTraits) event, now);
+            case CUSTOM -> {
+                touch(profile, ((CustomEvent) event).getTimestamp(), now);
+                customEvents.append(profile, (CustomEvent) event, now);
+                yield profile;
+            }
             case ERASURE, MERGE_REQUEST, MERGE -> throw new IllegalArgumentException(
                 "A profile is not updated by applying a " + kind + " record.");
         };
@@ -349,6 +374,11 @@ public final class ProfileAggregator {
         } else if (day == firstDay && tx.getFirstPurchaseDayMinor() != null) {
             tx.setFirstPurchaseDayMinor(tx.getFirstPurchaseDayMinor() + total);
         }
+    }
+
+    /** The bounds on the custom events a profile retains. */
+    public CustomEventLog customEvents() {
+        return customEvents;
     }
 
     int maxAnonymousIds() {

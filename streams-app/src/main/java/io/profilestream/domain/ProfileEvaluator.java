@@ -40,6 +40,7 @@ public final class ProfileEvaluator {
     public List<MembershipChange> evaluate(final CustomerProfile profile, final Instant now) {
         final List<MembershipChange> changes = new ArrayList<>(2);
         scorer.score(profile, now);
+        profile.getScores().setCompleteness(ProfileCompleteness.of(profile));
         final LifecycleStage before = profile.getLifecycleStage();
         final LifecycleStage after = lifecycle.classify(profile, now);
         if (after != before) {

@@ -26,6 +26,7 @@ import io.profilestream.profile.Transactions;
  * Scores, lifecycle stage, persona and segment memberships keep the target's values: they are derived, and the
  * engine recomputes them after the merge.
  * Customer traits and consent are the target's: only a customer has them.
+ * Retained custom events are united; computed traits are derived from them and recomputed.
  */
 public final class ProfileMerger {
 
@@ -53,6 +54,7 @@ public final class ProfileMerger {
         mergeTransactions(target.getTransactions(), source.getTransactions());
         mergeEmail(target.getEmail(), source.getEmail());
         mergeDemographics(target, source.getDemographics());
+        aggregator.customEvents().merge(target, source);
         return target;
     }
 

@@ -98,6 +98,12 @@ final class CatalogueBackfills {
         return catalogue;
     }
 
+    /** The holdout percentage of a definition in the current catalogue, 0 when it has none. */
+    double holdoutPercent(final String definitionId) {
+        return catalogue().definition(definitionId).map(compiled -> compiled.definition().getHoldoutPercent())
+            .orElse(0.0);
+    }
+
     /** The version of a definition in the current catalogue, 0 when it has none. */
     long version(final String definitionId) {
         return catalogue().version(definitionId).orElse(0L);

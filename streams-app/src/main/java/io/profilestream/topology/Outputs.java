@@ -32,4 +32,7 @@ final class Outputs {
 
     private Outputs() {
     }
+
+    /** Custom events, keyed by the profile they belong to, to {@code profile-events}. */
+    static final String ROUTED_CUSTOM_EVENTS = "routed-custom-events-sink";
 }

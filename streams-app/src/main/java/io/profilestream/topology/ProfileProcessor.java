@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import io.profilestream.config.EngineSettings;
 import io.profilestream.domain.EventKind;
+import io.profilestream.domain.Holdout;
 import io.profilestream.domain.MembershipChange;
 import io.profilestream.domain.ProfileAggregator;
 import io.profilestream.domain.ProfileEvaluator;
@@ -38,7 +39,10 @@ import io.profilestream.segments.SegmentEvaluator;
  * segments, store, and forward the profile to {@code profile-updates} and every membership change to
  * {@code segment-changes}.
  * A punctuator re-evaluates the profiles whose re-evaluation time has come ({@link ReevaluationSchedule}) and steps
- * the running segment backfills ({@link CatalogueBackfills}), in bounded batches.
+ * the running segment backfills ({@link CatalogueBackfills}) and trait recomputations ({@link TraitCatalogue}), in
+ * bounded batches.
+ * Computed traits are recomputed from the profile's retained custom events before its segments are evaluated, so rules
+ * can read them.
  * An erasure request deletes the profile, its remembered event ids and its schedule entry, exits every membership
  * and emits a tombstone.
  * Merge requests and merges are identity resolution's part here, handled by {@link ProfileMerges}.
@@ -60,6 +64,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private SegmentMembers members;
     private SegmentEvaluator segmentEvaluator;
     private ProfileMerges merges;
+    private TraitCatalogue traits;
 
     /**
      * @param profileUpdate the {@code profile-updates} value of a profile's stored bytes
@@ -89,6 +94,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         this.members = new SegmentMembers(context.getStateStore(Stores.SEGMENT_MEMBERS), metrics);
         this.members.count(1);
         this.merges = new ProfileMerges(settings, metrics, context, profiles);
+        this.traits = new TraitCatalogue(context.getStateStore(Stores.TRAIT_DEFINITIONS),
+            context.getStateStore(Stores.TRAIT_BACKFILL), store, settings.aggregator().customEvents(),
+            settings.reevaluationBatchSize(), context::currentSystemTimeMs);
         context.schedule(settings.reevaluationInterval(),
             settings.eventTime() ? PunctuationType.STREAM_TIME : PunctuationType.WALL_CLOCK_TIME,
             this::reevaluateDue);
@@ -177,6 +185,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private List<MembershipChange> evaluate(final CustomerProfile profile, final Instant now) {
         final ProfileEvaluator evaluator = models.evaluator();
         final List<MembershipChange> changes = new ArrayList<>(evaluator.evaluate(profile, now));
+        traits.apply(profile, now);
         final SegmentCatalogue current = catalogue.catalogue();
         final SegmentEvaluation segments = segmentEvaluator.evaluate(current, profile, now);
         segments.applyTo(profile);
@@ -210,7 +219,10 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         forwardChanges(profile, changes, cause, eventTime);
     }
 
-    /** Records each change in the members index and forwards it to {@code segment-changes}. */
+    /**
+     * Records each change in the members index and forwards it to {@code segment-changes}, flagged when the profile is
+     * in the definition's holdout.
+     */
     private void forwardChanges(final CustomerProfile profile,
                                 final List<MembershipChange> changes,
                                 final String cause,
@@ -220,9 +232,11 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         }
         final Instant emittedAt = Instant.ofEpochMilli(context.currentSystemTimeMs());
         for (final MembershipChange change : changes) {
-            members.record(profile.getProfileId(), change);
+            members.record(profile, change, eventTime);
+            final boolean holdout = change.kind() != ChangeKind.LIFECYCLE && Holdout.isHeldOut(change.id(),
+                profile.getProfileId(), catalogue.holdoutPercent(change.id()));
             context.forward(new Record<String, SpecificRecord>(profile.getProfileId(),
-                SegmentChanges.of(profile, change, cause, eventTime, emittedAt), eventTime.toEpochMilli()),
+                SegmentChanges.of(profile, change, cause, eventTime, emittedAt, holdout), eventTime.toEpochMilli()),
                 Outputs.SEGMENT_CHANGES);
             metrics.membershipChange(change);
         }
@@ -257,6 +271,8 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         metrics.reevaluated(due.size());
         metrics.backfilled(catalogue.step(now, (profile, previousDue, changes, time) ->
             publish(profile, previousDue, changes, SegmentChanges.CAUSE_BACKFILL, time)));
+        metrics.backfilled(traits.step(now, (profile, previousDue, time) ->
+            publish(profile, previousDue, evaluate(profile, time), SegmentChanges.CAUSE_BACKFILL, time)));
     }
 
     private void erase(final String customerId,

@@ -27,6 +27,7 @@ import io.profilestream.serde.EngineSerdes;
  * clickstream-events -> validate -> identity-resolver -+-> profile-events (the engine's own topic, by profile id)
  *                                   (by anonymousId)   +-> identity-events
  * identity-commands  -------------> identity-unlinker ---> identity-events
+ * custom-events      -> validate -> custom-event-router --> profile-events (reads identity-links-store)
  *
  * customer-traits    -> validate --+-> profile-events
  * erasure-requests   -> validate --+
@@ -50,6 +51,7 @@ public final class ProfileTopology {
     static final String IDENTITY_RESOLVER = "identity-resolver";
     static final String IDENTITY_UNLINKER = "identity-unlinker";
     static final String PROFILE_PROCESSOR = "profile-processor";
+    static final String CUSTOM_EVENT_ROUTER = "custom-event-router";
 
     private ProfileTopology() {
     }
@@ -83,6 +85,12 @@ public final class ProfileTopology {
         topology.addGlobalStore(Stores.segmentDefinitions(serdes), "segment-definitions-source", keys,
             serdes.segmentDefinition().deserializer(), topics.segmentDefinitions(), "segment-definitions-updater",
             () -> new GlobalStoreUpdater<>(Stores.SEGMENT_DEFINITIONS));
+        topology.addGlobalStore(Stores.traitDefinitions(serdes), "trait-definitions-source", keys,
+            serdes.traitDefinition().deserializer(), topics.traitDefinitions(), "trait-definitions-updater",
+            () -> new GlobalStoreUpdater<>(Stores.TRAIT_DEFINITIONS));
+        topology.addGlobalStore(Stores.segmentSnapshots(serdes), "segment-snapshots-source", keys,
+            serdes.segmentSnapshot().deserializer(), topics.segmentSnapshots(), "segment-snapshots-updater",
+            () -> new GlobalStoreUpdater<>(Stores.SEGMENT_SNAPSHOTS));
 
         final Input inputs = new Input(topology, settings, eventTime, keys);
         topology.addProcessor(IDENTITY_RESOLVER, () -> new IdentityResolver(settings, metrics),
@@ -91,13 +99,18 @@ public final class ProfileTopology {
             topics.identityCommands());
         topology.addProcessor(IDENTITY_UNLINKER, () -> new IdentityUnlinker(settings, metrics),
             "identity-commands-source");
-        topology.addStateStore(Stores.identityLinks(serdes), IDENTITY_RESOLVER, IDENTITY_UNLINKER);
+        topology.addProcessor(CUSTOM_EVENT_ROUTER, CustomEventRouter::new,
+            inputs.validated("custom", topics.customEvents(), serdes.customEvent()));
+        topology.addStateStore(Stores.identityLinks(serdes), IDENTITY_RESOLVER, IDENTITY_UNLINKER,
+            CUSTOM_EVENT_ROUTER);
         topology.addStateStore(Stores.clickDedup(serdes, Duration.ofMillis(settings.dedupRetentionMs())),
             IDENTITY_RESOLVER, IDENTITY_UNLINKER);
 
         final Serializer<String> keyWriter = serdes.key().serializer();
         topology.addSink(Outputs.RESOLVED_EVENTS, topics.profileEvents(), keyWriter,
             serdes.profileEvent().serializer(), IDENTITY_RESOLVER);
+        topology.addSink(Outputs.ROUTED_CUSTOM_EVENTS, topics.profileEvents(), keyWriter,
+            serdes.profileEvent().serializer(), CUSTOM_EVENT_ROUTER);
         topology.addSink(Outputs.IDENTITY_EVENTS, topics.identityEvents(), keyWriter,
             serdes.identityEvent().serializer(), IDENTITY_RESOLVER, IDENTITY_UNLINKER);
 
@@ -144,7 +157,8 @@ public final class ProfileTopology {
                     Stores.customerLinks(serdes),
                     Stores.reevaluationSchedule(),
                     Stores.segmentMembers(),
-                    Stores.segmentBackfill());
+                    Stores.segmentBackfill(),
+                    Stores.traitBackfill());
             }
         };
     }

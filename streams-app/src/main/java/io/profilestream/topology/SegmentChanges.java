@@ -29,7 +29,8 @@ final class SegmentChanges {
                             final MembershipChange change,
                             final String cause,
                             final Instant eventTime,
-                            final Instant emittedAt) {
+                            final Instant emittedAt,
+                            final boolean holdout) {
         final String profileId = profile.getProfileId();
         final String identity = String.join("\n", profileId, change.kind().name(), change.id(),
             change.change().name(), Long.toString(change.version()), cause, Long.toString(eventTime.toEpochMilli()));
@@ -47,6 +48,7 @@ final class SegmentChanges {
             .setLifecycleStage(profile.getLifecycleStage() == null ? null : profile.getLifecycleStage().name())
             .setChurnRisk(profile.getScores().getChurnRisk())
             .setClv(profile.getScores().getClv())
+            .setHoldout(holdout)
             .build();
     }
 }

@@ -66,7 +66,8 @@ class ProfileMergerTest {
         // add it here.
         assertThat(fieldNames(CustomerProfile.getClassSchema())).containsExactlyInAnyOrder(
             "profileId", "identity", "behaviour", "transactions", "email", "scores", "lifecycleStage",
-            "lifecycleSince", "persona", "segments", "demographics", "consent", "reevaluateAt");
+            "lifecycleSince", "persona", "segments", "demographics", "consent", "reevaluateAt", "customEvents",
+            "computedTraits");
         assertThat(fieldNames(group("identity"))).containsExactlyInAnyOrder("customerId", "anonymousIds",
             "firstSeen", "lastSeen", "version", "updatedAt", "emailHash", "merges");
         assertThat(fieldNames(group("behaviour"))).containsExactlyInAnyOrder("sessions", "pageViews", "productViews",

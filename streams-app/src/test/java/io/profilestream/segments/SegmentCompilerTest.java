@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,6 +36,20 @@ class SegmentCompilerTest {
             return e;
         }
         throw new AssertionError("Expected " + expression + " not to compile");
+    }
+
+    @Test
+    void shouldReadComputedTraitsOfEveryType() throws Exception {
+        final CustomerProfile profile = emptyProfile("p-1");
+        profile.setComputedTraits(new HashMap<>(Map.of("tickets", 2L, "points", 12.5,
+            "channel", "chat")));
+        assertThat(matches("'tickets' in profile.computedTraits && profile.computedTraits['tickets'] >= 2", profile))
+            .isTrue();
+        assertThat(matches("profile.computedTraits['points'] > 12.0"
+            + " && profile.computedTraits['channel'] == 'chat'", profile)).isTrue();
+        assertThat(matches("lookup(profile.computedTraits, 'tickets', 0) == 2"
+            + " && lookup(profile.computedTraits, 'absent', 0) == 0", profile)).isTrue();
+        assertThat(matches("'absent' in profile.computedTraits", profile)).isFalse();
     }
 
     @Test
