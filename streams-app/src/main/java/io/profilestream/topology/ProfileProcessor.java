@@ -126,6 +126,12 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             return;
         }
         final CustomerProfile stored = profiles.get(profileId);
+        if (kind == EventKind.MERGE && stored == null) {
+            // The click that linked the customer reached this partition before the profile it moved, so the customer
+            // was erased meanwhile: the moved profile must not bring the customer back.
+            metrics.event(settings.topics().of(kind), Outcome.ERASED);
+            return;
+        }
         final Instant previousDue = stored == null ? null : stored.getReevaluateAt();
         final CustomerProfile profile = stored == null ? ProfileAggregator.newProfile(profileId) : stored;
         final Instant now = now(eventTime);
@@ -161,6 +167,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             exitEverything(leaving, SegmentChanges.CAUSE_MERGE, record.timestamp());
         }
         merges.moveOut(profileId, request, record);
+        catalogue.forget(profileId);
     }
 
     /**
@@ -260,6 +267,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         if (profile != null) {
             schedule.remove(customerId, profile.getReevaluateAt());
             exitEverything(profile, request.getRequestId(), record.timestamp());
+            catalogue.forget(customerId);
         }
         context.forward(new Record<String, SpecificRecord>(customerId, null, record.timestamp(), record.headers()),
             Outputs.PROFILE_UPDATES);
