@@ -50,14 +50,15 @@ final class IdentityResolver implements Processor<String, ClickEvent, String, Sp
     public void init(final ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.links = context.getStateStore(Stores.IDENTITY_LINKS);
-        this.seenClicks = new DedupWindow(context.getStateStore(Stores.CLICK_DEDUP), settings.dedupRetentionMs());
+        this.seenClicks = new DedupWindow(context.getStateStore(Stores.CLICK_DEDUP), settings.dedupRetentionMs(),
+            context::currentSystemTimeMs);
     }
 
     @Override
     public void process(final Record<String, ClickEvent> record) {
         final ClickEvent click = record.value();
         final String anonymousId = click.getAnonymousId();
-        if (seenClicks.seenBefore(anonymousId, click.getEventId(), record.timestamp())) {
+        if (seenClicks.seenBefore(anonymousId, click.getEventId())) {
             metrics.event(settings.topics().clickstream(), Outcome.DUPLICATE);
             return;
         }

@@ -70,7 +70,8 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         this.context = context;
         final KeyValueStore<String, CustomerProfile> store = context.getStateStore(Stores.PROFILES);
         this.profiles = new ProfileStore(store, settings.profileCacheSize());
-        this.seenEvents = new DedupWindow(context.getStateStore(Stores.EVENT_DEDUP), settings.dedupRetentionMs());
+        this.seenEvents = new DedupWindow(context.getStateStore(Stores.EVENT_DEDUP), settings.dedupRetentionMs(),
+            context::currentSystemTimeMs);
         this.schedule = new ReevaluationSchedule(context.getStateStore(Stores.REEVALUATION_SCHEDULE),
             settings.reevaluationBatchSize());
         this.models = new ScoringModels(settings.evaluators(), settings.rfmMinPopulation(),
@@ -121,7 +122,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         final long eventTime = record.timestamp();
         // Clicks were deduplicated by the identity resolver, by their own anonymous id, before they were routed here.
         final boolean deduplicate = kind != EventKind.CLICK;
-        if (deduplicate && seenEvents.seenBefore(profileId, eventId, eventTime)) {
+        if (deduplicate && seenEvents.seenBefore(profileId, eventId)) {
             metrics.event(settings.topics().of(kind), Outcome.DUPLICATE);
             return;
         }
@@ -250,8 +251,10 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                 continue;
             }
             final List<MembershipChange> changes = evaluate(profile, now);
-            // The entry was taken off the schedule, so publish must not try to delete it again.
-            publish(profile, null, changes, SegmentChanges.CAUSE_TIME, now, new RecordHeaders());
+            // The entry was taken off the schedule, so publish must not try to delete it again. The changes are dated
+            // when they became due, not when the punctuator got to them, so a replay gives them the same ids.
+            publish(profile, null, changes, SegmentChanges.CAUSE_TIME, Instant.ofEpochMilli(entry.dueMs()),
+                new RecordHeaders());
         }
         metrics.reevaluated(due.size());
         metrics.backfilled(catalogue.step(now, (profile, previousDue, changes, time) ->
