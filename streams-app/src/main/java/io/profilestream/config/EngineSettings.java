@@ -40,6 +40,7 @@ import io.profilestream.segments.SegmentLimits;
  * @param segmentCompiler compiles segment rules, with the configured cost limits
  * @param timeRuleInterval how often profiles are re-evaluated while a rule depends on {@code now}
  * @param profileCacheSize the most recently used profiles each task keeps decoded
+ * @param linkRetention how long an anonymous id's link is kept after its last click (engine time); zero keeps it
  */
 public record EngineSettings(Topics topics,
                              boolean eventTime,
@@ -55,11 +56,16 @@ public record EngineSettings(Topics topics,
                              long rfmMinPopulation,
                              SegmentCompiler segmentCompiler,
                              Duration timeRuleInterval,
-                             int profileCacheSize) {
+                             int profileCacheSize,
+                             Duration linkRetention) {
 
     public EngineSettings {
         if (profileCacheSize < 0) {
             throw new IllegalArgumentException("profile.cache.size must be 0 or more, not " + profileCacheSize + ".");
+        }
+        if (linkRetention.isNegative()) {
+            throw new IllegalArgumentException("identity.link.retention.ms must be 0 (keep) or more, not "
+                + linkRetention.toMillis() + ".");
         }
     }
 
@@ -112,7 +118,8 @@ public record EngineSettings(Topics topics,
                 config.getInt("segments.max.ast.nodes"), config.getInt("segments.max.comprehension.depth"),
                 config.getInt("segments.max.comprehension.iterations"))),
             Duration.ofMillis(config.getLong("segments.time.rule.interval.ms")),
-            config.getInt("profile.cache.size"));
+            config.getInt("profile.cache.size"),
+            Duration.ofMillis(config.getLong("identity.link.retention.ms")));
     }
 
     /**
