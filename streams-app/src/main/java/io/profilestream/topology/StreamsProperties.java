@@ -18,6 +18,9 @@ import io.profilestream.metrics.EngineMetrics;
  */
 public final class StreamsProperties {
 
+    /** The commit interval under {@code at_least_once} unless one is set, in milliseconds. */
+    static final long AT_LEAST_ONCE_COMMIT_INTERVAL_MS = 1_000;
+
     private StreamsProperties() {
     }
 
@@ -36,6 +39,12 @@ public final class StreamsProperties {
         // Changelogs keep an erased customer's earlier values until compaction: bound how long (docs/security.md).
         properties.putIfAbsent(StreamsConfig.topicPrefix(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG),
             TopicConfigs.compactionLag(config));
+        if (!properties.containsKey(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)
+            && StreamsConfig.AT_LEAST_ONCE.equals(properties.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
+            // Profiles reach profile-updates at each commit (ProfileUpdates); Kafka's 30 s default for
+            // at_least_once would hold them that long. exactly_once_v2 keeps Kafka's 100 ms.
+            properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, AT_LEAST_ONCE_COMMIT_INTERVAL_MS);
+        }
         properties.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.get("topics.dlq"));
         properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterQueueHandler.class);
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterQueueHandler.class);
