@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 import io.profilestream.config.ConfigException;
 import io.profilestream.config.EngineSettings;
 import io.profilestream.config.ProfileStreamConfig;
+import io.profilestream.config.TopicConfigs;
 import io.profilestream.http.ApiKeyGuard;
 import io.profilestream.http.ApiServer;
 import io.profilestream.http.ErasureRoutes;
@@ -325,7 +326,8 @@ public final class ProfileStreamApp implements AutoCloseable {
         final Map<String, Object> adminConfig = new HashMap<>(config.kafkaSettings());
         adminConfig.keySet().retainAll(AdminClientConfig.configNames());
         try (Admin admin = Admin.create(adminConfig)) {
-            new TopicProvisioner(admin, settings.topics()).provision(
+            final Map<String, Map<String, String>> topicConfigs = TopicConfigs.from(config, settings.topics());
+            new TopicProvisioner(admin, settings.topics(), topicConfigs).provision(
                 config.getBoolean("topics.create"),
                 config.getInt("topics.partitions"),
                 (short) config.getInt("topics.replication.factor"));

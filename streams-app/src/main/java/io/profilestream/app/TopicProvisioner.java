@@ -25,8 +25,9 @@ import io.profilestream.config.Topics;
 
 /**
  * Makes sure the engine's topics exist before it starts and that the input topics are co-partitioned.
- * Missing topics are created when allowed (compacted where the design says so); a partition-count mismatch among
- * the inputs refuses the start with a message that lists every count.
+ * Missing topics are created when allowed (compacted where the design says so, with the retention and compaction
+ * settings of {@link io.profilestream.config.TopicConfigs}); a partition-count mismatch among the inputs refuses the
+ * start with a message that lists every count. Topics that exist keep their settings.
  */
 public final class TopicProvisioner {
 
@@ -36,10 +37,21 @@ public final class TopicProvisioner {
 
     private final Admin admin;
     private final Topics topics;
+    private final Map<String, Map<String, String>> topicConfigs;
 
     public TopicProvisioner(final Admin admin, final Topics topics) {
+        this(admin, topics, Map.of());
+    }
+
+    /**
+     * @param topicConfigs topic-level settings by topic name, given to the topics this creates
+     */
+    public TopicProvisioner(final Admin admin,
+                            final Topics topics,
+                            final Map<String, Map<String, String>> topicConfigs) {
         this.admin = admin;
         this.topics = topics;
+        this.topicConfigs = topicConfigs;
     }
 
     /**
@@ -54,13 +66,13 @@ public final class TopicProvisioner {
         for (final String topic : topics.all()) {
             if (!existing.contains(topic)) {
                 final int count = topics.coPartitioned().contains(topic) ? coPartitions : partitions;
-                final NewTopic newTopic = new NewTopic(topic, count, replicationFactor);
+                final Map<String, String> configs = new HashMap<>(topicConfigs.getOrDefault(topic, Map.of()));
                 if (topics.compacted().contains(topic)) {
-                    newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                    configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
                 } else if (topics.appendTimeStamped().contains(topic)) {
-                    newTopic.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
+                    configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
                 }
-                missing.add(newTopic);
+                missing.add(new NewTopic(topic, count, replicationFactor).configs(configs));
             }
         }
         if (!missing.isEmpty()) {

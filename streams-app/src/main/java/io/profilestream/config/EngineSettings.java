@@ -44,6 +44,7 @@ import io.profilestream.segments.SegmentLimits;
  * @param timeRuleInterval how often profiles are re-evaluated while a rule depends on {@code now}
  * @param profileCacheSize the most recently used profiles each task keeps decoded
  * @param live the engine's now and current models, shared by the tasks and the HTTP server of this instance
+ * @param linkRetention how long an anonymous id's link is kept after its last click (engine time); zero keeps it
  */
 public record EngineSettings(Topics topics,
                              boolean eventTime,
@@ -60,11 +61,16 @@ public record EngineSettings(Topics topics,
                              SegmentCompiler segmentCompiler,
                              Duration timeRuleInterval,
                              int profileCacheSize,
-                             LiveModels live) {
+                             LiveModels live,
+                             Duration linkRetention) {
 
     public EngineSettings {
         if (profileCacheSize < 0) {
             throw new IllegalArgumentException("profile.cache.size must be 0 or more, not " + profileCacheSize + ".");
+        }
+        if (linkRetention.isNegative()) {
+            throw new IllegalArgumentException("identity.link.retention.ms must be 0 (keep) or more, not "
+                + linkRetention.toMillis() + ".");
         }
     }
 
@@ -121,7 +127,8 @@ public record EngineSettings(Topics topics,
                 config.getInt("segments.max.comprehension.iterations"))),
             Duration.ofMillis(config.getLong("segments.time.rule.interval.ms")),
             config.getInt("profile.cache.size"),
-            new LiveModels("event-time".equals(mode), Clock.systemUTC(), aggregator, evaluators.defaults()));
+            new LiveModels("event-time".equals(mode), Clock.systemUTC(), aggregator, evaluators.defaults()),
+            Duration.ofMillis(config.getLong("identity.link.retention.ms")));
     }
 
     /**

@@ -38,7 +38,7 @@ public final class EngineMetrics {
         DUPLICATE,
         /** Sent to the dead-letter queue. */
         REJECTED,
-        /** An erasure request that deleted a profile. */
+        /** An erasure request that deleted a profile, or a moved profile dropped because its customer was erased. */
         ERASED;
 
         String tag() {

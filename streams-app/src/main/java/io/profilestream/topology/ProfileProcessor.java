@@ -83,7 +83,8 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         final KeyValueStore<String, CustomerProfile> store = context.getStateStore(Stores.PROFILES);
         this.profiles = new ProfileStore(store, settings.profileCacheSize());
         ProfileUpdates.publishOnFlush(context, store, profileUpdate);
-        this.seenEvents = new DedupWindow(context.getStateStore(Stores.EVENT_DEDUP), settings.dedupRetentionMs());
+        this.seenEvents = new DedupWindow(context.getStateStore(Stores.EVENT_DEDUP), settings.dedupRetentionMs(),
+            context::currentSystemTimeMs);
         this.schedule = new ReevaluationSchedule(context.getStateStore(Stores.REEVALUATION_SCHEDULE),
             settings.reevaluationBatchSize());
         this.models = new ScoringModels(settings.evaluators(), settings.rfmMinPopulation(),
@@ -140,11 +141,17 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         final long eventTime = record.timestamp();
         // Clicks were deduplicated by the identity resolver, by their own anonymous id, before they were routed here.
         final boolean deduplicate = kind != EventKind.CLICK;
-        if (deduplicate && seenEvents.seenBefore(profileId, eventId, eventTime)) {
+        if (deduplicate && seenEvents.seenBefore(profileId, eventId)) {
             metrics.event(settings.topics().of(kind), Outcome.DUPLICATE);
             return;
         }
         final CustomerProfile stored = profiles.get(profileId);
+        if (kind == EventKind.MERGE && stored == null) {
+            // The click that linked the customer reached this partition before the profile it moved, so the customer
+            // was erased meanwhile: the moved profile must not bring the customer back.
+            metrics.event(settings.topics().of(kind), Outcome.ERASED);
+            return;
+        }
         final Instant previousDue = stored == null ? null : stored.getReevaluateAt();
         final CustomerProfile profile = stored == null ? ProfileAggregator.newProfile(profileId) : stored;
         final Instant now = now(eventTime);
@@ -176,6 +183,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             exitEverything(leaving, SegmentChanges.CAUSE_MERGE, record.timestamp());
         }
         merges.moveOut(profileId, request, record);
+        catalogue.forget(profileId);
     }
 
     /**
@@ -265,8 +273,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                 continue;
             }
             final List<MembershipChange> changes = evaluate(profile, now);
-            // The entry was taken off the schedule, so publish must not try to delete it again.
-            publish(profile, null, changes, SegmentChanges.CAUSE_TIME, now);
+            // The entry was taken off the schedule, so publish must not try to delete it again. The changes are dated
+            // when they became due, not when the punctuator got to them, so a replay gives them the same ids.
+            publish(profile, null, changes, SegmentChanges.CAUSE_TIME, Instant.ofEpochMilli(entry.dueMs()));
         }
         metrics.reevaluated(due.size());
         metrics.backfilled(catalogue.step(now, (profile, previousDue, changes, time) ->
@@ -284,6 +293,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         if (profile != null) {
             schedule.remove(customerId, profile.getReevaluateAt());
             exitEverything(profile, request.getRequestId(), record.timestamp());
+            catalogue.forget(customerId);
         }
         metrics.event(settings.topics().erasure(), Outcome.ERASED);
     }
