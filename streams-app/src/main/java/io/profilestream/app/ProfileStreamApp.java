@@ -127,7 +127,7 @@ public final class ProfileStreamApp implements AutoCloseable {
         final HttpTls tls = HttpTls.from(config).orElse(null);
         final boolean metricsNeedKey = config.getBoolean("http.metrics.require.key");
         final long maxBodyBytes = config.getLong("http.max.body.bytes");
-        provisionTopics(config, settings);
+        final int inputPartitions = provisionTopics(config, settings);
 
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
@@ -138,7 +138,8 @@ public final class ProfileStreamApp implements AutoCloseable {
         final EngineMetrics metrics = new EngineMetrics(meters, instance);
         final EngineSerdes serdes = new EngineSerdes(registry, config.getInt("validation.max.record.bytes"));
         final Properties properties = StreamsProperties.from(config, metrics);
-        final KafkaStreams streams = new KafkaStreams(ProfileTopology.build(settings, serdes, metrics), properties);
+        final KafkaStreams streams = new KafkaStreams(ProfileTopology.build(settings, serdes, metrics,
+            Clock.systemUTC(), inputPartitions), properties);
 
         final AtomicBoolean ready = new AtomicBoolean();
         streams.setStateListener((next, previous) -> {
@@ -230,11 +231,12 @@ public final class ProfileStreamApp implements AutoCloseable {
         return guard;
     }
 
-    private static void provisionTopics(final ProfileStreamConfig config, final EngineSettings settings) {
+    /** Creates missing topics and checks co-partitioning; returns the input topics' partition count. */
+    private static int provisionTopics(final ProfileStreamConfig config, final EngineSettings settings) {
         final Map<String, Object> adminConfig = new HashMap<>(config.kafkaSettings());
         adminConfig.keySet().retainAll(AdminClientConfig.configNames());
         try (Admin admin = Admin.create(adminConfig)) {
-            new TopicProvisioner(admin, settings.topics()).provision(
+            return new TopicProvisioner(admin, settings.topics()).provision(
                 config.getBoolean("topics.create"),
                 config.getInt("topics.partitions"),
                 (short) config.getInt("topics.replication.factor"));

@@ -45,9 +45,10 @@ public final class TopicProvisioner {
     /**
      * Creates missing topics (when {@code create} is true) and checks the inputs share one partition count.
      *
+     * @return that partition count
      * @throws StartupException when a topic is missing and may not be created, or the inputs are not co-partitioned
      */
-    public void provision(final boolean create, final int partitions, final short replicationFactor) {
+    public int provision(final boolean create, final int partitions, final short replicationFactor) {
         final Set<String> existing = call(() -> admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
         final List<NewTopic> missing = new ArrayList<>();
         final int coPartitions = coPartitionedCount(existing, partitions);
@@ -70,7 +71,7 @@ public final class TopicProvisioner {
             }
             createTopics(missing);
         }
-        checkCoPartitioned();
+        return checkCoPartitioned();
     }
 
     private void createTopics(final List<NewTopic> missing) {
@@ -104,7 +105,7 @@ public final class TopicProvisioner {
             .max().orElse(partitions);
     }
 
-    private void checkCoPartitioned() {
+    private int checkCoPartitioned() {
         final Map<String, TopicDescription> descriptions = describeInputs();
         final Map<String, Integer> counts = new TreeMap<>();
         descriptions.forEach((name, description) -> counts.put(name, description.partitions().size()));
@@ -112,6 +113,7 @@ public final class TopicProvisioner {
             throw new StartupException("The input topics and the engine's own topics keyed like them must have the "
                 + "same number of partitions (co-partitioning), but they have " + counts + ".");
         }
+        return counts.values().iterator().next();
     }
 
     /**

@@ -26,6 +26,8 @@ import io.profilestream.domain.EventKind;
  *                      by default {@code <application.id>-profile-events}
  * @param identityCommands the engine's own topic of unlink commands, keyed by anonymousId;
  *                         by default {@code <application.id>-identity-commands}
+ * @param reroutedClicks the engine's own topic of clicks that arrived on a partition other than their key's, moved to
+ *                       the partition that owns the key; by default {@code <application.id>-rerouted-clicks}
  */
 public record Topics(String clickstream,
                      String purchases,
@@ -39,7 +41,8 @@ public record Topics(String clickstream,
                      String customerTraits,
                      String identityEvents,
                      String profileEvents,
-                     String identityCommands) {
+                     String identityCommands,
+                     String reroutedClicks) {
 
     private static final String CLICKSTREAM = "topics.clickstream";
     private static final String PURCHASES = "topics.purchases";
@@ -54,6 +57,7 @@ public record Topics(String clickstream,
     private static final String IDENTITY_EVENTS = "topics.identity.events";
     private static final String PROFILE_EVENTS = "topics.profile.events";
     private static final String IDENTITY_COMMANDS = "topics.identity.commands";
+    private static final String REROUTED_CLICKS = "topics.rerouted.clicks";
 
     public static Topics from(final ProfileStreamConfig config) {
         return new Topics(
@@ -69,7 +73,8 @@ public record Topics(String clickstream,
             config.get(CUSTOMER_TRAITS),
             config.get(IDENTITY_EVENTS),
             config.get(PROFILE_EVENTS, config.get("application.id") + "-profile-events"),
-            config.get(IDENTITY_COMMANDS, config.get("application.id") + "-identity-commands"));
+            config.get(IDENTITY_COMMANDS, config.get("application.id") + "-identity-commands"),
+            config.get(REROUTED_CLICKS, config.get("application.id") + "-rerouted-clicks"));
     }
 
     /**
@@ -90,6 +95,7 @@ public record Topics(String clickstream,
         settings.put(IDENTITY_EVENTS, identityEvents);
         settings.put(PROFILE_EVENTS, profileEvents);
         settings.put(IDENTITY_COMMANDS, identityCommands);
+        settings.put(REROUTED_CLICKS, reroutedClicks);
         return Collections.unmodifiableMap(settings);
     }
 
@@ -118,7 +124,8 @@ public record Topics(String clickstream,
      * anonymousId, whose records must reach the task that owns the same key on the inputs.
      */
     public List<String> coPartitioned() {
-        return List.of(clickstream, purchases, email, erasure, customerTraits, profileEvents, identityCommands);
+        return List.of(clickstream, purchases, email, erasure, customerTraits, profileEvents, identityCommands,
+            reroutedClicks);
     }
 
     /**
@@ -137,6 +144,7 @@ public record Topics(String clickstream,
     /** Every topic the engine reads or writes, except the changelogs Kafka Streams creates for the stores. */
     public List<String> all() {
         return List.of(clickstream, purchases, email, erasure, profileUpdates, segmentChanges, segmentDefinitions,
-            modelParameters, deadLetterQueue, customerTraits, identityEvents, profileEvents, identityCommands);
+            modelParameters, deadLetterQueue, customerTraits, identityEvents, profileEvents, identityCommands,
+            reroutedClicks);
     }
 }

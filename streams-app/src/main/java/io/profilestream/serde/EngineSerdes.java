@@ -31,13 +31,14 @@ public final class EngineSerdes {
 
     /**
      * Values of the internal {@code profile-events} topic: a click keyed by its profile id, a merge request, a moved
-     * profile, customer traits or an erasure request. {@code ClickEvent} comes first: the topic carried plain clicks
+     * profile, customer traits, an erasure request, or a purchase or email event that arrived on another task's
+     * partition. {@code ClickEvent} comes first: the topic carried plain clicks
      * before identity resolution, and a union reads them; later branches are only ever appended, so an upgrade keeps
      * the records in flight readable and the schema stays BACKWARD compatible.
      */
     public static final Schema PROFILE_EVENT_SCHEMA = Schema.createUnion(List.of(ClickEvent.getClassSchema(),
         MergeRequest.getClassSchema(), ProfileMerge.getClassSchema(), CustomerTraits.getClassSchema(),
-        ErasureRequest.getClassSchema()));
+        ErasureRequest.getClassSchema(), PurchaseEvent.getClassSchema(), EmailEvent.getClassSchema()));
 
     private final SchemaRegistryClient registry;
     private final RegistryAvroSerde<ClickEvent> click;
