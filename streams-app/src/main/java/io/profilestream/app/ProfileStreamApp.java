@@ -5,22 +5,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.streams.CloseOptions;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.apache.kafka.streams.state.HostInfo;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -31,6 +22,16 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.profilestream.config.ConfigException;
 import io.profilestream.config.EngineSettings;
 import io.profilestream.config.ProfileStreamConfig;
@@ -56,6 +57,7 @@ import io.profilestream.registry.RestSchemaRegistryClient;
 import io.profilestream.registry.SchemaRegistryClient;
 import io.profilestream.segments.CatalogueYaml;
 import io.profilestream.serde.EngineSerdes;
+import io.profilestream.serde.RegistryAvroSerde;
 import io.profilestream.topology.ProfileTopology;
 import io.profilestream.topology.Stores;
 import io.profilestream.topology.StreamsProperties;
@@ -86,6 +88,7 @@ public final class ProfileStreamApp implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final ScheduledExecutorService metricsScheduler;
     private final PrometheusMeterRegistry meters;
+    private final DependencyMonitor dependencies;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ProfileStreamApp(final KafkaStreams streams,
@@ -93,13 +96,15 @@ public final class ProfileStreamApp implements AutoCloseable {
                              final RecordPublisher publisher,
                              final KafkaStreamsMetrics streamsMetrics,
                              final ScheduledExecutorService metricsScheduler,
-                             final PrometheusMeterRegistry meters) {
+                             final PrometheusMeterRegistry meters,
+                             final DependencyMonitor dependencies) {
         this.streams = streams;
         this.http = http;
         this.publisher = publisher;
         this.streamsMetrics = streamsMetrics;
         this.metricsScheduler = metricsScheduler;
         this.meters = meters;
+        this.dependencies = dependencies;
     }
 
     /**
@@ -157,6 +162,9 @@ public final class ProfileStreamApp implements AutoCloseable {
         Gauge.builder("profilestream.ready", ready, r -> r.get() ? 1 : 0)
             .description("1 when Kafka Streams is running and state is queryable.")
             .register(meters);
+        final Duration checkInterval = Duration.ofMillis(config.getLong("health.check.interval.ms"));
+        final DependencyMonitor dependencies = new DependencyMonitor(Admin.create(adminConfig(config)), registry,
+            RegistryAvroSerde.subject(settings.topics().segmentDefinitions()), checkInterval, meters);
         final ScheduledExecutorService metricsScheduler =
             Executors.newSingleThreadScheduledExecutor(ProfileStreamApp::metricsThread);
         final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, List.of(), metricsScheduler,
@@ -182,7 +190,8 @@ public final class ProfileStreamApp implements AutoCloseable {
         final ApiServer http;
         try {
             final ApiServer.Builder builder = ApiServer.builder(lookup, meters)
-                .readiness(ready::get)
+                .readiness(() -> ready.get() && dependencies.allUp())
+                .healthDetails(() -> health(streams, dependencies))
                 .bind(httpHost, httpPort)
                 .keys(guard, metricsNeedKey)
                 .maxBodyBytes(maxBodyBytes)
@@ -196,6 +205,7 @@ public final class ProfileStreamApp implements AutoCloseable {
         } catch (final RuntimeException e) {
             publisher.close();
             metricsScheduler.shutdownNow();
+            dependencies.close();
             streams.close(CLOSE_TIMEOUT);
             throw e;
         }
@@ -205,10 +215,26 @@ public final class ProfileStreamApp implements AutoCloseable {
             http.close();
             publisher.close();
             metricsScheduler.shutdownNow();
+            dependencies.close();
             throw e;
         }
+        dependencies.start(checkInterval);
         LOG.info("ProfileStream is starting; HTTP on {}:{}.", httpHost, http.port());
-        return new ProfileStreamApp(streams, http, publisher, streamsMetrics, metricsScheduler, meters);
+        return new ProfileStreamApp(streams, http, publisher, streamsMetrics, metricsScheduler, meters, dependencies);
+    }
+
+    /** What {@code /health/ready} shows next to its status: Kafka Streams' state and each dependency's. */
+    private static Map<String, Object> health(final KafkaStreams streams, final DependencyMonitor dependencies) {
+        final Map<String, Object> health = new LinkedHashMap<>();
+        health.put("streams", streams.state().name());
+        health.putAll(dependencies.status());
+        return health;
+    }
+
+    private static Map<String, Object> adminConfig(final ProfileStreamConfig config) {
+        final Map<String, Object> adminConfig = new HashMap<>(config.kafkaSettings());
+        adminConfig.keySet().retainAll(AdminClientConfig.configNames());
+        return adminConfig;
     }
 
     private static Thread metricsThread(final Runnable task) {
@@ -233,9 +259,7 @@ public final class ProfileStreamApp implements AutoCloseable {
 
     /** Creates missing topics and checks co-partitioning; returns the input topics' partition count. */
     private static int provisionTopics(final ProfileStreamConfig config, final EngineSettings settings) {
-        final Map<String, Object> adminConfig = new HashMap<>(config.kafkaSettings());
-        adminConfig.keySet().retainAll(AdminClientConfig.configNames());
-        try (Admin admin = Admin.create(adminConfig)) {
+        try (Admin admin = Admin.create(adminConfig(config))) {
             return new TopicProvisioner(admin, settings.topics()).provision(
                 config.getBoolean("topics.create"),
                 config.getInt("topics.partitions"),
@@ -251,9 +275,7 @@ public final class ProfileStreamApp implements AutoCloseable {
                                                 final EngineSerdes serdes,
                                                 final RecordPublisher publisher) {
         final String topic = settings.topics().segmentDefinitions();
-        final Map<String, Object> adminConfig = new HashMap<>(config.kafkaSettings());
-        adminConfig.keySet().retainAll(AdminClientConfig.configNames());
-        try (Admin admin = Admin.create(adminConfig)) {
+        try (Admin admin = Admin.create(adminConfig(config))) {
             if (!new TopicProvisioner(admin, settings.topics()).isEmpty(topic)) {
                 return;
             }
@@ -305,6 +327,7 @@ public final class ProfileStreamApp implements AutoCloseable {
         LOG.info("ProfileStream is shutting down.");
         http.close();
         publisher.close();
+        dependencies.close();
         // Leaving the group on shutdown hands partitions over at once instead of after the session timeout.
         if (!streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
             .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {

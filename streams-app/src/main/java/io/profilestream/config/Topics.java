@@ -129,11 +129,15 @@ public record Topics(String clickstream,
     }
 
     /**
-     * Output logs whose records carry event time, which in a replay can be months old: the broker stamps them with
-     * the append time instead, so time-based retention does not delete a replay's output as it is written.
+     * Topics whose records carry event time, which in a replay or for a late event can be months old: the broker
+     * stamps them with the append time instead, so time-based retention (and time-based segment rolling) does not
+     * delete records as soon as they are written.
+     * The output logs, and the engine's own topics, whose records the engine reads back (by the event time in their
+     * values): a record deleted there before it is read would be lost.
      */
     public List<String> appendTimeStamped() {
-        return List.of(segmentChanges, identityEvents, deadLetterQueue);
+        return List.of(segmentChanges, identityEvents, deadLetterQueue, profileEvents, identityCommands,
+            reroutedClicks);
     }
 
     /** Output and catalogue topics that are compacted. */

@@ -102,12 +102,15 @@ public final class ProfileTopology {
             () -> new GlobalStoreUpdater<>(Stores.SEGMENT_DEFINITIONS));
 
         final Input inputs = new Input(topology, settings, eventTime, keys, metrics, inputPartitions);
-        topology.addSource("rerouted-clicks-source", keys, serdes.click().deserializer(), topics.reroutedClicks());
+        // The engine's own topics are stamped with the append time (Topics.appendTimeStamped): read event time.
+        topology.addSource((AutoOffsetReset) null, "rerouted-clicks-source", eventTime, keys,
+            serdes.click().deserializer(), topics.reroutedClicks());
         topology.addProcessor(IDENTITY_RESOLVER, () -> new IdentityResolver(settings, metrics),
             inputs.validated("clicks", topics.clickstream(), serdes.click(), IDENTITY_RESOLVER,
                 Outputs.REROUTED_CLICKS),
             "rerouted-clicks-source");
-        topology.addSource("identity-commands-source", keys, serdes.identityCommand().deserializer(),
+        topology.addSource((AutoOffsetReset) null, "identity-commands-source", eventTime, keys,
+            serdes.identityCommand().deserializer(),
             topics.identityCommands());
         topology.addProcessor(IDENTITY_UNLINKER, () -> new IdentityUnlinker(settings, metrics),
             "identity-commands-source");
@@ -129,7 +132,8 @@ public final class ProfileTopology {
             inputs.validated("traits", topics.customerTraits(), serdes.traits(), null, null),
             inputs.validated("erasures", topics.erasure(), serdes.erasure(), null, null));
 
-        topology.addSource("profile-events-source", keys, serdes.profileEvent().deserializer(), topics.profileEvents());
+        topology.addSource((AutoOffsetReset) null, "profile-events-source", eventTime, keys,
+            serdes.profileEvent().deserializer(), topics.profileEvents());
         topology.addProcessor(PROFILE_PROCESSOR, profileProcessor(settings, serdes, metrics),
             "profile-events-source",
             inputs.validated("purchases", topics.purchases(), serdes.purchase(), PROFILE_PROCESSOR,
