@@ -53,8 +53,11 @@ public final class Chaos {
 
     static final String APPLICATION_ID = "chaos";
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(10);
-    /** Planned seconds of streaming per kill, so that kills land while events still stream in. */
-    private static final long SECONDS_PER_KILL = 7;
+    /**
+     * Planned seconds of streaming per kill (a restart, the group's rebalance and a random wait), so that kills land
+     * while events still stream in.
+     */
+    private static final long SECONDS_PER_KILL = 15;
     private static final long EXTRA_SECONDS = 20;
     private static final Duration PACE = Duration.ofMillis(20);
     private static final int STABLE_CHECKS = 3;
@@ -146,7 +149,9 @@ public final class Chaos {
             final Thread streaming = new Thread(streamer, "chaos-streamer");
             streaming.start();
             for (int k = 1; k <= options.kills(); k++) {
-                TimeUnit.MILLISECONDS.sleep(2_000 + random.nextInt(6_000));
+                // Every instance is processing (the last one restarted has rejoined) before the next random moment.
+                awaitAllReady(work, engines, settings);
+                TimeUnit.MILLISECONDS.sleep(1_000 + random.nextInt(5_000));
                 restartExited(work, engines, settings);
                 final int victim = random.nextInt(engines.size());
                 engines.get(victim).kill();
@@ -192,6 +197,25 @@ public final class Chaos {
         final int run = starts.merge(instance, 1, Integer::sum);
         return EngineRun.start(work.resolve(name), name + "-run-" + run, settings,
             List.of("-Xmx384m", "-XX:TieredStopAtLevel=1"));
+    }
+
+    /** Waits until every engine is ready, starting again (and counting) any that exits by itself meanwhile. */
+    private void awaitAllReady(final Path work,
+                               final List<EngineRun> engines,
+                               final Map<String, String> settings) throws IOException, InterruptedException {
+        for (int i = 0; i < engines.size(); i++) {
+            while (true) {
+                restartExited(work, engines, settings);
+                try {
+                    engines.get(i).awaitReady();
+                    break;
+                } catch (final IllegalStateException e) {
+                    if (engines.get(i).isAlive()) {
+                        throw e;
+                    }
+                }
+            }
+        }
     }
 
     /** Starts again every engine that exited although nobody killed it, and counts it. */

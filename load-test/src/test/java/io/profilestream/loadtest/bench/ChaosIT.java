@@ -25,11 +25,11 @@ class ChaosIT {
     void shouldKeepEveryProfileAndChangeExactlyOnceThroughKillsAndABrokerRestart(@TempDir final Path out)
         throws Exception {
         final List<String> progress = new ArrayList<>();
-        final Chaos.Result result = new Chaos(new Chaos.Options(2, 3, 150, 4, 11L, out), progress::add).run();
+        final Chaos.Result result = new Chaos(new Chaos.Options(2, 3, 100, 4, 11L, out), progress::add).run();
 
         assertThat(result.kills()).isEqualTo(3);
         assertThat(result.brokerRestarts()).isEqualTo(1);
-        assertThat(result.check().profilesChecked()).isGreaterThanOrEqualTo(150);
+        assertThat(result.check().profilesChecked()).isGreaterThanOrEqualTo(100);
         assertThat(result.check().changesRead()).isPositive();
         assertThat(result.check().examples()).as(String.join("\n", progress)).isEmpty();
         assertThat(result.clean()).isTrue();
