@@ -119,6 +119,18 @@ public final class EngineSerdes {
         return storedProfile;
     }
 
+    /**
+     * A profile's {@code profile-updates} value made from its stored bytes: the same Avro binary under the registry's
+     * header, so a profile is encoded once for both; a value stored with an earlier schema is decoded and re-encoded.
+     */
+    public byte[] profileUpdate(final String topic, final byte[] stored) {
+        if (stored == null) {
+            return null;
+        }
+        final int body = storedProfile.currentSchemaBodyOffset(stored);
+        return body < 0 ? profile.serialize(topic, storedProfile.deserialize(stored)) : profile.frame(topic, stored, body);
+    }
+
     public RegistryAvroSerde<CustomerTraits> traits() {
         return traits;
     }

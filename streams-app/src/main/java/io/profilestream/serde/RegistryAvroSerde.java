@@ -94,7 +94,7 @@ public final class RegistryAvroSerde<T extends SpecificRecord> implements Serde<
         if (value == null) {
             return null;
         }
-        final int id = idByTopic.computeIfAbsent(topic, t -> registry.register(subject(t), readerSchema));
+        final int id = schemaId(topic);
         final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         out.write(MAGIC_BYTE);
         out.write(id >>> 24);
@@ -110,6 +110,22 @@ public final class RegistryAvroSerde<T extends SpecificRecord> implements Serde<
                 + topic + ": " + e.getMessage(), e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * The wire format of an Avro binary that was encoded with this serde's schema elsewhere (a state store keeps the
+     * same binary under another header): the registry header, then the bytes from {@code offset} on, not re-encoded.
+     */
+    public byte[] frame(final String topic, final byte[] avro, final int offset) {
+        final int length = avro.length - offset;
+        final byte[] framed = new byte[HEADER_BYTES + length];
+        ByteBuffer.wrap(framed).put(MAGIC_BYTE).putInt(schemaId(topic));
+        System.arraycopy(avro, offset, framed, HEADER_BYTES, length);
+        return framed;
+    }
+
+    private int schemaId(final String topic) {
+        return idByTopic.computeIfAbsent(topic, t -> registry.register(subject(t), readerSchema));
     }
 
     /**

@@ -3,10 +3,12 @@ package io.profilestream.serde;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.SchemaStore;
@@ -30,9 +32,14 @@ public final class StoreAvroSerde<T extends SpecificRecord> implements Serde<T> 
     public static final String HISTORY_FOLDER = "/avro-history/";
     private static final int MAX_HISTORY_VERSIONS = 100;
 
+    /** Avro's single-object encoding: a 2-byte marker, then the writer schema's 8-byte little-endian fingerprint. */
+    private static final byte[] MARKER = {(byte) 0xC3, 0x01};
+    private static final int HEADER_BYTES = MARKER.length + Long.BYTES;
+
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
     private final String typeName;
+    private final long fingerprint;
 
     /**
      * A serde that reads values written with the current schema or any schema under {@link #HISTORY_FOLDER}.
@@ -48,6 +55,7 @@ public final class StoreAvroSerde<T extends SpecificRecord> implements Serde<T> 
         final SpecificData data = SpecificData.getForClass(type);
         final Schema schema = data.getSchema(type);
         this.typeName = schema.getName();
+        this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
         this.encoder = new BinaryMessageEncoder<>(data, schema);
         final SchemaStore.Cache history = new SchemaStore.Cache();
         earlierSchemas.forEach(history::addSchema);
@@ -87,6 +95,18 @@ public final class StoreAvroSerde<T extends SpecificRecord> implements Serde<T> 
         } catch (final IOException e) {
             throw new SerializationException("Could not encode a " + typeName + " for a state store.", e);
         }
+    }
+
+    /**
+     * Where the Avro binary of a stored value starts when it was written with the current schema, as every value this
+     * serde writes is; -1 for a value written with an earlier schema (or not by this serde), which must be decoded.
+     */
+    public int currentSchemaBodyOffset(final byte[] bytes) {
+        if (bytes.length < HEADER_BYTES || bytes[0] != MARKER[0] || bytes[1] != MARKER[1]) {
+            return -1;
+        }
+        final long writer = ByteBuffer.wrap(bytes, MARKER.length, Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        return writer == fingerprint ? HEADER_BYTES : -1;
     }
 
     public T deserialize(final byte[] bytes) {

@@ -83,8 +83,8 @@ final class IdentityResolver implements Processor<String, ClickEvent, String, Sp
                 .setEventTime(click.getTimestamp())
                 .setRequestedAt(now)
                 .build();
-            context.forward(record.withKey(ProfileIds.anonymous(anonymousId)).withValue(request),
-                Outputs.RESOLVED_EVENTS);
+            context.forward(record.withKey(ProfileIds.anonymous(anonymousId)).withValue(request)
+                .withHeaders(ProfileMerges.causedByMerge(record.headers())), Outputs.RESOLVED_EVENTS);
         }
         context.forward(record.withKey(resolution.profileId()).withValue(click), Outputs.RESOLVED_EVENTS);
     }

@@ -83,10 +83,9 @@ final class ProfileMerges {
         if (anonymous == null || !ProfileIds.isAnonymous(profileId)) {
             return;
         }
+        // Its tombstone reaches profile-updates with the merge request's headers, which the resolver marked.
         profiles.delete(profileId);
         final Headers merged = causedByMerge(record.headers());
-        context.forward(new Record<String, CustomerProfile>(profileId, null, record.timestamp(), merged),
-            Outputs.PROFILE_UPDATES);
         final ProfileMerge merge = ProfileMerge.newBuilder()
             .setAnonymousId(request.getAnonymousId())
             .setCustomerId(request.getCustomerId())

@@ -3,10 +3,9 @@ package io.profilestream.topology;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -50,6 +49,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
 
     private final EngineSettings settings;
     private final EngineMetrics metrics;
+    private final UnaryOperator<byte[]> profileUpdate;
     private ProcessorContext<String, SpecificRecord> context;
     private ProfileStore profiles;
     private DedupWindow seenEvents;
@@ -60,9 +60,15 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private SegmentEvaluator segmentEvaluator;
     private ProfileMerges merges;
 
-    ProfileProcessor(final EngineSettings settings, final EngineMetrics metrics) {
+    /**
+     * @param profileUpdate the {@code profile-updates} value of a profile's stored bytes
+     */
+    ProfileProcessor(final EngineSettings settings,
+                     final EngineMetrics metrics,
+                     final UnaryOperator<byte[]> profileUpdate) {
         this.settings = settings;
         this.metrics = metrics;
+        this.profileUpdate = profileUpdate;
     }
 
     @Override
@@ -70,6 +76,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         this.context = context;
         final KeyValueStore<String, CustomerProfile> store = context.getStateStore(Stores.PROFILES);
         this.profiles = new ProfileStore(store, settings.profileCacheSize());
+        ProfileUpdates.publishOnFlush(context, store, profileUpdate);
         this.seenEvents = new DedupWindow(context.getStateStore(Stores.EVENT_DEDUP), settings.dedupRetentionMs());
         this.schedule = new ReevaluationSchedule(context.getStateStore(Stores.REEVALUATION_SCHEDULE),
             settings.reevaluationBatchSize());
@@ -141,12 +148,8 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             seenEvents.remember(profileId, eventId, eventTime);
         }
         final List<MembershipChange> changes = evaluate(profile, now);
-        if (kind == EventKind.MERGE) {
-            publish(profile, previousDue, changes, SegmentChanges.CAUSE_MERGE, Instant.ofEpochMilli(eventTime),
-                ProfileMerges.causedByMerge(record.headers()));
-        } else {
-            publish(profile, previousDue, changes, eventId, Instant.ofEpochMilli(eventTime), new RecordHeaders());
-        }
+        publish(profile, previousDue, changes, kind == EventKind.MERGE ? SegmentChanges.CAUSE_MERGE : eventId,
+            Instant.ofEpochMilli(eventTime));
         metrics.eventToOutput(eventTime, context.currentSystemTimeMs());
         metrics.event(settings.topics().of(kind), Outcome.APPLIED);
     }
@@ -191,14 +194,11 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                          final Instant previousDue,
                          final List<MembershipChange> changes,
                          final String cause,
-                         final Instant eventTime,
-                         final Headers headers) {
+                         final Instant eventTime) {
         final String profileId = profile.getProfileId();
         schedule.reschedule(profileId, previousDue, profile.getReevaluateAt());
+        // Published to profile-updates when the store's cache flushes: see ProfileUpdates.
         profiles.put(profileId, profile);
-        final long timestamp = eventTime.toEpochMilli();
-        context.forward(new Record<String, SpecificRecord>(profileId, profile, timestamp, headers),
-            Outputs.PROFILE_UPDATES);
         forwardChanges(profile, changes, cause, eventTime);
     }
 
@@ -244,11 +244,11 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             }
             final List<MembershipChange> changes = evaluate(profile, now);
             // The entry was taken off the schedule, so publish must not try to delete it again.
-            publish(profile, null, changes, SegmentChanges.CAUSE_TIME, now, new RecordHeaders());
+            publish(profile, null, changes, SegmentChanges.CAUSE_TIME, now);
         }
         metrics.reevaluated(due.size());
         metrics.backfilled(catalogue.step(now, (profile, previousDue, changes, time) ->
-            publish(profile, previousDue, changes, SegmentChanges.CAUSE_BACKFILL, time, new RecordHeaders())));
+            publish(profile, previousDue, changes, SegmentChanges.CAUSE_BACKFILL, time)));
     }
 
     private void erase(final String customerId,
@@ -261,8 +261,6 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             schedule.remove(customerId, profile.getReevaluateAt());
             exitEverything(profile, request.getRequestId(), record.timestamp());
         }
-        context.forward(new Record<String, SpecificRecord>(customerId, null, record.timestamp(), record.headers()),
-            Outputs.PROFILE_UPDATES);
         metrics.event(settings.topics().erasure(), Outcome.ERASED);
     }
 

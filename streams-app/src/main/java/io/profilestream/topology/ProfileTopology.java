@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Set;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -147,7 +148,8 @@ public final class ProfileTopology {
             serdes.identityEvent().serializer(), PROFILE_PROCESSOR);
         topology.addSink(Outputs.IDENTITY_COMMANDS, topics.identityCommands(), keyWriter,
             serdes.identityCommand().serializer(), PROFILE_PROCESSOR);
-        topology.addSink(Outputs.PROFILE_UPDATES, topics.profileUpdates(), keyWriter, serdes.profile().serializer(),
+        // Profiles arrive already encoded, from the store's cache: see ProfileUpdates.
+        topology.addSink(Outputs.PROFILE_UPDATES, topics.profileUpdates(), keyWriter, new ByteArraySerializer(),
             PROFILE_PROCESSOR);
         topology.addSink(Outputs.SEGMENT_CHANGES, topics.segmentChanges(), keyWriter,
             serdes.segmentChange().serializer(), PROFILE_PROCESSOR);
@@ -161,7 +163,8 @@ public final class ProfileTopology {
         return new ProcessorSupplier<>() {
             @Override
             public ProfileProcessor get() {
-                return new ProfileProcessor(settings, metrics);
+                return new ProfileProcessor(settings, metrics,
+                    stored -> serdes.profileUpdate(settings.topics().profileUpdates(), stored));
             }
 
             @Override

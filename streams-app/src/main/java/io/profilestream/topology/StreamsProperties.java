@@ -15,6 +15,9 @@ import io.profilestream.metrics.EngineMetrics;
  */
 public final class StreamsProperties {
 
+    /** The commit interval under {@code at_least_once} unless one is set, in milliseconds. */
+    static final long AT_LEAST_ONCE_COMMIT_INTERVAL_MS = 1_000;
+
     private StreamsProperties() {
     }
 
@@ -29,6 +32,12 @@ public final class StreamsProperties {
             // Replays (event time) keep Kafka Streams' default, 0: records are taken in event-time order across
             // topics when the data is on the broker. docs/benchmarks.md has the measurements.
             properties.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        }
+        if (!properties.containsKey(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)
+            && StreamsConfig.AT_LEAST_ONCE.equals(properties.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
+            // Profiles reach profile-updates at each commit (ProfileUpdates); Kafka's 30 s default for
+            // at_least_once would hold them that long. exactly_once_v2 keeps Kafka's 100 ms.
+            properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, AT_LEAST_ONCE_COMMIT_INTERVAL_MS);
         }
         properties.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.get("topics.dlq"));
         properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterQueueHandler.class);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -24,8 +25,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 import io.profilestream.config.Topics;
 import io.profilestream.events.ClickEvent;
@@ -179,6 +178,23 @@ abstract class AbstractProfileStreamIT {
 
         await().atMost(WAIT).until(() -> orders("c7") == 3);
         assertThat(latestUpdate("c7").orElseThrow().getTransactions().getRevenueMinor()).isEqualTo(300);
+    }
+
+    @Test
+    void shouldPublishAProfileOncePerCommitNotOncePerEvent() {
+        harness.stopApp();
+        final int orders = 20;
+        for (int i = 0; i < orders; i++) {
+            sendOrder("batch-" + i, "c8", 100, "USD");
+        }
+        harness.startApp();
+
+        await().atMost(WAIT).until(() -> orders("c8") == orders);
+        await().atMost(WAIT).untilAsserted(() ->
+            assertThat(latestUpdate("c8").orElseThrow().getTransactions().getOrders()).isEqualTo(orders));
+        // Read in one poll and applied within one commit interval, the twenty orders give (nearly always) one update.
+        assertThat(harness.readAll(harness.topics.profileUpdates()).stream().filter(r -> "c8".equals(r.key())))
+            .hasSizeLessThan(orders);
     }
 
     @Test

@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.metrics.JmxReporter;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.metrics.EngineMetrics;
 
@@ -44,9 +44,26 @@ class StreamsPropertiesTest {
             .isEqualTo(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
     }
 
+    @Test
+    void shouldCommitEverySecondUnderAtLeastOnceUnlessTold() {
+        assertThat(commitIntervalMs(Map.of())).isEqualTo(100L);
+        assertThat(commitIntervalMs(Map.of("processing.guarantee", "at_least_once")))
+            .isEqualTo(StreamsProperties.AT_LEAST_ONCE_COMMIT_INTERVAL_MS);
+        assertThat(commitIntervalMs(Map.of("processing.guarantee", "at_least_once", "commit.interval.ms", "5000")))
+            .isEqualTo(5000L);
+    }
+
     private static long maxTaskIdleMs(final Map<String, String> settings) {
+        return streamsConfig(settings).getLong(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG);
+    }
+
+    private static long commitIntervalMs(final Map<String, String> settings) {
+        return streamsConfig(settings).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+    }
+
+    private static StreamsConfig streamsConfig(final Map<String, String> settings) {
         return new StreamsConfig(StreamsProperties.from(ProfileStreamConfig.of(settings),
-            new EngineMetrics(new SimpleMeterRegistry()))).getLong(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG);
+            new EngineMetrics(new SimpleMeterRegistry())));
     }
 
     @Test
