@@ -143,6 +143,8 @@ public final class ProfileStreamApp implements AutoCloseable {
         final EngineMetrics metrics = new EngineMetrics(meters, instance);
         final EngineSerdes serdes = new EngineSerdes(registry, config.getInt("validation.max.record.bytes"));
         final Properties properties = StreamsProperties.from(config, metrics);
+        StateRepair.removeDamagedTasks(Path.of(config.get(StreamsConfig.STATE_DIR_CONFIG)),
+            config.get(StreamsConfig.APPLICATION_ID_CONFIG));
         final KafkaStreams streams = new KafkaStreams(ProfileTopology.build(settings, serdes, metrics,
             Clock.systemUTC(), inputPartitions), properties);
 

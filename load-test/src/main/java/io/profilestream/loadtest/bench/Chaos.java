@@ -57,7 +57,7 @@ public final class Chaos {
      * Planned seconds of streaming per kill (a restart, the group's rebalance and a random wait), so that kills land
      * while events still stream in.
      */
-    private static final long SECONDS_PER_KILL = 15;
+    private static final long SECONDS_PER_KILL = 20;
     private static final long EXTRA_SECONDS = 20;
     private static final Duration PACE = Duration.ofMillis(20);
     private static final int STABLE_CHECKS = 3;
