@@ -61,6 +61,8 @@ public final class Chaos {
     private static final long EXTRA_SECONDS = 20;
     private static final Duration PACE = Duration.ofMillis(20);
     private static final int STABLE_CHECKS = 3;
+    /** Unexpected exits after which the run gives up: an engine that cannot start again would loop forever. */
+    private static final int MAX_UNEXPECTED_EXITS = 10;
 
     private final Options options;
     private final Consumer<String> progress;
@@ -225,6 +227,10 @@ public final class Chaos {
         for (int i = 0; i < engines.size(); i++) {
             if (!engines.get(i).isAlive()) {
                 unexpectedExits++;
+                if (unexpectedExits > MAX_UNEXPECTED_EXITS) {
+                    throw new IllegalStateException("engine-" + i + " keeps exiting by itself (" + unexpectedExits
+                        + " unexpected exits); see its logs under " + work.resolve("engine-" + i) + ".");
+                }
                 say("engine-%d exited by itself (see its log under %s); starting it again.", i, work);
                 engines.get(i).kill();
                 engines.set(i, start(work, i, settings));
