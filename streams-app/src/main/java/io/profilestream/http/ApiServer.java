@@ -11,16 +11,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.javalin.Javalin;
-import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
-import io.javalin.http.HttpStatus;
-import io.javalin.json.JavalinJackson;
-import io.javalin.router.EndpointNotFound;
-import io.javalin.util.JavalinBindException;
-import io.javalin.validation.ValidationException;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -31,6 +21,17 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import io.javalin.router.EndpointNotFound;
+import io.javalin.util.JavalinBindException;
+import io.javalin.validation.ValidationException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.profilestream.net.PortInUseException;
 import io.profilestream.query.ProfileLookup;
 import io.profilestream.query.QueryUnavailableException;
