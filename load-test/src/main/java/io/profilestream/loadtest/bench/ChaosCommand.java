@@ -38,7 +38,7 @@ public final class ChaosCommand implements Callable<Integer> {
     private int kills;
 
     @Option(names = "--customers", paramLabel = "C", defaultValue = "1500",
-        description = "Customers of the known population, about 10 events each (default: ${DEFAULT-VALUE}).")
+        description = "Customers of the known population, about 8.5 events each (default: ${DEFAULT-VALUE}).")
     private int customers;
 
     @Option(names = "--partitions", paramLabel = "P", defaultValue = "6",
