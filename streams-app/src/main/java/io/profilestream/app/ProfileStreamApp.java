@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -70,6 +71,7 @@ import io.profilestream.registry.RestSchemaRegistryClient;
 import io.profilestream.registry.SchemaRegistryClient;
 import io.profilestream.segments.CatalogueYaml;
 import io.profilestream.serde.EngineSerdes;
+import io.profilestream.serde.RegistryAvroSerde;
 import io.profilestream.topology.ProfileTopology;
 import io.profilestream.topology.Stores;
 import io.profilestream.topology.StreamsProperties;
@@ -101,6 +103,7 @@ public final class ProfileStreamApp implements AutoCloseable {
     private final ScheduledExecutorService metricsScheduler;
     private final PrometheusMeterRegistry meters;
     private final ScheduledExecutorService refits;
+    private final DependencyMonitor dependencies;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ProfileStreamApp(final KafkaStreams streams,
@@ -109,7 +112,8 @@ public final class ProfileStreamApp implements AutoCloseable {
                              final KafkaStreamsMetrics streamsMetrics,
                              final ScheduledExecutorService metricsScheduler,
                              final PrometheusMeterRegistry meters,
-                             final ScheduledExecutorService refits) {
+                             final ScheduledExecutorService refits,
+                             final DependencyMonitor dependencies) {
         this.streams = streams;
         this.http = http;
         this.publisher = publisher;
@@ -117,6 +121,7 @@ public final class ProfileStreamApp implements AutoCloseable {
         this.metricsScheduler = metricsScheduler;
         this.meters = meters;
         this.refits = refits;
+        this.dependencies = dependencies;
     }
 
     /**
@@ -144,7 +149,7 @@ public final class ProfileStreamApp implements AutoCloseable {
         final HttpTls tls = HttpTls.from(config).orElse(null);
         final boolean metricsNeedKey = config.getBoolean("http.metrics.require.key");
         final long maxBodyBytes = config.getLong("http.max.body.bytes");
-        provisionTopics(config, settings);
+        final int inputPartitions = provisionTopics(config, settings);
 
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
@@ -155,7 +160,10 @@ public final class ProfileStreamApp implements AutoCloseable {
         final EngineMetrics metrics = new EngineMetrics(meters, instance);
         final EngineSerdes serdes = new EngineSerdes(registry, config.getInt("validation.max.record.bytes"));
         final Properties properties = StreamsProperties.from(config, metrics);
-        final KafkaStreams streams = new KafkaStreams(ProfileTopology.build(settings, serdes, metrics), properties);
+        StateRepair.removeDamagedTasks(Path.of(config.get(StreamsConfig.STATE_DIR_CONFIG)),
+            config.get(StreamsConfig.APPLICATION_ID_CONFIG));
+        final KafkaStreams streams = new KafkaStreams(ProfileTopology.build(settings, serdes, metrics,
+            Clock.systemUTC(), inputPartitions), properties);
 
         final AtomicBoolean ready = new AtomicBoolean();
         streams.setStateListener((next, previous) -> {
@@ -173,6 +181,9 @@ public final class ProfileStreamApp implements AutoCloseable {
         Gauge.builder("profilestream.ready", ready, r -> r.get() ? 1 : 0)
             .description("1 when Kafka Streams is running and state is queryable.")
             .register(meters);
+        final Duration checkInterval = Duration.ofMillis(config.getLong("health.check.interval.ms"));
+        final DependencyMonitor dependencies = new DependencyMonitor(Admin.create(adminConfig(config)), registry,
+            RegistryAvroSerde.subject(settings.topics().segmentDefinitions()), checkInterval, meters);
         final ScheduledExecutorService metricsScheduler =
             Executors.newSingleThreadScheduledExecutor(ProfileStreamApp::metricsThread);
         final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, List.of(), metricsScheduler,
@@ -211,7 +222,8 @@ public final class ProfileStreamApp implements AutoCloseable {
         final ApiServer http;
         try {
             final ApiServer.Builder builder = ApiServer.builder(lookup, meters)
-                .readiness(ready::get)
+                .readiness(() -> ready.get() && dependencies.allUp())
+                .healthDetails(() -> health(streams, dependencies))
                 .bind(httpHost, httpPort)
                 .keys(guard, metricsNeedKey)
                 .maxBodyBytes(maxBodyBytes)
@@ -229,6 +241,7 @@ public final class ProfileStreamApp implements AutoCloseable {
         } catch (final RuntimeException e) {
             publisher.close();
             metricsScheduler.shutdownNow();
+            dependencies.close();
             streams.close(CLOSE_TIMEOUT);
             throw e;
         }
@@ -238,14 +251,17 @@ public final class ProfileStreamApp implements AutoCloseable {
             http.close();
             publisher.close();
             metricsScheduler.shutdownNow();
+            dependencies.close();
             throw e;
         }
         final ScheduledExecutorService refits = scheduleRefit(config.getDuration("model.refit.interval"), fitter,
             streams, lookup, instance);
         final long snapshotCheckMs = config.getLong("segments.snapshot.check.interval.ms");
         metricsScheduler.scheduleWithFixedDelay(snapshots, snapshotCheckMs, snapshotCheckMs, TimeUnit.MILLISECONDS);
+        dependencies.start(checkInterval);
         LOG.info("ProfileStream is starting; HTTP on {}:{}.", httpHost, http.port());
-        return new ProfileStreamApp(streams, http, publisher, streamsMetrics, metricsScheduler, meters, refits);
+        return new ProfileStreamApp(streams, http, publisher, streamsMetrics, metricsScheduler, meters, refits,
+            dependencies);
     }
 
     /**
@@ -302,6 +318,20 @@ public final class ProfileStreamApp implements AutoCloseable {
             .map(self::equals).orElse(false);
     }
 
+    /** What {@code /health/ready} shows next to its status: Kafka Streams' state and each dependency's. */
+    private static Map<String, Object> health(final KafkaStreams streams, final DependencyMonitor dependencies) {
+        final Map<String, Object> health = new LinkedHashMap<>();
+        health.put("streams", streams.state().name());
+        health.putAll(dependencies.status());
+        return health;
+    }
+
+    private static Map<String, Object> adminConfig(final ProfileStreamConfig config) {
+        final Map<String, Object> adminConfig = new HashMap<>(config.kafkaSettings());
+        adminConfig.keySet().retainAll(AdminClientConfig.configNames());
+        return adminConfig;
+    }
+
     private static Thread metricsThread(final Runnable task) {
         final Thread thread = new Thread(task, "profilestream-kafka-metrics");
         thread.setDaemon(true);
@@ -322,12 +352,11 @@ public final class ProfileStreamApp implements AutoCloseable {
         return guard;
     }
 
-    private static void provisionTopics(final ProfileStreamConfig config, final EngineSettings settings) {
-        final Map<String, Object> adminConfig = new HashMap<>(config.kafkaSettings());
-        adminConfig.keySet().retainAll(AdminClientConfig.configNames());
-        try (Admin admin = Admin.create(adminConfig)) {
+    /** Creates missing topics and checks co-partitioning; returns the input topics' partition count. */
+    private static int provisionTopics(final ProfileStreamConfig config, final EngineSettings settings) {
+        try (Admin admin = Admin.create(adminConfig(config))) {
             final Map<String, Map<String, String>> topicConfigs = TopicConfigs.from(config, settings.topics());
-            new TopicProvisioner(admin, settings.topics(), topicConfigs).provision(
+            return new TopicProvisioner(admin, settings.topics(), topicConfigs).provision(
                 config.getBoolean("topics.create"),
                 config.getInt("topics.partitions"),
                 (short) config.getInt("topics.replication.factor"));
@@ -342,12 +371,10 @@ public final class ProfileStreamApp implements AutoCloseable {
                                                 final EngineSerdes serdes,
                                                 final RecordPublisher publisher) {
         final String topic = settings.topics().segmentDefinitions();
-        final Map<String, Object> adminConfig = new HashMap<>(config.kafkaSettings());
-        adminConfig.keySet().retainAll(AdminClientConfig.configNames());
         final String traitTopic = settings.topics().traitDefinitions();
         final boolean segments;
         final boolean traits;
-        try (Admin admin = Admin.create(adminConfig)) {
+        try (Admin admin = Admin.create(adminConfig(config))) {
             final TopicProvisioner topics = new TopicProvisioner(admin, settings.topics());
             segments = topics.isEmpty(topic);
             traits = topics.isEmpty(traitTopic);
@@ -412,6 +439,7 @@ public final class ProfileStreamApp implements AutoCloseable {
         refits.shutdownNow();
         http.close();
         publisher.close();
+        dependencies.close();
         // Leaving the group on shutdown hands partitions over at once instead of after the session timeout.
         if (!streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
             .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {

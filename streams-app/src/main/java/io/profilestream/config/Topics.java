@@ -29,6 +29,8 @@ import io.profilestream.domain.EventKind;
  * @param customEvents custom events (tickets, app usage, loyalty points), keyed by customerId or anonymousId
  * @param traitDefinitions the computed trait catalogue (compacted), keyed by trait id
  * @param segmentSnapshots daily figures of every segment and persona (compacted), keyed by segment id and day
+ * @param reroutedClicks the engine's own topic of clicks that arrived on a partition other than their key's, moved to
+ *                       the partition that owns the key; by default {@code <application.id>-rerouted-clicks}
  */
 public record Topics(String clickstream,
                      String purchases,
@@ -45,7 +47,8 @@ public record Topics(String clickstream,
                      String identityCommands,
                      String customEvents,
                      String traitDefinitions,
-                     String segmentSnapshots) {
+                     String segmentSnapshots,
+                     String reroutedClicks) {
 
     private static final String CLICKSTREAM = "topics.clickstream";
     private static final String PURCHASES = "topics.purchases";
@@ -63,6 +66,7 @@ public record Topics(String clickstream,
     private static final String CUSTOM_EVENTS = "topics.custom.events";
     private static final String TRAIT_DEFINITIONS = "topics.trait.definitions";
     private static final String SEGMENT_SNAPSHOTS = "topics.segment.snapshots";
+    private static final String REROUTED_CLICKS = "topics.rerouted.clicks";
 
     public static Topics from(final ProfileStreamConfig config) {
         return new Topics(
@@ -81,7 +85,8 @@ public record Topics(String clickstream,
             config.get(IDENTITY_COMMANDS, config.get("application.id") + "-identity-commands"),
             config.get(CUSTOM_EVENTS),
             config.get(TRAIT_DEFINITIONS),
-            config.get(SEGMENT_SNAPSHOTS));
+            config.get(SEGMENT_SNAPSHOTS),
+            config.get(REROUTED_CLICKS, config.get("application.id") + "-rerouted-clicks"));
     }
 
     /**
@@ -105,6 +110,7 @@ public record Topics(String clickstream,
         settings.put(CUSTOM_EVENTS, customEvents);
         settings.put(TRAIT_DEFINITIONS, traitDefinitions);
         settings.put(SEGMENT_SNAPSHOTS, segmentSnapshots);
+        settings.put(REROUTED_CLICKS, reroutedClicks);
         return Collections.unmodifiableMap(settings);
     }
 
@@ -135,15 +141,19 @@ public record Topics(String clickstream,
      */
     public List<String> coPartitioned() {
         return List.of(clickstream, purchases, email, erasure, customerTraits, profileEvents, identityCommands,
-            customEvents);
+            customEvents, reroutedClicks);
     }
 
     /**
-     * Output logs whose records carry event time, which in a replay can be months old: the broker stamps them with
-     * the append time instead, so time-based retention does not delete a replay's output as it is written.
+     * Topics whose records carry event time, which in a replay or for a late event can be months old: the broker
+     * stamps them with the append time instead, so time-based retention (and time-based segment rolling) does not
+     * delete records as soon as they are written.
+     * The output logs, and the engine's own topics, whose records the engine reads back (by the event time in their
+     * values): a record deleted there before it is read would be lost.
      */
     public List<String> appendTimeStamped() {
-        return List.of(segmentChanges, identityEvents, deadLetterQueue);
+        return List.of(segmentChanges, identityEvents, deadLetterQueue, profileEvents, identityCommands,
+            reroutedClicks);
     }
 
     /** Output and catalogue topics that are compacted. */
@@ -155,6 +165,6 @@ public record Topics(String clickstream,
     public List<String> all() {
         return List.of(clickstream, purchases, email, erasure, profileUpdates, segmentChanges, segmentDefinitions,
             modelParameters, deadLetterQueue, customerTraits, identityEvents, profileEvents, identityCommands,
-            customEvents, traitDefinitions, segmentSnapshots);
+            customEvents, traitDefinitions, segmentSnapshots, reroutedClicks);
     }
 }

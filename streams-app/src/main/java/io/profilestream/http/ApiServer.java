@@ -2,6 +2,7 @@ package io.profilestream.http;
 
 import java.net.BindException;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -9,6 +10,7 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
@@ -80,12 +82,14 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier readiness;
+    private final Supplier<Map<String, Object>> healthDetails;
     private final String host;
     private final HttpTls tls;
 
     private ApiServer(final Builder builder) {
         this.registry = builder.registry;
         this.readiness = builder.readiness;
+        this.healthDetails = builder.healthDetails;
         this.host = builder.host;
         this.tls = builder.tls;
         final RequestMetrics metrics = new RequestMetrics(registry);
@@ -235,10 +239,14 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void getReadiness(final Context ctx) {
-        if (readiness.getAsBoolean()) {
-            ctx.json(Map.of("status", "UP"));
+        final Map<String, Object> body = new LinkedHashMap<>();
+        final boolean ready = readiness.getAsBoolean();
+        body.put("status", ready ? "UP" : "DOWN");
+        body.putAll(healthDetails.get());
+        if (ready) {
+            ctx.json(body);
         } else {
-            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("status", "DOWN"));
+            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(body);
         }
     }
 
@@ -250,6 +258,7 @@ public final class ApiServer implements AutoCloseable {
         private final ProfileLookup lookup;
         private final PrometheusMeterRegistry registry;
         private BooleanSupplier readiness = () -> true;
+        private Supplier<Map<String, Object>> healthDetails = Map::of;
         private String host = "127.0.0.1";
         private int port;
         private ForwardingClient forwarding;
@@ -271,6 +280,14 @@ public final class ApiServer implements AutoCloseable {
          */
         public Builder readiness(final BooleanSupplier readiness) {
             this.readiness = Objects.requireNonNull(readiness, "readiness");
+            return this;
+        }
+
+        /**
+         * Adds what {@code /health/ready} reports next to its status, such as the state of Kafka and the registry.
+         */
+        public Builder healthDetails(final Supplier<Map<String, Object>> healthDetails) {
+            this.healthDetails = Objects.requireNonNull(healthDetails, "healthDetails");
             return this;
         }
 

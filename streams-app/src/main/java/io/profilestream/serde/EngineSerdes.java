@@ -34,13 +34,15 @@ public final class EngineSerdes {
 
     /**
      * Values of the internal {@code profile-events} topic: a click keyed by its profile id, a merge request, a moved
-     * profile, customer traits, an erasure request or a custom event. {@code ClickEvent} comes first: the topic carried plain clicks
+     * profile, customer traits, an erasure request, a custom event, or a purchase or email event that arrived on
+     * another task's partition. {@code ClickEvent} comes first: the topic carried plain clicks
      * before identity resolution, and a union reads them; later branches are only ever appended, so an upgrade keeps
      * the records in flight readable and the schema stays BACKWARD compatible.
      */
     public static final Schema PROFILE_EVENT_SCHEMA = Schema.createUnion(List.of(ClickEvent.getClassSchema(),
         MergeRequest.getClassSchema(), ProfileMerge.getClassSchema(), CustomerTraits.getClassSchema(),
-        ErasureRequest.getClassSchema(), CustomEvent.getClassSchema()));
+        ErasureRequest.getClassSchema(), CustomEvent.getClassSchema(), PurchaseEvent.getClassSchema(),
+        EmailEvent.getClassSchema()));
 
     private final SchemaRegistryClient registry;
     private final RegistryAvroSerde<ClickEvent> click;

@@ -335,7 +335,7 @@ class IdentityTopologyTest {
         assertThat(description.subtopologies().stream().map(IdentityTopologyTest::sources))
             .as("each sub-topology is one task per partition, reading only these topics")
             .containsExactlyInAnyOrder(
-                Set.of(topics.clickstream(), topics.identityCommands(), topics.customEvents()),
+                Set.of(topics.clickstream(), topics.identityCommands(), topics.customEvents(), topics.reroutedClicks()),
                 Set.of(topics.customerTraits(), topics.erasure()),
                 Set.of(topics.profileEvents(), topics.purchases(), topics.email()));
         assertThat(description.subtopologies().stream().map(IdentityTopologyTest::sinks))
