@@ -6,6 +6,10 @@ Confluent wire format, then garbage bytes on every input topic, then one more go
 prints the profile the engine should show. Needs Debian's python3-confluent-kafka, python3-avro and
 python3-requests (fastavro, which Confluent's AvroSerializer needs, is not packaged in Debian).
 
+The producer keeps librdkafka's default partitioner (consistent_random: CRC32 of the key) unless --partitioner says
+otherwise, so a customer's records can land on other partitions than the Java client would choose; the engine moves
+them to the task that owns the key. --topic-suffix names topics as a test namespace does (clickstream-events-ID).
+
   python3 tools/interop/produce.py --bootstrap 127.0.0.1:19092 --registry http://127.0.0.1:18081 --customer c-py
 """
 import argparse
@@ -44,23 +48,29 @@ def main():
     parser.add_argument("--bootstrap", required=True)
     parser.add_argument("--registry", required=True)
     parser.add_argument("--customer", default="c-python")
+    parser.add_argument("--partitioner", default=None,
+                        help="librdkafka partitioner, e.g. murmur2_random (default: librdkafka's own)")
+    parser.add_argument("--topic-suffix", default="")
     args = parser.parse_args()
+    suffix = args.topic_suffix
 
     schemas = {}
     for name, topic in [("ClickEvent", "clickstream-events"), ("PurchaseEvent", "purchase-events"),
                         ("EmailEvent", "email-events")]:
         text = (ROOT / f"{name}.avsc").read_text()
-        schemas[topic] = (avro.schema.parse(text), register(args.registry, f"{topic}-value", text))
+        schemas[topic] = (avro.schema.parse(text), register(args.registry, f"{topic}{suffix}-value", text))
 
-    # murmur2_random is the Java client's partitioner, which Kafka Streams uses for its internal topics too.
-    producer = Producer({"bootstrap.servers": args.bootstrap, "enable.idempotence": True,
-                         "partitioner": "murmur2_random"})
+    settings = {"bootstrap.servers": args.bootstrap, "enable.idempotence": True}
+    if args.partitioner:
+        # murmur2_random is the Java client's partitioner: records need no detour inside the engine.
+        settings["partitioner"] = args.partitioner
+    producer = Producer(settings)
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     customer, anonymous = args.customer, f"anon-{args.customer}"
 
     def send(topic, key, value):
         schema, schema_id = schemas[topic]
-        producer.produce(topic, key=key.encode(), value=encode(schema, schema_id, value))
+        producer.produce(topic + suffix, key=key.encode(), value=encode(schema, schema_id, value))
 
     def click(kind, category=None):
         return {"eventId": str(uuid.uuid4()), "anonymousId": anonymous, "customerId": customer,
@@ -83,7 +93,7 @@ def main():
     send("purchase-events", customer, order(1234))
     send("email-events", customer, email("OPENED"))
     for topic in ("clickstream-events", "purchase-events", "email-events", "erasure-requests"):
-        producer.produce(topic, key=customer.encode(), value=b"\x00garbage from python")
+        producer.produce(topic + suffix, key=customer.encode(), value=b"\x00garbage from python")
     send("clickstream-events", anonymous, click("PAGE_VIEW"))
     send("purchase-events", customer, order(766))
     send("email-events", customer, email("CLICKED"))

@@ -102,6 +102,8 @@ public final class GroundTruth {
         int repeats = 0;
         long repeatValue = 0;
         int holdout = 0;
+        long holdoutSpend = 0;
+        Long firstHoldout = null;
         Long dropout = null;
         for (PurchaseTimeline.Purchase purchase = timeline.next();
              purchase != null && purchase.offsetMillis() <= holdoutEnd;
@@ -119,6 +121,8 @@ public final class GroundTruth {
                 calibrationDays.add(day);
             } else {
                 holdout++;
+                holdoutSpend += purchase.totalMinor();
+                firstHoldout = firstHoldout == null ? Long.valueOf(offset) : firstHoldout;
             }
             if (purchase.dropsOut()) {
                 dropout = offset;
@@ -139,7 +143,9 @@ public final class GroundTruth {
             repeats == 0 ? 0 : (double) repeatValue / repeats,
             calibrationDays.size() - 1,
             holdout,
-            allDays.size() - calibrationDays.size());
+            allDays.size() - calibrationDays.size(),
+            holdoutSpend,
+            firstHoldout == null ? null : Instant.ofEpochMilli(startMillis + firstHoldout));
     }
 
     private static double days(final long millis) {
@@ -283,6 +289,8 @@ public final class GroundTruth {
      *     it (purchase days)
      * @param holdoutPurchases number of purchases in the holdout period
      * @param holdoutPurchaseDays number of new UTC days with a purchase in the holdout period
+     * @param holdoutSpendMinor value of the holdout purchases, in minor units
+     * @param firstHoldoutPurchase time of the first purchase after the calibration end, null when none
      */
     public record Customer(String customerId,
                            double lambda,
@@ -297,7 +305,15 @@ public final class GroundTruth {
                            double m,
                            int xDays,
                            int holdoutPurchases,
-                           int holdoutPurchaseDays) {
+                           int holdoutPurchaseDays,
+                           long holdoutSpendMinor,
+                           Instant firstHoldoutPurchase) {
+
+        /** Whether the customer made no purchase within {@code days} after the calibration end. */
+        public boolean noPurchaseWithin(final Instant calibrationEnd, final double days) {
+            return firstHoldoutPurchase == null
+                || firstHoldoutPurchase.isAfter(calibrationEnd.plusMillis(PurchaseTimeline.toMillis(days)));
+        }
 
         String csvLine() {
             return String.join(",",

@@ -27,6 +27,7 @@ import io.profilestream.config.ConfigException;
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.config.Topics;
 import io.profilestream.loadtest.bench.BenchCommand;
+import io.profilestream.loadtest.bench.ChaosCommand;
 import io.profilestream.registry.RestSchemaRegistryClient;
 import io.profilestream.registry.SchemaRegistryClient;
 
@@ -36,7 +37,8 @@ import io.profilestream.registry.SchemaRegistryClient;
 @Command(name = "profilestream-load-test",
     mixinStandardHelpOptions = true,
     description = "Synthetic customer traffic for ProfileStream.",
-    subcommands = {LoadTestCli.GenerateCommand.class, DemoCommand.class, BenchCommand.class})
+    subcommands = {LoadTestCli.GenerateCommand.class, DemoCommand.class, BenchCommand.class,
+        ChaosCommand.class})
 public final class LoadTestCli implements Runnable {
 
     @Spec

@@ -5,12 +5,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -25,31 +28,43 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.profilestream.config.ConfigException;
 import io.profilestream.config.EngineSettings;
 import io.profilestream.config.ProfileStreamConfig;
+import io.profilestream.config.TopicConfigs;
 import io.profilestream.http.ApiKeyGuard;
 import io.profilestream.http.ApiServer;
 import io.profilestream.http.ConsoleApiRoutes;
 import io.profilestream.http.ConsoleFeed;
 import io.profilestream.http.ConsoleRoutes;
 import io.profilestream.http.ErasureRoutes;
+import io.profilestream.http.ExportRoutes;
 import io.profilestream.http.ForwardingClient;
 import io.profilestream.http.ForwardingIdentityLookup;
 import io.profilestream.http.HttpTls;
 import io.profilestream.http.IdentityRoutes;
+import io.profilestream.http.ModelFitter;
 import io.profilestream.http.SegmentRoutes;
+import io.profilestream.http.SegmentSnapshots;
+import io.profilestream.http.TraitRoutes;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.net.Ports;
+import io.profilestream.profile.ModelParameters;
 import io.profilestream.profile.SegmentDefinition;
+import io.profilestream.profile.TraitDefinition;
+import io.profilestream.query.InstanceInfo;
 import io.profilestream.query.KafkaStreamsIdentityLookup;
 import io.profilestream.query.KafkaStreamsProfileLookup;
+import io.profilestream.query.ModelSummaries;
 import io.profilestream.query.ProfileLookup;
 import io.profilestream.query.RecordPublisher;
 import io.profilestream.query.ResolvingProfileLookup;
@@ -59,6 +74,7 @@ import io.profilestream.registry.RestSchemaRegistryClient;
 import io.profilestream.registry.SchemaRegistryClient;
 import io.profilestream.segments.CatalogueYaml;
 import io.profilestream.serde.EngineSerdes;
+import io.profilestream.serde.RegistryAvroSerde;
 import io.profilestream.topology.ProfileTopology;
 import io.profilestream.topology.Stores;
 import io.profilestream.topology.StreamsProperties;
@@ -90,6 +106,8 @@ public final class ProfileStreamApp implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final ScheduledExecutorService metricsScheduler;
     private final PrometheusMeterRegistry meters;
+    private final ScheduledExecutorService refits;
+    private final DependencyMonitor dependencies;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ProfileStreamApp(final KafkaStreams streams,
@@ -98,7 +116,9 @@ public final class ProfileStreamApp implements AutoCloseable {
                              final ConsoleFeed console,
                              final KafkaStreamsMetrics streamsMetrics,
                              final ScheduledExecutorService metricsScheduler,
-                             final PrometheusMeterRegistry meters) {
+                             final PrometheusMeterRegistry meters,
+                             final ScheduledExecutorService refits,
+                             final DependencyMonitor dependencies) {
         this.streams = streams;
         this.http = http;
         this.publisher = publisher;
@@ -106,6 +126,8 @@ public final class ProfileStreamApp implements AutoCloseable {
         this.streamsMetrics = streamsMetrics;
         this.metricsScheduler = metricsScheduler;
         this.meters = meters;
+        this.refits = refits;
+        this.dependencies = dependencies;
     }
 
     /**
@@ -133,7 +155,7 @@ public final class ProfileStreamApp implements AutoCloseable {
         final HttpTls tls = HttpTls.from(config).orElse(null);
         final boolean metricsNeedKey = config.getBoolean("http.metrics.require.key");
         final long maxBodyBytes = config.getLong("http.max.body.bytes");
-        provisionTopics(config, settings);
+        final int inputPartitions = provisionTopics(config, settings);
 
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
@@ -144,7 +166,10 @@ public final class ProfileStreamApp implements AutoCloseable {
         final EngineMetrics metrics = new EngineMetrics(meters, instance);
         final EngineSerdes serdes = new EngineSerdes(registry, config.getInt("validation.max.record.bytes"));
         final Properties properties = StreamsProperties.from(config, metrics);
-        final KafkaStreams streams = new KafkaStreams(ProfileTopology.build(settings, serdes, metrics), properties);
+        StateRepair.removeDamagedTasks(Path.of(config.get(StreamsConfig.STATE_DIR_CONFIG)),
+            config.get(StreamsConfig.APPLICATION_ID_CONFIG));
+        final KafkaStreams streams = new KafkaStreams(ProfileTopology.build(settings, serdes, metrics,
+            Clock.systemUTC(), inputPartitions), properties);
 
         final AtomicBoolean ready = new AtomicBoolean();
         streams.setStateListener((next, previous) -> {
@@ -162,6 +187,9 @@ public final class ProfileStreamApp implements AutoCloseable {
         Gauge.builder("profilestream.ready", ready, r -> r.get() ? 1 : 0)
             .description("1 when Kafka Streams is running and state is queryable.")
             .register(meters);
+        final Duration checkInterval = Duration.ofMillis(config.getLong("health.check.interval.ms"));
+        final DependencyMonitor dependencies = new DependencyMonitor(Admin.create(adminConfig(config)), registry,
+            RegistryAvroSerde.subject(settings.topics().segmentDefinitions()), checkInterval, meters);
         final ScheduledExecutorService metricsScheduler =
             Executors.newSingleThreadScheduledExecutor(ProfileStreamApp::metricsThread);
         final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, List.of(), metricsScheduler,
@@ -186,18 +214,34 @@ public final class ProfileStreamApp implements AutoCloseable {
                 settings.topics().deadLetterQueue(), serdes.segmentChange()::deserialize,
                 Duration.ofHours(config.getLong("http.console.window.hours")), Clock.systemUTC())
             : null;
+        final ModelFitter fitter = new ModelFitter(new ModelSummaries(streams), forwarding,
+            () -> lookup.instances().orElse(List.of()), settings.live()::now, settings.evaluators(),
+            modelParameters(streams), record -> publisher.publish(settings.topics().modelParameters(),
+                record.getModel(), serdes.modelParameters().serialize(settings.topics().modelParameters(), record)),
+            Clock.systemUTC(), config.getLong("model.refit.min.customers"), meters);
+        final SegmentSnapshots snapshots = new SegmentSnapshots(new SegmentQueries(streams), segments, publisher,
+            serdes.segmentSnapshot(), settings.topics().segmentSnapshots(),
+            () -> isFirstInstance(instance, lookup.instances().orElse(List.of())), Clock.systemUTC());
+        final ExportRoutes exports = new ExportRoutes(new SegmentQueries(streams), identities, guard,
+            Clock.systemUTC()).acrossCluster(forwarding, () -> lookup.instances().orElse(List.of()));
+        final TraitRoutes traits = new TraitRoutes(new SegmentQueries(streams), guard, publisher,
+            serdes.traitDefinition(), settings.topics().traitDefinitions(), settings.aggregator().customEvents(),
+            Clock.systemUTC());
         if (config.getBoolean("segments.default.catalogue")) {
             publishDefaultCatalogue(config, settings, serdes, publisher);
         }
         final ApiServer http;
         try {
             final ApiServer.Builder builder = ApiServer.builder(lookup, meters)
-                .readiness(ready::get)
+                .readiness(() -> ready.get() && dependencies.allUp())
+                .healthDetails(() -> health(streams, dependencies))
                 .bind(httpHost, httpPort)
                 .keys(guard, metricsNeedKey)
                 .maxBodyBytes(maxBodyBytes)
                 .forwarding(forwarding)
+                .asOfNow(settings.live()::scoreNow)
                 .routes(app -> {
+                    fitter.register(app);
                     IdentityRoutes.register(app, links, identities);
                     erasures.register(app);
                     segments.register(app);
@@ -207,11 +251,14 @@ public final class ProfileStreamApp implements AutoCloseable {
                             settings.topics().inputs(), forwarding, () -> lookup.instances().orElse(List.of()))
                             .register(app);
                     }
+                    traits.register(app);
+                    exports.register(app);
                 });
             http = (tls == null ? builder : builder.tls(tls)).start();
         } catch (final RuntimeException e) {
             publisher.close();
             metricsScheduler.shutdownNow();
+            dependencies.close();
             streams.close(CLOSE_TIMEOUT);
             throw e;
         }
@@ -221,13 +268,88 @@ public final class ProfileStreamApp implements AutoCloseable {
             http.close();
             publisher.close();
             metricsScheduler.shutdownNow();
+            dependencies.close();
             throw e;
         }
+        final ScheduledExecutorService refits = scheduleRefit(config.getDuration("model.refit.interval"), fitter,
+            streams, lookup, instance);
+        final long snapshotCheckMs = config.getLong("segments.snapshot.check.interval.ms");
+        metricsScheduler.scheduleWithFixedDelay(snapshots, snapshotCheckMs, snapshotCheckMs, TimeUnit.MILLISECONDS);
+        dependencies.start(checkInterval);
         if (console != null) {
             console.start();
         }
         LOG.info("ProfileStream is starting; HTTP on {}:{}.", httpHost, http.port());
-        return new ProfileStreamApp(streams, http, publisher, console, streamsMetrics, metricsScheduler, meters);
+        return new ProfileStreamApp(streams, http, publisher, console, streamsMetrics, metricsScheduler, meters, refits,
+            dependencies);
+    }
+
+    /**
+     * Runs the scheduled refit on one instance of the cluster, the first by host and port, so a cluster fits once per
+     * interval; a failure is logged and the next interval tries again.
+     */
+    private static ScheduledExecutorService scheduleRefit(final Duration interval,
+                                                          final ModelFitter fitter,
+                                                          final KafkaStreams streams,
+                                                          final ProfileLookup lookup,
+                                                          final String self) {
+        final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+            final Thread thread = new Thread(task, "profilestream-model-refit");
+            thread.setDaemon(true);
+            return thread;
+        });
+        if (interval.isZero()) {
+            LOG.info("The scheduled model refit is off (model.refit.interval=0).");
+            return scheduler;
+        }
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                if (streams.state() != KafkaStreams.State.RUNNING) {
+                    return;
+                }
+                final List<InstanceInfo> instances = lookup.instances().orElse(List.of());
+                final boolean first = instances.isEmpty()
+                    || self.equals(instances.get(0).host() + ":" + instances.get(0).port());
+                if (first) {
+                    fitter.refit();
+                }
+            } catch (final RuntimeException e) {
+                LOG.warn("The scheduled model refit failed; the parameters in use are kept: {}", e.getMessage());
+            }
+        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        return scheduler;
+    }
+
+    /** The published parameters of a model, read from this instance's copy of the global store. */
+    private static Function<String, ModelParameters> modelParameters(final KafkaStreams streams) {
+        return model -> {
+            try {
+                return streams.store(StoreQueryParameters.fromNameAndType(Stores.MODEL_PARAMETERS,
+                    QueryableStoreTypes.<String, ModelParameters>keyValueStore())).get(model);
+            } catch (final InvalidStateStoreException e) {
+                return null;
+            }
+        };
+    }
+
+    /** Whether this instance comes first, by address, among the running instances: the one that takes snapshots. */
+    private static boolean isFirstInstance(final String self, final List<InstanceInfo> instances) {
+        return instances.stream().map(instance -> instance.host() + ":" + instance.port()).sorted().findFirst()
+            .map(self::equals).orElse(false);
+    }
+
+    /** What {@code /health/ready} shows next to its status: Kafka Streams' state and each dependency's. */
+    private static Map<String, Object> health(final KafkaStreams streams, final DependencyMonitor dependencies) {
+        final Map<String, Object> health = new LinkedHashMap<>();
+        health.put("streams", streams.state().name());
+        health.putAll(dependencies.status());
+        return health;
+    }
+
+    private static Map<String, Object> adminConfig(final ProfileStreamConfig config) {
+        final Map<String, Object> adminConfig = new HashMap<>(config.kafkaSettings());
+        adminConfig.keySet().retainAll(AdminClientConfig.configNames());
+        return adminConfig;
     }
 
     private static Thread metricsThread(final Runnable task) {
@@ -250,11 +372,11 @@ public final class ProfileStreamApp implements AutoCloseable {
         return guard;
     }
 
-    private static void provisionTopics(final ProfileStreamConfig config, final EngineSettings settings) {
-        final Map<String, Object> adminConfig = new HashMap<>(config.kafkaSettings());
-        adminConfig.keySet().retainAll(AdminClientConfig.configNames());
-        try (Admin admin = Admin.create(adminConfig)) {
-            new TopicProvisioner(admin, settings.topics()).provision(
+    /** Creates missing topics and checks co-partitioning; returns the input topics' partition count. */
+    private static int provisionTopics(final ProfileStreamConfig config, final EngineSettings settings) {
+        try (Admin admin = Admin.create(adminConfig(config))) {
+            final Map<String, Map<String, String>> topicConfigs = TopicConfigs.from(config, settings.topics());
+            return new TopicProvisioner(admin, settings.topics(), topicConfigs).provision(
                 config.getBoolean("topics.create"),
                 config.getInt("topics.partitions"),
                 (short) config.getInt("topics.replication.factor"));
@@ -269,12 +391,25 @@ public final class ProfileStreamApp implements AutoCloseable {
                                                 final EngineSerdes serdes,
                                                 final RecordPublisher publisher) {
         final String topic = settings.topics().segmentDefinitions();
-        final Map<String, Object> adminConfig = new HashMap<>(config.kafkaSettings());
-        adminConfig.keySet().retainAll(AdminClientConfig.configNames());
-        try (Admin admin = Admin.create(adminConfig)) {
-            if (!new TopicProvisioner(admin, settings.topics()).isEmpty(topic)) {
-                return;
+        final String traitTopic = settings.topics().traitDefinitions();
+        final boolean segments;
+        final boolean traits;
+        try (Admin admin = Admin.create(adminConfig(config))) {
+            final TopicProvisioner topics = new TopicProvisioner(admin, settings.topics());
+            segments = topics.isEmpty(topic);
+            traits = topics.isEmpty(traitTopic);
+        }
+        if (traits) {
+            final List<TraitDefinition> defaults = CatalogueYaml.loadDefaultTraits(settings.aggregator().customEvents(),
+                Instant.now());
+            for (final TraitDefinition definition : defaults) {
+                publisher.publish(traitTopic, definition.getId(),
+                    serdes.traitDefinition().serialize(traitTopic, definition));
             }
+            LOG.info("Published the default catalogue of {} computed traits to {}.", defaults.size(), traitTopic);
+        }
+        if (!segments) {
+            return;
         }
         final List<SegmentDefinition> defaults = CatalogueYaml.loadDefault(settings.segmentCompiler(), Instant.now());
         for (final SegmentDefinition definition : defaults) {
@@ -321,11 +456,13 @@ public final class ProfileStreamApp implements AutoCloseable {
             return;
         }
         LOG.info("ProfileStream is shutting down.");
+        refits.shutdownNow();
         http.close();
         if (console != null) {
             console.close();
         }
         publisher.close();
+        dependencies.close();
         // Leaving the group on shutdown hands partitions over at once instead of after the session timeout.
         if (!streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
             .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {

@@ -1,6 +1,7 @@
 package io.profilestream.app;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +12,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -25,42 +30,56 @@ import io.profilestream.config.Topics;
 
 /**
  * Makes sure the engine's topics exist before it starts and that the input topics are co-partitioned.
- * Missing topics are created when allowed (compacted where the design says so); a partition-count mismatch among
- * the inputs refuses the start with a message that lists every count.
+ * Missing topics are created when allowed (compacted where the design says so, with the retention and compaction
+ * settings of {@link io.profilestream.config.TopicConfigs}); a partition-count mismatch among the inputs refuses the
+ * start with a message that lists every count. Topics that exist keep their settings.
  */
 public final class TopicProvisioner {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
     private static final long TIMEOUT_SECONDS = 60;
     private static final long RETRY_BACKOFF_MS = 100;
+    private static final String APPEND_TIME = "LogAppendTime";
 
     private final Admin admin;
     private final Topics topics;
+    private final Map<String, Map<String, String>> topicConfigs;
 
     public TopicProvisioner(final Admin admin, final Topics topics) {
+        this(admin, topics, Map.of());
+    }
+
+    /**
+     * @param topicConfigs topic-level settings by topic name, given to the topics this creates
+     */
+    public TopicProvisioner(final Admin admin,
+                            final Topics topics,
+                            final Map<String, Map<String, String>> topicConfigs) {
         this.admin = admin;
         this.topics = topics;
+        this.topicConfigs = topicConfigs;
     }
 
     /**
      * Creates missing topics (when {@code create} is true) and checks the inputs share one partition count.
      *
+     * @return that partition count
      * @throws StartupException when a topic is missing and may not be created, or the inputs are not co-partitioned
      */
-    public void provision(final boolean create, final int partitions, final short replicationFactor) {
+    public int provision(final boolean create, final int partitions, final short replicationFactor) {
         final Set<String> existing = call(() -> admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
         final List<NewTopic> missing = new ArrayList<>();
         final int coPartitions = coPartitionedCount(existing, partitions);
         for (final String topic : topics.all()) {
             if (!existing.contains(topic)) {
                 final int count = topics.coPartitioned().contains(topic) ? coPartitions : partitions;
-                final NewTopic newTopic = new NewTopic(topic, count, replicationFactor);
+                final Map<String, String> configs = new HashMap<>(topicConfigs.getOrDefault(topic, Map.of()));
                 if (topics.compacted().contains(topic)) {
-                    newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                    configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
                 } else if (topics.appendTimeStamped().contains(topic)) {
-                    newTopic.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
+                    configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
                 }
-                missing.add(newTopic);
+                missing.add(new NewTopic(topic, count, replicationFactor).configs(configs));
             }
         }
         if (!missing.isEmpty()) {
@@ -70,13 +89,53 @@ public final class TopicProvisioner {
             }
             createTopics(missing);
         }
-        checkCoPartitioned();
+        if (create) {
+            stampWithAppendTime(existing);
+        }
+        return checkCoPartitioned();
+    }
+
+    /**
+     * Sets {@code message.timestamp.type=LogAppendTime} on existing topics that need it (made by hand, or by an
+     * earlier version that created the engine's own topics with record times): records that carry a months-old event
+     * time would otherwise fall to time-based retention before the engine reads them back.
+     * A cluster that refuses the change is reported, and the engine starts anyway.
+     */
+    private void stampWithAppendTime(final Set<String> existing) {
+        final List<ConfigResource> resources = topics.appendTimeStamped().stream().filter(existing::contains)
+            .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
+        if (resources.isEmpty()) {
+            return;
+        }
+        try {
+            final Map<ConfigResource, Config> configs = call(() -> admin.describeConfigs(resources).all()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            final Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
+            configs.forEach((resource, config) -> {
+                final ConfigEntry type = config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+                if (type == null || !APPEND_TIME.equals(type.value())) {
+                    changes.put(resource, List.of(new AlterConfigOp(
+                        new ConfigEntry(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, APPEND_TIME),
+                        AlterConfigOp.OpType.SET)));
+                }
+            });
+            if (!changes.isEmpty()) {
+                call(() -> admin.incrementalAlterConfigs(changes).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                LOG.info("Set message.timestamp.type={} on {}.", APPEND_TIME,
+                    changes.keySet().stream().map(ConfigResource::name).toList());
+            }
+        } catch (final StartupException e) {
+            LOG.warn("Could not check or set message.timestamp.type={} on {}; records with old event times may be "
+                + "deleted by time-based retention before they are read: {}", APPEND_TIME,
+                resources.stream().map(ConfigResource::name).toList(), e.getMessage());
+        }
     }
 
     private void createTopics(final List<NewTopic> missing) {
         try {
             admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             LOG.info("Created topics {}.", missing.stream().map(NewTopic::name).toList());
+            awaitLeaders(missing.stream().map(NewTopic::name).toList());
         } catch (final ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new StartupException("Could not create topics: " + e.getCause().getMessage(), e.getCause());
@@ -86,6 +145,24 @@ public final class TopicProvisioner {
             throw new StartupException("Interrupted while creating topics.", e);
         } catch (final TimeoutException e) {
             throw new StartupException("Timed out creating topics after " + TIMEOUT_SECONDS + " s.", e);
+        }
+    }
+
+    /**
+     * Waits until every partition of new topics has a leader. Creation returns before leaders are elected, and an
+     * idempotent producer that writes at once can get NOT_LEADER_OR_FOLLOWER for its first batch, retry it after later
+     * batches were appended, and then fail it for good with OUT_OF_ORDER_SEQUENCE_NUMBER (seen with Kafka 4.3.1).
+     */
+    private void awaitLeaders(final List<String> created) {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (!retryingUnknownTopics(() -> admin.describeTopics(created).allTopicNames()
+            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).values().stream()
+            .allMatch(topic -> topic.partitions().stream().allMatch(partition -> partition.leader() != null))) {
+            if (System.nanoTime() > deadline) {
+                throw new StartupException("New topics " + created + " have partitions without a leader after "
+                    + TIMEOUT_SECONDS + " s.");
+            }
+            pause();
         }
     }
 
@@ -104,7 +181,7 @@ public final class TopicProvisioner {
             .max().orElse(partitions);
     }
 
-    private void checkCoPartitioned() {
+    private int checkCoPartitioned() {
         final Map<String, TopicDescription> descriptions = describeInputs();
         final Map<String, Integer> counts = new TreeMap<>();
         descriptions.forEach((name, description) -> counts.put(name, description.partitions().size()));
@@ -112,6 +189,7 @@ public final class TopicProvisioner {
             throw new StartupException("The input topics and the engine's own topics keyed like them must have the "
                 + "same number of partitions (co-partitioning), but they have " + counts + ".");
         }
+        return counts.values().iterator().next();
     }
 
     /**

@@ -21,6 +21,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import io.profilestream.app.ProfileStreamApp;
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.config.Topics;
+import io.profilestream.domain.ModelParameterRecords;
 import io.profilestream.models.BgNbdFit;
 import io.profilestream.models.GammaGammaFit;
 import io.profilestream.models.ModelTimeUnit;
@@ -41,18 +42,7 @@ final class ModelPublisher {
                                          final GammaGammaFit gammaGamma,
                                          final ModelTimeUnit unit,
                                          final Clock clock) {
-        final List<ModelParameters> records = new ArrayList<>();
-        records.add(ModelParameters.newBuilder().setModel(ModelCommand.BGNBD)
-            .setParameters(bgnbd.parameters().toMap()).setLogLikelihood(bgnbd.logLikelihood())
-            .setTimeUnit(unit.configName()).setFittedAt(clock.instant()).setSampleSize(bgnbd.customers())
-            .build());
-        if (gammaGamma != null) {
-            records.add(ModelParameters.newBuilder().setModel(ModelCommand.GAMMA_GAMMA)
-                .setParameters(gammaGamma.parameters().toMap()).setLogLikelihood(gammaGamma.logLikelihood())
-                .setTimeUnit(unit.configName()).setFittedAt(clock.instant()).setSampleSize(gammaGamma.customers())
-                .build());
-        }
-        return records;
+        return ModelParameterRecords.of(bgnbd, gammaGamma, unit, clock.instant());
     }
 
     /**

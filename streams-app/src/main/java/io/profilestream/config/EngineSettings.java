@@ -1,12 +1,15 @@
 package io.profilestream.config;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import io.profilestream.domain.CustomEventLog;
 import io.profilestream.domain.Evaluators;
 import io.profilestream.domain.EventValidator;
+import io.profilestream.domain.LiveModels;
 import io.profilestream.domain.Money;
 import io.profilestream.domain.ProfileAggregator;
 import io.profilestream.domain.ProfileMerger;
@@ -40,6 +43,8 @@ import io.profilestream.segments.SegmentLimits;
  * @param segmentCompiler compiles segment rules, with the configured cost limits
  * @param timeRuleInterval how often profiles are re-evaluated while a rule depends on {@code now}
  * @param profileCacheSize the most recently used profiles each task keeps decoded
+ * @param live the engine's now and current models, shared by the tasks and the HTTP server of this instance
+ * @param linkRetention how long an anonymous id's link is kept after its last click (engine time); zero keeps it
  */
 public record EngineSettings(Topics topics,
                              boolean eventTime,
@@ -55,11 +60,17 @@ public record EngineSettings(Topics topics,
                              long rfmMinPopulation,
                              SegmentCompiler segmentCompiler,
                              Duration timeRuleInterval,
-                             int profileCacheSize) {
+                             int profileCacheSize,
+                             LiveModels live,
+                             Duration linkRetention) {
 
     public EngineSettings {
         if (profileCacheSize < 0) {
             throw new IllegalArgumentException("profile.cache.size must be 0 or more, not " + profileCacheSize + ".");
+        }
+        if (linkRetention.isNegative()) {
+            throw new IllegalArgumentException("identity.link.retention.ms must be 0 (keep) or more, not "
+                + linkRetention.toMillis() + ".");
         }
     }
 
@@ -90,7 +101,10 @@ public record EngineSettings(Topics topics,
             config.getInt("profile.max.purchase.days"),
             config.getDouble("profile.affinity.half.life.days"),
             money,
-            EmailHasher.withSalt(config.get("identity.email.hash.salt", null)));
+            EmailHasher.withSalt(config.get("identity.email.hash.salt", null)),
+            new CustomEventLog(config.getInt("traits.events.max"),
+                Duration.ofDays(config.getLong("traits.retention.days"))));
+        final Evaluators evaluators = evaluators(config);
         return new EngineSettings(
             Topics.from(config),
             "event-time".equals(mode),
@@ -103,7 +117,7 @@ public record EngineSettings(Topics topics,
             new IdentityPolicy(config.getInt("identity.quarantine.max.customers"),
                 config.getLong("identity.quarantine.max.events")),
             new ProfileMerger(aggregator),
-            evaluators(config),
+            evaluators,
             Duration.ofMillis(config.getLong("lifecycle.reevaluation.interval.ms")),
             config.getInt("lifecycle.reevaluation.batch.size"),
             Duration.ofMillis(config.getLong("model.rfm.refresh.interval.ms")),
@@ -112,7 +126,9 @@ public record EngineSettings(Topics topics,
                 config.getInt("segments.max.ast.nodes"), config.getInt("segments.max.comprehension.depth"),
                 config.getInt("segments.max.comprehension.iterations"))),
             Duration.ofMillis(config.getLong("segments.time.rule.interval.ms")),
-            config.getInt("profile.cache.size"));
+            config.getInt("profile.cache.size"),
+            new LiveModels("event-time".equals(mode), Clock.systemUTC(), aggregator, evaluators.defaults()),
+            Duration.ofMillis(config.getLong("identity.link.retention.ms")));
     }
 
     /**

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Locale;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -25,6 +27,7 @@ public final class ProfileStreamConfig {
     /** Prefix of the environment variables read as configuration. */
     public static final String ENV_PREFIX = "PROFILESTREAM_";
 
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
     private static final String DEFAULTS_RESOURCE = "/profilestream-defaults.properties";
     private static final Pattern SECRET_KEY = Pattern.compile(
         ".*(password|secret|salt|api\\.key|api\\.read\\.key|sasl\\.jaas\\.config|basic\\.auth\\.user\\.info|token"
@@ -153,6 +156,35 @@ public final class ProfileStreamConfig {
         } catch (final NumberFormatException e) {
             throw new ConfigException("Configuration key " + key + " must be an integer, not '" + value + "'.");
         }
+    }
+
+    /**
+     * A duration written as a number with a unit, {@code 500ms}, {@code 30s}, {@code 15m}, {@code 24h} or
+     * {@code 7d}, or {@code 0}.
+     */
+    public Duration getDuration(final String key) {
+        final String value = get(key).trim().toLowerCase(Locale.ROOT);
+        final Matcher matcher = DURATION.matcher(value);
+        if (!matcher.matches()) {
+            throw new ConfigException("Configuration key " + key + " must be a duration such as 500ms, 30s, 15m, 24h "
+                + "or 7d (or 0), not '" + value + "'.");
+        }
+        final long amount = Long.parseLong(matcher.group(1));
+        final String unit = matcher.group(2) == null ? "" : matcher.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            case "d" -> Duration.ofDays(amount);
+            default -> {
+                if (amount != 0) {
+                    throw new ConfigException("Configuration key " + key + " needs a unit (ms, s, m, h or d): '"
+                        + value + "'.");
+                }
+                yield Duration.ZERO;
+            }
+        };
     }
 
     public double getDouble(final String key) {

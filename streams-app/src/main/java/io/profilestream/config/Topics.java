@@ -26,6 +26,11 @@ import io.profilestream.domain.EventKind;
  *                      by default {@code <application.id>-profile-events}
  * @param identityCommands the engine's own topic of unlink commands, keyed by anonymousId;
  *                         by default {@code <application.id>-identity-commands}
+ * @param customEvents custom events (tickets, app usage, loyalty points), keyed by customerId or anonymousId
+ * @param traitDefinitions the computed trait catalogue (compacted), keyed by trait id
+ * @param segmentSnapshots daily figures of every segment and persona (compacted), keyed by segment id and day
+ * @param reroutedClicks the engine's own topic of clicks that arrived on a partition other than their key's, moved to
+ *                       the partition that owns the key; by default {@code <application.id>-rerouted-clicks}
  */
 public record Topics(String clickstream,
                      String purchases,
@@ -39,7 +44,11 @@ public record Topics(String clickstream,
                      String customerTraits,
                      String identityEvents,
                      String profileEvents,
-                     String identityCommands) {
+                     String identityCommands,
+                     String customEvents,
+                     String traitDefinitions,
+                     String segmentSnapshots,
+                     String reroutedClicks) {
 
     private static final String CLICKSTREAM = "topics.clickstream";
     private static final String PURCHASES = "topics.purchases";
@@ -54,6 +63,10 @@ public record Topics(String clickstream,
     private static final String IDENTITY_EVENTS = "topics.identity.events";
     private static final String PROFILE_EVENTS = "topics.profile.events";
     private static final String IDENTITY_COMMANDS = "topics.identity.commands";
+    private static final String CUSTOM_EVENTS = "topics.custom.events";
+    private static final String TRAIT_DEFINITIONS = "topics.trait.definitions";
+    private static final String SEGMENT_SNAPSHOTS = "topics.segment.snapshots";
+    private static final String REROUTED_CLICKS = "topics.rerouted.clicks";
 
     public static Topics from(final ProfileStreamConfig config) {
         return new Topics(
@@ -69,7 +82,11 @@ public record Topics(String clickstream,
             config.get(CUSTOMER_TRAITS),
             config.get(IDENTITY_EVENTS),
             config.get(PROFILE_EVENTS, config.get("application.id") + "-profile-events"),
-            config.get(IDENTITY_COMMANDS, config.get("application.id") + "-identity-commands"));
+            config.get(IDENTITY_COMMANDS, config.get("application.id") + "-identity-commands"),
+            config.get(CUSTOM_EVENTS),
+            config.get(TRAIT_DEFINITIONS),
+            config.get(SEGMENT_SNAPSHOTS),
+            config.get(REROUTED_CLICKS, config.get("application.id") + "-rerouted-clicks"));
     }
 
     /**
@@ -90,6 +107,10 @@ public record Topics(String clickstream,
         settings.put(IDENTITY_EVENTS, identityEvents);
         settings.put(PROFILE_EVENTS, profileEvents);
         settings.put(IDENTITY_COMMANDS, identityCommands);
+        settings.put(CUSTOM_EVENTS, customEvents);
+        settings.put(TRAIT_DEFINITIONS, traitDefinitions);
+        settings.put(SEGMENT_SNAPSHOTS, segmentSnapshots);
+        settings.put(REROUTED_CLICKS, reroutedClicks);
         return Collections.unmodifiableMap(settings);
     }
 
@@ -105,12 +126,13 @@ public record Topics(String clickstream,
             case TRAITS -> customerTraits;
             case ERASURE -> erasure;
             case MERGE_REQUEST, MERGE -> profileEvents;
+            case CUSTOM -> customEvents;
         };
     }
 
     /** The input topics, which must share one partition count. */
     public List<String> inputs() {
-        return List.of(clickstream, purchases, email, erasure, customerTraits);
+        return List.of(clickstream, purchases, email, erasure, customerTraits, customEvents);
     }
 
     /**
@@ -118,25 +140,31 @@ public record Topics(String clickstream,
      * anonymousId, whose records must reach the task that owns the same key on the inputs.
      */
     public List<String> coPartitioned() {
-        return List.of(clickstream, purchases, email, erasure, customerTraits, profileEvents, identityCommands);
+        return List.of(clickstream, purchases, email, erasure, customerTraits, profileEvents, identityCommands,
+            customEvents, reroutedClicks);
     }
 
     /**
-     * Output logs whose records carry event time, which in a replay can be months old: the broker stamps them with
-     * the append time instead, so time-based retention does not delete a replay's output as it is written.
+     * Topics whose records carry event time, which in a replay or for a late event can be months old: the broker
+     * stamps them with the append time instead, so time-based retention (and time-based segment rolling) does not
+     * delete records as soon as they are written.
+     * The output logs, and the engine's own topics, whose records the engine reads back (by the event time in their
+     * values): a record deleted there before it is read would be lost.
      */
     public List<String> appendTimeStamped() {
-        return List.of(segmentChanges, identityEvents, deadLetterQueue);
+        return List.of(segmentChanges, identityEvents, deadLetterQueue, profileEvents, identityCommands,
+            reroutedClicks);
     }
 
     /** Output and catalogue topics that are compacted. */
     public List<String> compacted() {
-        return List.of(profileUpdates, segmentDefinitions, modelParameters);
+        return List.of(profileUpdates, segmentDefinitions, modelParameters, traitDefinitions, segmentSnapshots);
     }
 
     /** Every topic the engine reads or writes, except the changelogs Kafka Streams creates for the stores. */
     public List<String> all() {
         return List.of(clickstream, purchases, email, erasure, profileUpdates, segmentChanges, segmentDefinitions,
-            modelParameters, deadLetterQueue, customerTraits, identityEvents, profileEvents, identityCommands);
+            modelParameters, deadLetterQueue, customerTraits, identityEvents, profileEvents, identityCommands,
+            customEvents, traitDefinitions, segmentSnapshots, reroutedClicks);
     }
 }

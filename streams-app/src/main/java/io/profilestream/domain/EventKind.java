@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import io.profilestream.events.ClickEvent;
+import io.profilestream.events.CustomEvent;
 import io.profilestream.events.CustomerTraits;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.ErasureRequest;
@@ -43,7 +44,12 @@ public enum EventKind {
      * Its id names the anonymous id and the login that caused it, so a merge delivered twice is applied once.
      */
     MERGE(ProfileMerge.class, merge -> "merge:" + merge.getAnonymousId() + ":" + merge.getCauseEventId(),
-        ProfileMerge::getEventTime);
+        ProfileMerge::getEventTime),
+    /**
+     * Any other event a source reports (tickets, app usage, loyalty points), keyed by customerId or anonymousId on
+     * input; computed traits aggregate these.
+     */
+    CUSTOM(CustomEvent.class, CustomEvent::getEventId, CustomEvent::getTimestamp);
 
     private static final Map<Class<?>, EventKind> BY_CLASS = Map.of(
         ClickEvent.class, CLICK,
@@ -52,7 +58,8 @@ public enum EventKind {
         CustomerTraits.class, TRAITS,
         ErasureRequest.class, ERASURE,
         MergeRequest.class, MERGE_REQUEST,
-        ProfileMerge.class, MERGE);
+        ProfileMerge.class, MERGE,
+        CustomEvent.class, CUSTOM);
 
     private final Class<?> type;
     private final Function<Object, String> id;

@@ -12,6 +12,7 @@ import java.util.Set;
 import io.profilestream.errors.DlqReason;
 import io.profilestream.errors.RejectedRecordException;
 import io.profilestream.events.ClickEvent;
+import io.profilestream.events.CustomEvent;
 import io.profilestream.events.CustomerTraits;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.ErasureRequest;
@@ -70,7 +71,7 @@ public final class EventValidator {
      * Validates any input event.
      *
      * @param key the record key, which must equal the id the topic is keyed by
-     * @param event a ClickEvent, PurchaseEvent, EmailEvent, ErasureRequest or CustomerTraits
+     * @param event a ClickEvent, PurchaseEvent, EmailEvent, ErasureRequest, CustomerTraits or CustomEvent
      * @param nowMs the wall clock; events further ahead than the configured skew are rejected
      */
     public void validate(final String key, final Object event, final long nowMs) {
@@ -83,6 +84,7 @@ public final class EventValidator {
             case EMAIL -> validateEmail(key, (EmailEvent) event, nowMs);
             case ERASURE -> validateErasure(key, (ErasureRequest) event);
             case TRAITS -> validateTraits(key, (CustomerTraits) event, nowMs);
+            case CUSTOM -> validateCustom(key, (CustomEvent) event, nowMs);
             case MERGE_REQUEST, MERGE -> throw new RejectedRecordException(DlqReason.INVALID_FIELD,
                 "The engine's own " + kind + " records are not input.");
         }
@@ -181,6 +183,41 @@ public final class EventValidator {
                 || attribute.getValue() != null && attribute.getValue().length() > maxLength) {
                 throw invalid("attribute keys must not be blank and keys and values must have at most "
                     + maxLength + " characters.");
+            }
+        }
+    }
+
+    /**
+     * A custom event names a customer or an anonymous visitor, is keyed by the customer id when it has one and by the
+     * anonymous id otherwise, and carries at most the traits' attribute limits of properties and metrics.
+     */
+    private void validateCustom(final String key, final CustomEvent custom, final long nowMs) {
+        required("eventId", custom.getEventId());
+        required("name", custom.getName());
+        bounded("name", custom.getName());
+        if (custom.getCustomerId() != null) {
+            required("customerId", custom.getCustomerId());
+            keyMatches(key, custom.getCustomerId(), "customerId");
+        } else {
+            required("customerId or anonymousId", custom.getAnonymousId());
+            keyMatches(key, custom.getAnonymousId(), "anonymousId");
+        }
+        timestamp(custom.getTimestamp(), nowMs);
+        if (custom.getProperties().size() + custom.getMetrics().size() > maxAttributes) {
+            throw invalid("properties and metrics must have at most " + maxAttributes + " entries together.");
+        }
+        for (final Map.Entry<String, String> property : custom.getProperties().entrySet()) {
+            if (property.getKey().isBlank() || property.getKey().length() > maxLength
+                || property.getValue() != null && property.getValue().length() > maxLength) {
+                throw invalid("property keys must not be blank and keys and values must have at most "
+                    + maxLength + " characters.");
+            }
+        }
+        for (final Map.Entry<String, Double> metric : custom.getMetrics().entrySet()) {
+            if (metric.getKey().isBlank() || metric.getKey().length() > maxLength
+                || metric.getValue() == null || !Double.isFinite(metric.getValue())) {
+                throw invalid("metric keys must not be blank or longer than " + maxLength
+                    + " characters, and metric values must be finite numbers.");
             }
         }
     }

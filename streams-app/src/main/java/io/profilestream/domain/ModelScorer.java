@@ -2,6 +2,8 @@ package io.profilestream.domain;
 
 import java.time.Instant;
 
+import org.apache.avro.generic.IndexedRecord;
+
 import io.profilestream.models.BgNbd;
 import io.profilestream.models.BgNbdParameters;
 import io.profilestream.models.ChurnRisk;
@@ -20,19 +22,24 @@ import io.profilestream.profile.Transactions;
 
 /**
  * Scores a profile with the customer-value models (docs/models.md): BG/NBD P(alive), expected purchases and churn
- * risk, Gamma-Gamma expected order value, CLV, and RFM scores from population breakpoints.
+ * risk, the probability of a purchase in the next 30 days, Gamma-Gamma expected order value, CLV, and RFM scores from
+ * population breakpoints.
  * The customer's summary comes from its purchase days: x repeat purchase days, t_x from the first to the last
- * purchase day, T from the first purchase day to now, in the model's time unit; m is the average order value.
+ * purchase day, T from the first purchase day to now, in the model's time unit; m is the mean order value of the
+ * repeat purchase days ({@link ProfileSummaries}).
  */
 public final class ModelScorer implements ProfileScorer {
 
     private static final double MILLIS_PER_DAY = 86_400_000.0;
+    /** The horizon of {@code purchaseProbability30d}. */
+    private static final double PROPENSITY_DAYS = 30;
 
     private final BgNbd bgNbd;
     private final GammaGamma gammaGamma;
     private final ModelTimeUnit unit;
     private final double purchasesHorizon;
     private final double churnHorizon;
+    private final double thirtyDays;
     private final ClvSettings clv;
     private final RfmBreakpoints rfm;
 
@@ -59,6 +66,7 @@ public final class ModelScorer implements ProfileScorer {
         this.unit = unit;
         this.purchasesHorizon = unit.fromDays(purchasesHorizonDays);
         this.churnHorizon = unit.fromDays(churnHorizonDays);
+        this.thirtyDays = unit.fromDays(PROPENSITY_DAYS);
         this.clv = clv;
         this.rfm = rfm;
     }
@@ -68,6 +76,8 @@ public final class ModelScorer implements ProfileScorer {
         final Scores scores = profile.getScores();
         final CustomerSummary summary = summary(profile.getTransactions(), now);
         scores.setScoredAt(now);
+        final double engagement = RecentActivity.engagementScoreAt(profile.getBehaviour(), now);
+        scores.setEngagementScore(Double.isNaN(engagement) ? null : engagement);
         if (summary == null) {
             scores.setPAlive(null);
             scores.setExpectedPurchases(null);
@@ -75,19 +85,15 @@ public final class ModelScorer implements ProfileScorer {
             scores.setExpectedOrderValue(null);
             scores.setClv(null);
             scores.setRfm(null);
+            scores.setPurchaseProbability30d(null);
             return;
         }
         final Transactions tx = profile.getTransactions();
         scores.setPAlive(bgNbd.probabilityAlive(summary));
         scores.setExpectedPurchases(bgNbd.expectedPurchases(summary, purchasesHorizon));
         scores.setChurnRisk(ChurnRisk.probabilityOfNoPurchase(bgNbd, summary, churnHorizon));
-        // Gamma-Gamma shrinks the customer's average order value towards the population's (all of it for x = 0).
-        final double averageOrderValue = averageOrderValue(tx);
-        final double shrunk = gammaGamma == null
-            ? averageOrderValue
-            : gammaGamma.expectedAverageValue(summary.x(), averageOrderValue);
-        // With q <= 1 the population mean is infinite; the customer's own average is the only finite answer.
-        final double orderValue = Double.isFinite(shrunk) ? shrunk : averageOrderValue;
+        scores.setPurchaseProbability30d(1.0 - ChurnRisk.probabilityOfNoPurchase(bgNbd, summary, thirtyDays));
+        final double orderValue = orderValue(tx, summary);
         scores.setExpectedOrderValue(orderValue);
         scores.setClv(Clv.value(bgNbd, summary, orderValue, clv));
         final RfmScore score = rfm.score(
@@ -103,18 +109,39 @@ public final class ModelScorer implements ProfileScorer {
         return summary == null ? Double.NaN : ChurnRisk.probabilityOfNoPurchase(bgNbd, summary, churnHorizon);
     }
 
-    /** The BG/NBD summary (x, t_x, T, m) of a profile at a time, or null before its first purchase. */
-    private CustomerSummary summary(final Transactions tx, final Instant at) {
-        if (tx.getOrders() == 0 || tx.getFirstPurchaseAt() == null || tx.getPurchaseDays().isEmpty()) {
-            return null;
+    @Override
+    public double scoreAt(final IndexedRecord record, final String score, final Instant at) {
+        if (!(record instanceof CustomerProfile profile)) {
+            return Double.NaN;
         }
-        final int days = tx.getPurchaseDays().size();
-        final double nowDays = Math.max(at.toEpochMilli() / MILLIS_PER_DAY, tx.getPurchaseDays().get(days - 1));
-        return CustomerSummary.fromDayCounts(tx.getDistinctPurchaseDays(), tx.getPurchaseDays().get(0),
-            tx.getPurchaseDays().get(days - 1), nowDays, unit, averageOrderValue(tx));
+        if ("engagementScore".equals(score)) {
+            return RecentActivity.engagementScoreAt(profile.getBehaviour(), at);
+        }
+        final CustomerSummary summary = summary(profile.getTransactions(), at);
+        if (summary == null) {
+            return Double.NaN;
+        }
+        return switch (score) {
+            case "churnRisk" -> ChurnRisk.probabilityOfNoPurchase(bgNbd, summary, churnHorizon);
+            case "pAlive" -> bgNbd.probabilityAlive(summary);
+            case "expectedPurchases" -> bgNbd.expectedPurchases(summary, purchasesHorizon);
+            case "clv" -> Clv.value(bgNbd, summary, orderValue(profile.getTransactions(), summary), clv);
+            default -> Double.NaN;
+        };
     }
 
-    private static double averageOrderValue(final Transactions tx) {
-        return tx.getAverageOrderValueMinor() == null ? 0 : Math.max(0, tx.getAverageOrderValueMinor());
+    private double orderValue(final Transactions tx, final CustomerSummary summary) {
+        // Gamma-Gamma shrinks the customer's mean repeat order value towards the population's (all of it for x = 0).
+        final double averageOrderValue = ProfileSummaries.averageOrderValue(tx);
+        final double shrunk = gammaGamma == null
+            ? averageOrderValue
+            : gammaGamma.expectedAverageValue(summary.x(), summary.m());
+        // With q <= 1 the population mean is infinite; the customer's own average is the only finite answer.
+        return Double.isFinite(shrunk) ? shrunk : averageOrderValue;
+    }
+
+    /** The BG/NBD summary (x, t_x, T, m) of a profile at a time, or null before its first purchase. */
+    private CustomerSummary summary(final Transactions tx, final Instant at) {
+        return ProfileSummaries.summary(tx, at.toEpochMilli() / MILLIS_PER_DAY, unit);
     }
 }

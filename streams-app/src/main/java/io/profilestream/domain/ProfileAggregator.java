@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.profilestream.events.ClickEvent;
+import io.profilestream.events.CustomEvent;
 import io.profilestream.events.CustomerTraits;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.LineItem;
@@ -53,6 +54,7 @@ public final class ProfileAggregator {
     private final double affinityHalfLifeMs;
     private final Money money;
     private final DemographicsRules demographics;
+    private final CustomEventLog customEvents;
 
     public ProfileAggregator(final int maxAnonymousIds,
                              final int maxSessionIds,
@@ -71,6 +73,22 @@ public final class ProfileAggregator {
                              final double affinityHalfLifeDays,
                              final Money money,
                              final EmailHasher emailHasher) {
+        this(maxAnonymousIds, maxSessionIds, maxPurchaseDays, affinityHalfLifeDays, money, emailHasher,
+            CustomEventLog.DEFAULT);
+    }
+
+    /**
+     * An aggregator that also keeps the salted hash of a customer's email address, and retains custom events within
+     * the given bounds.
+     */
+    public ProfileAggregator(final int maxAnonymousIds,
+                             final int maxSessionIds,
+                             final int maxPurchaseDays,
+                             final double affinityHalfLifeDays,
+                             final Money money,
+                             final EmailHasher emailHasher,
+                             final CustomEventLog customEvents) {
+        this.customEvents = customEvents;
         this.maxAnonymousIds = maxAnonymousIds;
         this.maxSessionIds = maxSessionIds;
         this.maxPurchaseDays = maxPurchaseDays;
@@ -102,6 +120,8 @@ public final class ProfileAggregator {
             .setSegments(new ArrayList<>())
             .setDemographics(Demographics.newBuilder().setAttributes(new HashMap<>()).build())
             .setConsent(Consent.newBuilder().build())
+            .setCustomEvents(new ArrayList<>())
+            .setComputedTraits(new HashMap<>())
             .build();
     }
 
@@ -118,6 +138,11 @@ public final class ProfileAggregator {
             case PURCHASE -> applyPurchase(profile, (PurchaseEvent) event, now);
             case EMAIL -> applyEmail(profile, (EmailEvent) event, now);
             case TRAITS -> demographics.apply(profile, (CustomerTraits) event, now);
+            case CUSTOM -> {
+                touch(profile, ((CustomEvent) event).getTimestamp(), now);
+                customEvents.append(profile, (CustomEvent) event, now);
+                yield profile;
+            }
             case ERASURE, MERGE_REQUEST, MERGE -> throw new IllegalArgumentException(
                 "A profile is not updated by applying a " + kind + " record.");
         };
@@ -131,6 +156,7 @@ public final class ProfileAggregator {
         if (addSession(behaviour, click.getSessionId())) {
             behaviour.setSessions(behaviour.getSessions() + 1);
         }
+        RecentActivity.record(behaviour, time, RecentActivity.WEB_POINTS);
         increment(behaviour.getDeviceCounts(), click.getDevice().name());
         increment(behaviour.getChannelCounts(), channel(click.getChannel()));
         if (latest && click.getCountry() != null && !click.getCountry().isBlank()) {
@@ -165,11 +191,13 @@ public final class ProfileAggregator {
                                           final Instant now) {
         final Instant time = purchase.getTimestamp();
         touch(profile, time, now);
+        RecentActivity.record(profile.getBehaviour(), time, 0);
         final Transactions tx = profile.getTransactions();
         final String currency = purchase.getCurrency();
         final long total = money.toBaseMinor(purchase.getTotalMinor(), currency);
         switch (purchase.getType()) {
             case ORDER -> {
+                firstPurchaseDay(tx, time, total);
                 tx.setOrders(tx.getOrders() + 1);
                 tx.setRevenueMinor(tx.getRevenueMinor() + total);
                 tx.setDiscountMinor(tx.getDiscountMinor() + money.toBaseMinor(purchase.getDiscountMinor(), currency));
@@ -210,10 +238,12 @@ public final class ProfileAggregator {
             case SENT -> engagement.setSent(engagement.getSent() + 1);
             case DELIVERED -> engagement.setDelivered(engagement.getDelivered() + 1);
             case OPENED -> {
+                RecentActivity.record(profile.getBehaviour(), time, RecentActivity.OPEN_POINTS);
                 engagement.setOpens(engagement.getOpens() + 1);
                 engagement.setLastOpenAt(Instants.latest(engagement.getLastOpenAt(), time));
             }
             case CLICKED -> {
+                RecentActivity.record(profile.getBehaviour(), time, RecentActivity.CLICK_POINTS);
                 engagement.setClicks(engagement.getClicks() + 1);
                 engagement.setLastClickAt(Instants.latest(engagement.getLastClickAt(), time));
             }
@@ -312,6 +342,43 @@ public final class ProfileAggregator {
         } else {
             affinity.merge(category, weight * decay(asOf.toEpochMilli() - time.toEpochMilli()), Double::sum);
         }
+    }
+
+    /**
+     * Brings the time-decayed parts of a profile to {@code now}: category affinity and the 7- and 30-day activity
+     * rates, so that a profile read at {@code now} states them as of {@code now}, not as of its last event (the stored
+     * profile keeps them as of its events, which keeps them independent of arrival order). A {@code now} before their
+     * current instant changes nothing.
+     */
+    public void advanceTo(final CustomerProfile profile, final Instant now) {
+        final Behaviour behaviour = profile.getBehaviour();
+        final Instant asOf = behaviour.getAffinityAsOf();
+        if (asOf != null && now.isAfter(asOf)) {
+            final double factor = decay(now.toEpochMilli() - asOf.toEpochMilli());
+            behaviour.getCategoryAffinity().replaceAll((k, v) -> v * factor);
+            behaviour.setAffinityAsOf(now);
+        }
+        RecentActivity.advance(behaviour, now);
+    }
+
+    /**
+     * Keeps the order value of the first purchase day: an order on an earlier day replaces it, one on the same day
+     * adds to it.
+     */
+    private static void firstPurchaseDay(final Transactions tx, final Instant time, final long total) {
+        final long day = Math.floorDiv(time.toEpochMilli(), MILLIS_PER_DAY);
+        final Instant first = tx.getFirstPurchaseAt();
+        final long firstDay = first == null ? Long.MAX_VALUE : Math.floorDiv(first.toEpochMilli(), MILLIS_PER_DAY);
+        if (day < firstDay) {
+            tx.setFirstPurchaseDayMinor(total);
+        } else if (day == firstDay && tx.getFirstPurchaseDayMinor() != null) {
+            tx.setFirstPurchaseDayMinor(tx.getFirstPurchaseDayMinor() + total);
+        }
+    }
+
+    /** The bounds on the custom events a profile retains. */
+    public CustomEventLog customEvents() {
+        return customEvents;
     }
 
     int maxAnonymousIds() {

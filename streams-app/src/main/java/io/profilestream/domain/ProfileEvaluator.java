@@ -24,12 +24,23 @@ public final class ProfileEvaluator {
         this.lifecycle = lifecycle;
     }
 
+    /** Recomputes only the scores of the profile, which the caller owns, as of {@code now}. */
+    public void score(final CustomerProfile profile, final Instant now) {
+        scorer.score(profile, now);
+    }
+
+    /** The scorer, whose curves tell when a score crosses a rule's threshold. */
+    public ProfileScorer scorer() {
+        return scorer;
+    }
+
     /**
      * Re-evaluates the profile, which the caller owns, as of {@code now}; returns what entered and exited.
      */
     public List<MembershipChange> evaluate(final CustomerProfile profile, final Instant now) {
         final List<MembershipChange> changes = new ArrayList<>(2);
         scorer.score(profile, now);
+        profile.getScores().setCompleteness(ProfileCompleteness.of(profile));
         final LifecycleStage before = profile.getLifecycleStage();
         final LifecycleStage after = lifecycle.classify(profile, now);
         if (after != before) {

@@ -26,9 +26,11 @@ import io.profilestream.profile.Transactions;
  * Scores, lifecycle stage, persona and segment memberships keep the target's values: they are derived, and the
  * engine recomputes them after the merge.
  * Customer traits and consent are the target's: only a customer has them.
+ * Retained custom events are united; computed traits are derived from them and recomputed.
  */
 public final class ProfileMerger {
 
+    private static final long MILLIS_PER_DAY = 86_400_000L;
     private final ProfileAggregator aggregator;
 
     /**
@@ -52,6 +54,7 @@ public final class ProfileMerger {
         mergeTransactions(target.getTransactions(), source.getTransactions());
         mergeEmail(target.getEmail(), source.getEmail());
         mergeDemographics(target, source.getDemographics());
+        aggregator.customEvents().merge(target, source);
         return target;
     }
 
@@ -97,6 +100,7 @@ public final class ProfileMerger {
         target.setDeviceCounts(sum(target.getDeviceCounts(), source.getDeviceCounts()));
         target.setChannelCounts(sum(target.getChannelCounts(), source.getChannelCounts()));
         mergeAffinity(target, source);
+        RecentActivity.merge(target, source);
         if (target.getLastCountry() == null || sourceIsNewer && source.getLastCountry() != null) {
             target.setLastCountry(source.getLastCountry());
         }
@@ -134,6 +138,7 @@ public final class ProfileMerger {
         target.setRefundedMinor(target.getRefundedMinor() + source.getRefundedMinor());
         target.setDiscountMinor(target.getDiscountMinor() + source.getDiscountMinor());
         target.setItemsPurchased(target.getItemsPurchased() + source.getItemsPurchased());
+        target.setFirstPurchaseDayMinor(firstPurchaseDayMinor(target, source));
         target.setFirstPurchaseAt(Instants.earliest(target.getFirstPurchaseAt(), source.getFirstPurchaseAt()));
         target.setLastPurchaseAt(Instants.latest(target.getLastPurchaseAt(), source.getLastPurchaseAt()));
         final Set<Integer> shared = new TreeSet<>(target.getPurchaseDays());
@@ -147,6 +152,24 @@ public final class ProfileMerger {
             ? null
             : (double) (target.getRevenueMinor() + target.getRefundedMinor()) / target.getOrders());
         target.setCategorySpendMinor(sum(target.getCategorySpendMinor(), source.getCategorySpendMinor()));
+    }
+
+    /** The first purchase day's order value of the merged profile: the earlier side's, or both on the same day. */
+    private static Long firstPurchaseDayMinor(final Transactions target, final Transactions source) {
+        if (source.getFirstPurchaseAt() == null) {
+            return target.getFirstPurchaseDayMinor();
+        }
+        if (target.getFirstPurchaseAt() == null) {
+            return source.getFirstPurchaseDayMinor();
+        }
+        final long targetDay = Math.floorDiv(target.getFirstPurchaseAt().toEpochMilli(), MILLIS_PER_DAY);
+        final long sourceDay = Math.floorDiv(source.getFirstPurchaseAt().toEpochMilli(), MILLIS_PER_DAY);
+        if (targetDay != sourceDay) {
+            return targetDay < sourceDay ? target.getFirstPurchaseDayMinor() : source.getFirstPurchaseDayMinor();
+        }
+        return target.getFirstPurchaseDayMinor() == null || source.getFirstPurchaseDayMinor() == null
+            ? null
+            : target.getFirstPurchaseDayMinor() + source.getFirstPurchaseDayMinor();
     }
 
     private static void mergeEmail(final EmailEngagement target, final EmailEngagement source) {

@@ -2,13 +2,26 @@ package io.profilestream.http;
 
 import java.net.BindException;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.util.function.Supplier;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import io.javalin.router.EndpointNotFound;
+import io.javalin.util.JavalinBindException;
+import io.javalin.validation.ValidationException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -19,18 +32,8 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.javalin.Javalin;
-import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
-import io.javalin.http.HttpStatus;
-import io.javalin.json.JavalinJackson;
-import io.javalin.router.EndpointNotFound;
-import io.javalin.util.JavalinBindException;
-import io.javalin.validation.ValidationException;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.profilestream.net.PortInUseException;
+import io.profilestream.profile.CustomerProfile;
 import io.profilestream.query.ProfileLookup;
 import io.profilestream.query.QueryUnavailableException;
 
@@ -79,12 +82,14 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier readiness;
+    private final Supplier<Map<String, Object>> healthDetails;
     private final String host;
     private final HttpTls tls;
 
     private ApiServer(final Builder builder) {
         this.registry = builder.registry;
         this.readiness = builder.readiness;
+        this.healthDetails = builder.healthDetails;
         this.host = builder.host;
         this.tls = builder.tls;
         final RequestMetrics metrics = new RequestMetrics(registry);
@@ -112,7 +117,7 @@ public final class ApiServer implements AutoCloseable {
         final ForwardingClient forwarding = builder.forwarding != null
             ? builder.forwarding
             : new ForwardingClient(() -> host + ":" + port(), ForwardingClient.DEFAULT_TIMEOUT, builder.keys, tls);
-        new ProfileRoutes(builder.lookup, forwarding, metrics).register(app);
+        new ProfileRoutes(builder.lookup, forwarding, metrics, builder.asOfNow).register(app);
         app.get(METRICS, this::getMetrics);
         app.get(HEALTH_LIVE, ctx -> ctx.json(Map.of("status", "UP")));
         app.get(HEALTH_READY, this::getReadiness);
@@ -234,10 +239,14 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void getReadiness(final Context ctx) {
-        if (readiness.getAsBoolean()) {
-            ctx.json(Map.of("status", "UP"));
+        final Map<String, Object> body = new LinkedHashMap<>();
+        final boolean ready = readiness.getAsBoolean();
+        body.put("status", ready ? "UP" : "DOWN");
+        body.putAll(healthDetails.get());
+        if (ready) {
+            ctx.json(body);
         } else {
-            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("status", "DOWN"));
+            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(body);
         }
     }
 
@@ -249,6 +258,7 @@ public final class ApiServer implements AutoCloseable {
         private final ProfileLookup lookup;
         private final PrometheusMeterRegistry registry;
         private BooleanSupplier readiness = () -> true;
+        private Supplier<Map<String, Object>> healthDetails = Map::of;
         private String host = "127.0.0.1";
         private int port;
         private ForwardingClient forwarding;
@@ -258,6 +268,7 @@ public final class ApiServer implements AutoCloseable {
         private boolean metricsNeedKey;
         private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private HttpTls tls;
+        private UnaryOperator<CustomerProfile> asOfNow = UnaryOperator.identity();
 
         private Builder(final ProfileLookup lookup, final PrometheusMeterRegistry registry) {
             this.lookup = Objects.requireNonNull(lookup, "lookup");
@@ -269,6 +280,14 @@ public final class ApiServer implements AutoCloseable {
          */
         public Builder readiness(final BooleanSupplier readiness) {
             this.readiness = Objects.requireNonNull(readiness, "readiness");
+            return this;
+        }
+
+        /**
+         * Adds what {@code /health/ready} reports next to its status, such as the state of Kafka and the registry.
+         */
+        public Builder healthDetails(final Supplier<Map<String, Object>> healthDetails) {
+            this.healthDetails = Objects.requireNonNull(healthDetails, "healthDetails");
             return this;
         }
 
@@ -321,6 +340,15 @@ public final class ApiServer implements AutoCloseable {
          */
         public Builder tls(final HttpTls tls) {
             this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        /**
+         * Sets how a profile read from a store is brought to the moment it is served (scores as of now); by default it
+         * is served as stored.
+         */
+        public Builder asOfNow(final UnaryOperator<CustomerProfile> asOfNow) {
+            this.asOfNow = Objects.requireNonNull(asOfNow, "asOfNow");
             return this;
         }
 

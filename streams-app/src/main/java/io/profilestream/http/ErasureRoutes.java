@@ -4,15 +4,14 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.profilestream.events.ErasureRequest;
 import io.profilestream.query.RecordPublisher;
 import io.profilestream.serde.RegistryAvroSerde;

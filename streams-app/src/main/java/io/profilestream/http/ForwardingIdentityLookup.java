@@ -4,11 +4,10 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.Objects;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.profilestream.query.IdentityLookup;
 import io.profilestream.query.IdentityView;

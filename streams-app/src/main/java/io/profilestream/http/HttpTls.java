@@ -10,7 +10,6 @@ import java.security.cert.Certificate;
 import java.util.Collections;
 import java.util.Objects;
 import java.util.Optional;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 

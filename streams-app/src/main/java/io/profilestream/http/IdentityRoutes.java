@@ -3,6 +3,7 @@ package io.profilestream.http;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+
 import io.profilestream.query.IdentityLookup;
 import io.profilestream.query.IdentityView;
 import io.profilestream.query.LookupResult;

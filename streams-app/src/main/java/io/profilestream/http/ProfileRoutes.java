@@ -5,13 +5,14 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.UnaryOperator;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.query.InstanceInfo;
 import io.profilestream.query.LookupResult;
@@ -25,6 +26,7 @@ import io.profilestream.query.ProfileLookup;
  * While the active copy of a profile cannot answer (it restores after a failover, or its instance does not answer),
  * the profile is served from a copy that may lag, this instance's or a standby replica's, with {@code X-Stale: true};
  * only when no copy has it is the answer 503.
+ * The instance that holds the profile scores it as of the moment it is read ({@code scores.scoredAt}).
  */
 final class ProfileRoutes {
 
@@ -47,11 +49,16 @@ final class ProfileRoutes {
     private final ProfileLookup lookup;
     private final ForwardingClient forwarding;
     private final RequestMetrics metrics;
+    private final UnaryOperator<CustomerProfile> asOfNow;
 
-    ProfileRoutes(final ProfileLookup lookup, final ForwardingClient forwarding, final RequestMetrics metrics) {
+    ProfileRoutes(final ProfileLookup lookup,
+                  final ForwardingClient forwarding,
+                  final RequestMetrics metrics,
+                  final UnaryOperator<CustomerProfile> asOfNow) {
         this.lookup = lookup;
         this.forwarding = forwarding;
         this.metrics = metrics;
+        this.asOfNow = asOfNow;
     }
 
     void register(final Javalin app) {
@@ -109,8 +116,9 @@ final class ProfileRoutes {
         }
     }
 
-    private static void serve(final Context ctx, final String id, final LookupResult.Found<CustomerProfile> found) {
-        final CustomerProfile profile = found.value();
+    private void serve(final Context ctx, final String id, final LookupResult.Found<CustomerProfile> found) {
+        // Scores, affinity and activity as of the moment of reading (scores.scoredAt says which), not the last event.
+        final CustomerProfile profile = asOfNow.apply(found.value());
         if (!id.equals(profile.getProfileId())) {
             ctx.header(ApiServer.RESOLVED_FROM_HEADER, id);
             ctx.header(ApiServer.RESOLVED_TO_HEADER, profile.getProfileId());

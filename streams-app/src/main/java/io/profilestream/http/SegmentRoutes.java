@@ -4,6 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -20,16 +21,21 @@ import io.javalin.http.HttpStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.profilestream.domain.Holdout;
+import io.profilestream.domain.PersonaCards;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.DefinitionKind;
+import io.profilestream.profile.PersonaCard;
 import io.profilestream.profile.SegmentDefinition;
+import io.profilestream.profile.SegmentSnapshot;
 import io.profilestream.query.BackfillProgress;
 import io.profilestream.query.InstanceInfo;
 import io.profilestream.query.MemberPage;
 import io.profilestream.query.RecordPublisher;
 import io.profilestream.query.SegmentPreview;
 import io.profilestream.query.SegmentQueries;
+import io.profilestream.query.SummaryPart;
 import io.profilestream.segments.CatalogueYaml;
 import io.profilestream.segments.CompiledExpression;
 import io.profilestream.segments.InvalidExpressionException;
@@ -53,6 +59,9 @@ public final class SegmentRoutes {
     private static final int MAX_PAGE = 1_000;
     private static final int DEFAULT_PAGE = 100;
     private static final String LIST_ROUTE = "/api/v1/segments";
+    private static final String GROUP_ALL = "all";
+    private static final String GROUP_TREATED = "treated";
+    private static final String GROUP_HOLDOUT = "holdout";
     private static final String PREVIEW_ROUTE = "/api/v1/segments/preview";
     private static final String VALIDATE_ROUTE = "/api/v1/segments/validate";
     private static final String SEGMENTS_PREFIX = "/api/v1/segments/";
@@ -107,6 +116,7 @@ public final class SegmentRoutes {
         app.put("/api/v1/segments/{id}", this::put);
         app.delete("/api/v1/segments/{id}", this::delete);
         app.get("/api/v1/segments/{id}/members", this::members);
+        app.get("/api/v1/segments/{id}/summary", this::summary);
     }
 
     private void list(final Context ctx) {
@@ -154,6 +164,8 @@ public final class SegmentRoutes {
             .setEnabled(body.path("enabled").asBoolean(true))
             .setVersion(existing == null ? 1 : existing.getVersion() + 1)
             .setUpdatedAt(clock.instant())
+            .setHoldoutPercent(holdoutPercent(body, existing))
+            .setCard(card(body, existing))
             .build();
         try {
             compiler.compile(definition);
@@ -164,6 +176,53 @@ public final class SegmentRoutes {
         publisher.publish(topic, id, serde.serialize(topic, definition));
         LOG.info("Published version {} of segment definition {}.", definition.getVersion(), id);
         ctx.json(describe(definition));
+    }
+
+    /** The body's {@code holdoutPercent}, or the existing definition's when the body has none. */
+    private static double holdoutPercent(final JsonNode body, final SegmentDefinition existing) {
+        final JsonNode node = body.path("holdoutPercent");
+        if (node.isMissingNode() || node.isNull()) {
+            return existing == null ? 0.0 : existing.getHoldoutPercent();
+        }
+        try {
+            return Holdout.check(node.isNumber() ? node.asDouble() : Double.NaN);
+        } catch (final IllegalArgumentException e) {
+            throw new HttpResponseException(400, e.getMessage());
+        }
+    }
+
+    /** The body's {@code card}, or the existing definition's when the body has none; {@code null} removes it. */
+    private static PersonaCard card(final JsonNode body, final SegmentDefinition existing) {
+        final JsonNode node = body.path("card");
+        if (node.isMissingNode()) {
+            return existing == null ? null : existing.getCard();
+        }
+        if (node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new HttpResponseException(400, "card must be an object.");
+        }
+        try {
+            return PersonaCards.of(texts(node, "goals"), texts(node, "frustrations"), texts(node, "preferredChannels"),
+                node.path("quote").isTextual() ? node.path("quote").asText() : null,
+                node.path("imageUrl").isTextual() ? node.path("imageUrl").asText() : null);
+        } catch (final IllegalArgumentException e) {
+            throw new HttpResponseException(400, e.getMessage());
+        }
+    }
+
+    private static List<String> texts(final JsonNode card, final String field) {
+        final List<String> texts = new ArrayList<>();
+        final JsonNode node = card.path(field);
+        if (node.isMissingNode() || node.isNull()) {
+            return texts;
+        }
+        if (!node.isArray()) {
+            throw new HttpResponseException(400, "card." + field + " must be a list of texts.");
+        }
+        node.forEach(item -> texts.add(item.asText()));
+        return texts;
     }
 
     private void delete(final Context ctx) {
@@ -222,13 +281,75 @@ public final class SegmentRoutes {
         final int limit = Math.min(MAX_PAGE, Math.max(1, ctx.queryParamAsClass("limit", Integer.class)
             .getOrDefault(DEFAULT_PAGE)));
         final String cursor = ctx.queryParam("cursor");
-        final MemberPage page = queries.members(id, cursor, limit);
+        final String group = ctx.queryParamAsClass("group", String.class).getOrDefault(GROUP_ALL);
+        if (!GROUP_ALL.equals(group) && !GROUP_TREATED.equals(group) && !GROUP_HOLDOUT.equals(group)) {
+            throw new HttpResponseException(400, "group must be all, treated or holdout.");
+        }
+        final double percent = queries.definition(id).map(SegmentDefinition::getHoldoutPercent).orElse(0.0);
+        final MemberPage page = GROUP_ALL.equals(group)
+            ? queries.members(id, cursor, limit)
+            : queries.members(id, cursor, limit,
+                member -> Holdout.isHeldOut(id, member, percent) == GROUP_HOLDOUT.equals(group));
         final ObjectNode local = JsonNodeFactory.instance.objectNode();
         page.members().forEach(local.putArray("members")::add);
         local.put("nextCursor", page.nextCursor());
-        final String query = "?limit=" + limit + (cursor == null ? "" : "&cursor=" + encode(cursor));
+        final String query = "?limit=" + limit + "&group=" + group + (cursor == null ? "" : "&cursor=" + encode(cursor));
         answer(ctx, local, others -> SegmentAnswers.members(limit, local, others),
             "GET", SEGMENTS_PREFIX + encode(id) + "/members" + query, null);
+    }
+
+    /**
+     * {@code GET /segments/{id}/summary}: size, CLV, churn risk, lifecycle mix, top categories, countries, the holdout
+     * comparison and the trend of daily snapshots, over the whole cluster.
+     * Each instance sends its part ({@link SummaryPart}); the instance asked merges them.
+     */
+    private void summary(final Context ctx) {
+        final String id = ctx.pathParam("id");
+        final SegmentDefinition definition = queries.definition(id)
+            .orElseThrow(() -> new HttpResponseException(404, "No segment definition with id " + id + "."));
+        final SummaryPart local = queries.summary(id, definition.getHoldoutPercent(), clock.instant());
+        if (cluster == null || ctx.header(ApiServer.FORWARDED_BY_HEADER) != null) {
+            if (cluster == null) {
+                ctx.json(describeSummary(definition, local));
+            } else {
+                ctx.json(local.toJson());
+            }
+            return;
+        }
+        final List<JsonNode> others = cluster.gather("GET", SEGMENTS_PREFIX + encode(id) + "/summary", null);
+        ctx.header(ClusterFanOut.INSTANCES_HEADER, Integer.toString(others.size() + 1));
+        for (final JsonNode other : others) {
+            local.merge(SummaryPart.fromJson(other));
+        }
+        ctx.json(describeSummary(definition, local));
+    }
+
+    /** The cluster-wide summary of a definition, its card and its trend. */
+    public ObjectNode summary(final SegmentDefinition definition) {
+        final SummaryPart part = queries.summary(definition.getId(), definition.getHoldoutPercent(), clock.instant());
+        if (cluster != null) {
+            cluster.gather("GET", SEGMENTS_PREFIX + encode(definition.getId()) + "/summary", null)
+                .forEach(other -> part.merge(SummaryPart.fromJson(other)));
+        }
+        return describeSummary(definition, part);
+    }
+
+    private ObjectNode describeSummary(final SegmentDefinition definition, final SummaryPart part) {
+        final ObjectNode answer = part.answer(definition.getHoldoutPercent());
+        final ObjectNode summary = JsonNodeFactory.instance.objectNode();
+        summary.put("id", definition.getId());
+        summary.put("name", definition.getName());
+        summary.put("kind", definition.getKind().name());
+        summary.set("card", definition.getCard() == null ? null : AvroJson.toJson(definition.getCard()));
+        summary.setAll(answer);
+        final ArrayNode trend = summary.putArray("trend");
+        for (final SegmentSnapshot snapshot : queries.snapshots(definition.getId())) {
+            trend.addObject().put("at", snapshot.getAt().toString()).put("size", snapshot.getSize())
+                .put("clvMean", snapshot.getClvMean());
+        }
+        trend.addObject().put("at", clock.instant().toString()).put("size", part.size()).put("clvMean",
+            part.clvMean());
+        return summary;
     }
 
     /**

@@ -38,7 +38,7 @@ public final class EngineMetrics {
         DUPLICATE,
         /** Sent to the dead-letter queue. */
         REJECTED,
-        /** An erasure request that deleted a profile. */
+        /** An erasure request that deleted a profile, or a moved profile dropped because its customer was erased. */
         ERASED;
 
         String tag() {
@@ -56,6 +56,7 @@ public final class EngineMetrics {
     private final Counter reevaluations;
     private final Counter punctuations;
     private final Map<IdentityAction, Counter> identity = new ConcurrentHashMap<>();
+    private final Map<String, Counter> misrouted = new ConcurrentHashMap<>();
     private final Timer mergeLatency;
     private final Timer outputLatency;
     private final String instance;
@@ -222,5 +223,17 @@ public final class EngineMetrics {
      */
     public void eventToOutput(final long eventTimeMs, final long outputTimeMs) {
         outputLatency.record(Math.max(0, outputTimeMs - eventTimeMs), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Counts an input record that arrived on a partition other than its key's murmur2 partition
+     * ({@code profilestream_misrouted_records_total{topic}}): its producer does not partition like Kafka's Java client.
+     */
+    public void misrouted(final String topic) {
+        misrouted.computeIfAbsent(topic, t -> Counter.builder("profilestream.misrouted.records")
+            .description("Input records on a partition other than their key's murmur2 partition, moved to the task "
+                + "that owns the key.")
+            .tag("topic", t)
+            .register(registry)).increment();
     }
 }

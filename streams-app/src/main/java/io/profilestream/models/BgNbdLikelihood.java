@@ -129,6 +129,6 @@ final class BgNbdLikelihood {
             evaluations += result.evaluations();
         }
         return new BgNbdFit(BgNbdParameters.fromArray(result.parameters()), result.logLikelihood(),
-            Math.round(customers), evaluations, result.atBound());
+            Math.round(customers), evaluations, result.atBound(), result.converged());
     }
 }

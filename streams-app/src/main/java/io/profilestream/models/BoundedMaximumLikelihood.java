@@ -67,9 +67,11 @@ final class BoundedMaximumLikelihood {
         });
         double[] best = null;
         double bestValue = Double.POSITIVE_INFINITY;
+        boolean bestConverged = false;
         for (final double[] start : starts) {
             double[] theta = clamp(log(start), logLower, logUpper);
             double value = Double.POSITIVE_INFINITY;
+            boolean converged = true;
             for (int pass = 0; pass < 2; pass++) {
                 try {
                     final PointValuePair found = new BOBYQAOptimizer(2 * n + 1, initialRadius, STOPPING_RADIUS)
@@ -81,12 +83,14 @@ final class BoundedMaximumLikelihood {
                     }
                 } catch (final MathRuntimeException e) {
                     // Too many evaluations or a degenerate model: keep what the previous pass found.
+                    converged = false;
                     break;
                 }
             }
             if (value < bestValue) {
                 bestValue = value;
                 best = theta;
+                bestConverged = converged;
             }
         }
         if (best == null || bestValue >= PENALTY) {
@@ -101,7 +105,8 @@ final class BoundedMaximumLikelihood {
             // exp(log(bound)) may land one ulp outside the box.
             parameters[i] = Math.min(upper[i], Math.max(lower[i], parameters[i]));
         }
-        return new Result(parameters, logLikelihood.applyAsDouble(parameters), evaluations.get(), atBound);
+        return new Result(parameters, logLikelihood.applyAsDouble(parameters), evaluations.get(), atBound,
+            bestConverged);
     }
 
     private static double[] exp(final double[] values) {
@@ -135,7 +140,9 @@ final class BoundedMaximumLikelihood {
      * @param logLikelihood the log-likelihood there
      * @param evaluations number of evaluations over all runs
      * @param atBound whether a parameter lies on its bound
+     * @param converged whether the optimiser stopped on its own criterion for the best start, rather than on the
+     *     evaluation budget or an error
      */
-    record Result(double[] parameters, double logLikelihood, int evaluations, boolean atBound) {
+    record Result(double[] parameters, double logLikelihood, int evaluations, boolean atBound, boolean converged) {
     }
 }

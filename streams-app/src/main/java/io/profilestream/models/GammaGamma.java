@@ -195,6 +195,6 @@ public final class GammaGamma {
         }
         final double[] best = result.parameters();
         return new GammaGammaFit(new GammaGammaParameters(best[0], best[1], best[2]), result.logLikelihood(),
-            Math.round(customers), evaluations, result.atBound());
+            Math.round(customers), evaluations, result.atBound(), result.converged());
     }
 }

@@ -8,10 +8,21 @@ package io.profilestream.models;
  * @param customers number of customers the fit used (those with x &gt; 0 and m &gt; 0)
  * @param evaluations number of likelihood evaluations over all starts
  * @param atBound whether an estimate lies on a bound of the search box (the model may not fit the data)
+ * @param converged whether the optimiser met its stopping criterion (a fit that ran out of evaluations did not)
  */
 public record GammaGammaFit(GammaGammaParameters parameters,
                            double logLikelihood,
                            long customers,
                            int evaluations,
-                           boolean atBound) {
+                           boolean atBound,
+                       boolean converged) {
+
+    /** A fit that converged. */
+    public GammaGammaFit(final GammaGammaParameters parameters,
+                         final double logLikelihood,
+                         final long customers,
+                         final int evaluations,
+                         final boolean atBound) {
+        this(parameters, logLikelihood, customers, evaluations, atBound, true);
+    }
 }

@@ -1,13 +1,13 @@
 package io.profilestream.query;
 
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.streams.StreamsMetadata;
-
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.StreamsMetadata;
 
 /**
  * One instance of the application as Kafka Streams sees it: its {@code application.server} host and port,

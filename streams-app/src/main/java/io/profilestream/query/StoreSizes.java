@@ -3,11 +3,11 @@ package io.profilestream.query;
 import java.util.List;
 import java.util.Objects;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.topology.Stores;
 

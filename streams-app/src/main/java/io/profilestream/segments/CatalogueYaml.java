@@ -16,8 +16,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.profilestream.domain.CustomEventLog;
+import io.profilestream.domain.Holdout;
+import io.profilestream.domain.PersonaCards;
+import io.profilestream.domain.TraitRules;
 import io.profilestream.profile.DefinitionKind;
+import io.profilestream.profile.PersonaCard;
 import io.profilestream.profile.SegmentDefinition;
+import io.profilestream.profile.TraitDefinition;
 
 /**
  * Reads segment catalogues written in YAML, such as the default catalogue shipped in
@@ -129,9 +135,31 @@ public final class CatalogueYaml {
                 .setEnabled(entry.enabled() == null || entry.enabled())
                 .setVersion(1L)
                 .setUpdatedAt(updatedAt)
+                .setHoldoutPercent(holdout(entry.holdoutPercent(), where))
+                .setCard(card(entry.card(), where))
                 .build());
         }
         return List.copyOf(definitions);
+    }
+
+    private static double holdout(final Double percent, final String where) {
+        try {
+            return percent == null ? 0.0 : Holdout.check(percent);
+        } catch (final IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static PersonaCard card(final CardEntry card, final String where) {
+        if (card == null) {
+            return null;
+        }
+        try {
+            return PersonaCards.of(card.goals(), card.frustrations(), card.preferredChannels(), card.quote(),
+                card.imageUrl());
+        } catch (final IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
     }
 
     private static void requireText(final String value, final String field, final String where) {
@@ -140,8 +168,64 @@ public final class CatalogueYaml {
         }
     }
 
-    /** The file: a list of definitions under {@code definitions}. */
-    private record CatalogueFile(@JsonProperty("definitions") List<Entry> definitions) {
+    /**
+     * The computed traits of the default catalogue, checked like those the REST API accepts.
+     *
+     * @param log the retention bounds that windows must fit in
+     */
+    public static List<TraitDefinition> loadDefaultTraits(final CustomEventLog log, final Instant updatedAt) {
+        try (InputStream in = CatalogueYaml.class.getClassLoader().getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("The default segment catalogue " + DEFAULT_RESOURCE
+                    + " is not on the classpath");
+            }
+            return readTraits(in, log, updatedAt);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("Cannot read the default segment catalogue " + DEFAULT_RESOURCE, e);
+        }
+    }
+
+    /**
+     * Reads the computed traits of a catalogue ({@code traits}, optional).
+     *
+     * @throws IllegalArgumentException when an entry is invalid, with its id or index
+     */
+    public static List<TraitDefinition> readTraits(final InputStream in,
+                                                   final CustomEventLog log,
+                                                   final Instant updatedAt) throws IOException {
+        final CatalogueFile file = YAML.readValue(in, CatalogueFile.class);
+        if (file == null || file.traits() == null) {
+            return List.of();
+        }
+        final List<TraitDefinition> traits = new ArrayList<>(file.traits().size());
+        final Set<String> ids = new HashSet<>();
+        for (int i = 0; i < file.traits().size(); i++) {
+            final TraitEntry entry = file.traits().get(i);
+            final String where = "trait " + (i + 1) + (entry.id() == null ? "" : " (" + entry.id() + ")");
+            if (!ids.add(String.valueOf(entry.id()))) {
+                throw new IllegalArgumentException(where + ": the id is used twice");
+            }
+            try {
+                traits.add(TraitRules.build(entry.id(), entry.event(), entry.aggregation(), entry.property(),
+                    entry.windowDays(), 1L, updatedAt, log));
+            } catch (final IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+            }
+        }
+        return List.copyOf(traits);
+    }
+
+    /** The file: a list of definitions under {@code definitions}, computed traits under {@code traits}. */
+    private record CatalogueFile(@JsonProperty("definitions") List<Entry> definitions,
+                                 @JsonProperty("traits") List<TraitEntry> traits) {
+    }
+
+    /** One computed trait as written in YAML. */
+    private record TraitEntry(@JsonProperty("id") String id,
+                              @JsonProperty("event") String event,
+                              @JsonProperty("aggregation") String aggregation,
+                              @JsonProperty("property") String property,
+                              @JsonProperty("windowDays") Integer windowDays) {
     }
 
     /** One entry as written in YAML. */
@@ -151,6 +235,16 @@ public final class CatalogueYaml {
                          @JsonProperty("kind") String kind,
                          @JsonProperty("expression") String expression,
                          @JsonProperty("priority") Integer priority,
-                         @JsonProperty("enabled") Boolean enabled) {
+                         @JsonProperty("enabled") Boolean enabled,
+                         @JsonProperty("holdoutPercent") Double holdoutPercent,
+                         @JsonProperty("card") CardEntry card) {
+    }
+
+    /** A persona card as written in YAML. */
+    private record CardEntry(@JsonProperty("goals") List<String> goals,
+                             @JsonProperty("frustrations") List<String> frustrations,
+                             @JsonProperty("preferredChannels") List<String> preferredChannels,
+                             @JsonProperty("quote") String quote,
+                             @JsonProperty("imageUrl") String imageUrl) {
     }
 }

@@ -3,10 +3,11 @@ package io.profilestream.segments;
 import java.time.Duration;
 import java.time.Instant;
 
-import org.apache.avro.generic.IndexedRecord;
-
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import org.apache.avro.generic.IndexedRecord;
+
+import io.profilestream.domain.ScoreCurve;
 
 /**
  * A rule that parsed, type-checked as a boolean over the profile and passed the cost limits, planned once
@@ -92,8 +93,9 @@ public final class CompiledExpression {
     }
 
     /**
-     * Whether the rule reads {@code now} (directly or through {@code daysSince}), so that its result can change
-     * while the profile does not: such rules need time-driven re-evaluation.
+     * Whether the rule reads {@code now} (directly or through {@code daysSince}) or compares a score that moves with
+     * time with a constant, so that its result can change while the profile does not: such rules need time-driven
+     * re-evaluation.
      */
     public boolean usesNow() {
         return time.usesNow();
@@ -106,6 +108,17 @@ public final class CompiledExpression {
      */
     public Instant nextTimeChange(final IndexedRecord profile, final Instant now, final Duration fallback) {
         return time.next(profile, now, fallback);
+    }
+
+    /**
+     * As {@link #nextTimeChange(IndexedRecord, Instant, Duration)}, with the times at which the rule's comparisons of
+     * a score with a constant flip as the score moves along the curve.
+     */
+    public Instant nextTimeChange(final IndexedRecord profile,
+                                  final Instant now,
+                                  final Duration fallback,
+                                  final ScoreCurve curve) {
+        return time.next(profile, now, fallback, curve);
     }
 
     @Override

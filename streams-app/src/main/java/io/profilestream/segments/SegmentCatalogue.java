@@ -16,6 +16,7 @@ import java.util.TreeMap;
 
 import org.apache.avro.generic.IndexedRecord;
 
+import io.profilestream.domain.ScoreCurve;
 import io.profilestream.profile.DefinitionKind;
 import io.profilestream.profile.SegmentDefinition;
 
@@ -234,13 +235,25 @@ public final class SegmentCatalogue {
      * @param fallback how long after {@code now} to re-check a rule whose time thresholds are not known
      */
     public Instant nextTimeChange(final IndexedRecord profile, final Instant now, final Duration fallback) {
+        return nextTimeChange(profile, now, fallback, ScoreCurve.NONE);
+    }
+
+    /**
+     * As {@link #nextTimeChange(IndexedRecord, Instant, Duration)}, with the times at which rules comparing a score
+     * with a constant flip as the score moves along the curve.
+     */
+    public Instant nextTimeChange(final IndexedRecord profile,
+                                  final Instant now,
+                                  final Duration fallback,
+                                  final ScoreCurve curve) {
         if (!timeDependent) {
             return null;
         }
         Instant next = null;
         for (final CompiledDefinition definition : byId.values()) {
             if (definition.enabled()) {
-                next = TimeThresholds.earliest(next, definition.expression().nextTimeChange(profile, now, fallback));
+                next = TimeThresholds.earliest(next,
+                    definition.expression().nextTimeChange(profile, now, fallback, curve));
             }
         }
         return next;
@@ -253,11 +266,12 @@ public final class SegmentCatalogue {
     public Instant nextTimeChange(final String definitionId,
                                   final IndexedRecord profile,
                                   final Instant now,
-                                  final Duration fallback) {
+                                  final Duration fallback,
+                                  final ScoreCurve curve) {
         final CompiledDefinition definition = byId.get(definitionId);
         return definition == null || !definition.enabled()
             ? null
-            : definition.expression().nextTimeChange(profile, now, fallback);
+            : definition.expression().nextTimeChange(profile, now, fallback, curve);
     }
 
     /**

@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.cel.common.ast.CelConstant;
+import dev.cel.common.ast.CelExpr;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 
-import dev.cel.common.ast.CelConstant;
-import dev.cel.common.ast.CelExpr;
+import io.profilestream.domain.ScoreCurve;
 
 /**
  * When a rule's answer can next change with time alone, found from the rule itself rather than by re-evaluating
@@ -32,9 +33,16 @@ final class TimeThresholds {
     private static final double MILLIS_PER_DAY = Duration.ofDays(1).toMillis();
     private static final Set<String> COMPARISONS = Set.of("_<_", "_<=_", "_>_", "_>=_", "_==_", "_!=_");
     private static final String DAYS_BETWEEN = "daysBetween";
+    /** The scores that move with time alone, read as {@code profile.scores.<name>}. */
+    static final Set<String> MOVING_SCORES = Set.of("churnRisk", "pAlive", "expectedPurchases", "clv",
+        "engagementScore");
+    /** How far ahead a score crossing is looked for; a profile whose score does not cross by then is re-checked then. */
+    static final Duration SCORE_HORIZON = Duration.ofDays(365);
+    /** Precision of the search for a score crossing. */
+    private static final long SCORE_PRECISION_MS = 60_000;
 
     /** The thresholds of a rule that does not read {@code now}: it never changes with time alone. */
-    static final TimeThresholds NONE = new TimeThresholds(List.of(), false);
+    static final TimeThresholds NONE = new TimeThresholds(List.of(), List.of(), false);
 
     /**
      * One comparison of {@code daysSince(field)} with a constant.
@@ -45,11 +53,22 @@ final class TimeThresholds {
     record Threshold(List<String> path, double days) {
     }
 
+    /**
+     * One comparison of a time-dependent score with a constant.
+     *
+     * @param score the score's name in {@code profile.scores}
+     * @param value the constant it is compared with
+     */
+    record ScoreThreshold(String score, double value) {
+    }
+
     private final List<Threshold> thresholds;
+    private final List<ScoreThreshold> scores;
     private final boolean opaque;
 
-    private TimeThresholds(final List<Threshold> thresholds, final boolean opaque) {
+    private TimeThresholds(final List<Threshold> thresholds, final List<ScoreThreshold> scores, final boolean opaque) {
         this.thresholds = List.copyOf(thresholds);
+        this.scores = List.copyOf(scores);
         this.opaque = opaque;
     }
 
@@ -59,6 +78,7 @@ final class TimeThresholds {
      */
     static final class Finder {
         private final List<Threshold> found = new ArrayList<>();
+        private final List<ScoreThreshold> scores = new ArrayList<>();
         private final Set<Long> explained = new HashSet<>();
         private final List<Long> nows = new ArrayList<>();
 
@@ -70,15 +90,16 @@ final class TimeThresholds {
                     found.add(match.threshold());
                     explained.add(match.now().id());
                 });
+                scoreThreshold(expr.call()).ifPresent(scores::add);
             }
         }
 
         TimeThresholds result() {
-            if (nows.isEmpty()) {
+            if (nows.isEmpty() && scores.isEmpty()) {
                 return NONE;
             }
             final boolean opaque = !explained.containsAll(nows);
-            return new TimeThresholds(opaque ? List.of() : found, opaque);
+            return new TimeThresholds(opaque ? List.of() : found, opaque ? List.of() : scores, opaque);
         }
     }
 
@@ -106,6 +127,22 @@ final class TimeThresholds {
             if (path != null && now.getKind() == CelExpr.ExprKind.Kind.IDENT
                 && ProfileFunctions.NOW.equals(now.ident().name())) {
                 return Optional.of(new Match(new Threshold(path, value), now));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code profile.scores.<moving score> <op> constant}, either way round. */
+    private static Optional<ScoreThreshold> scoreThreshold(final CelExpr.CelCall call) {
+        if (!COMPARISONS.contains(call.function()) || call.args().size() != 2 || call.target().isPresent()) {
+            return Optional.empty();
+        }
+        for (int side = 0; side < 2; side++) {
+            final Double value = number(call.args().get(1 - side));
+            final List<String> path = profilePath(call.args().get(side));
+            if (value != null && path != null && path.size() == 2 && "scores".equals(path.get(0))
+                && MOVING_SCORES.contains(path.get(1))) {
+                return Optional.of(new ScoreThreshold(path.get(1), value));
             }
         }
         return Optional.empty();
@@ -143,7 +180,10 @@ final class TimeThresholds {
         return path;
     }
 
-    /** Whether the rule reads {@code now} at all, so that its answer can change with time alone. */
+    /**
+     * Whether the rule's answer can change with time alone: it reads {@code now}, or compares a score that moves with
+     * time with a constant.
+     */
     boolean usesNow() {
         return this != NONE;
     }
@@ -156,9 +196,54 @@ final class TimeThresholds {
      * ({@code <=}, {@code >}); both instants are candidates, so the answer is never late.
      */
     Instant next(final IndexedRecord profile, final Instant now, final Duration fallback) {
+        return next(profile, now, fallback, ScoreCurve.NONE);
+    }
+
+    /**
+     * As {@link #next(IndexedRecord, Instant, Duration)}, with the crossings of the rule's score comparisons too: the
+     * first instant, to a minute, at which the score is on the other side of its constant, found by bisection on the
+     * curve (each moving score is monotone in time); {@code now} plus {@link #SCORE_HORIZON} when it does not cross
+     * before then.
+     */
+    Instant next(final IndexedRecord profile, final Instant now, final Duration fallback, final ScoreCurve curve) {
         if (opaque) {
             return now.plus(fallback);
         }
+        Instant crossing = null;
+        for (final ScoreThreshold score : scores) {
+            crossing = earliest(crossing, crossing(profile, now, score, curve));
+        }
+        return earliest(crossing, nextDay(profile, now));
+    }
+
+    private static Instant crossing(final IndexedRecord profile,
+                                    final Instant now,
+                                    final ScoreThreshold threshold,
+                                    final ScoreCurve curve) {
+        final double start = curve.scoreAt(profile, threshold.score(), now);
+        if (Double.isNaN(start)) {
+            return null;
+        }
+        final double side = Math.signum(start - threshold.value());
+        long low = now.toEpochMilli();
+        long high = now.plus(SCORE_HORIZON).toEpochMilli();
+        final double end = curve.scoreAt(profile, threshold.score(), Instant.ofEpochMilli(high));
+        if (Double.isNaN(end) || Math.signum(end - threshold.value()) == side) {
+            return Instant.ofEpochMilli(high);
+        }
+        while (high - low > SCORE_PRECISION_MS) {
+            final long middle = low + (high - low) / 2;
+            final double value = curve.scoreAt(profile, threshold.score(), Instant.ofEpochMilli(middle));
+            if (Math.signum(value - threshold.value()) != side) {
+                high = middle;
+            } else {
+                low = middle;
+            }
+        }
+        return Instant.ofEpochMilli(high);
+    }
+
+    private Instant nextDay(final IndexedRecord profile, final Instant now) {
         final long nowMs = now.toEpochMilli();
         long next = Long.MAX_VALUE;
         for (final Threshold threshold : thresholds) {

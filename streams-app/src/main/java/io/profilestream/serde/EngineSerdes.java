@@ -8,6 +8,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 import io.profilestream.events.ClickEvent;
+import io.profilestream.events.CustomEvent;
 import io.profilestream.events.CustomerTraits;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.ErasureRequest;
@@ -21,6 +22,8 @@ import io.profilestream.profile.IdentityEvent;
 import io.profilestream.profile.ModelParameters;
 import io.profilestream.profile.SegmentChange;
 import io.profilestream.profile.SegmentDefinition;
+import io.profilestream.profile.SegmentSnapshot;
+import io.profilestream.profile.TraitDefinition;
 import io.profilestream.registry.SchemaRegistryClient;
 
 /**
@@ -31,13 +34,15 @@ public final class EngineSerdes {
 
     /**
      * Values of the internal {@code profile-events} topic: a click keyed by its profile id, a merge request, a moved
-     * profile, customer traits or an erasure request. {@code ClickEvent} comes first: the topic carried plain clicks
+     * profile, customer traits, an erasure request, a custom event, or a purchase or email event that arrived on
+     * another task's partition. {@code ClickEvent} comes first: the topic carried plain clicks
      * before identity resolution, and a union reads them; later branches are only ever appended, so an upgrade keeps
      * the records in flight readable and the schema stays BACKWARD compatible.
      */
     public static final Schema PROFILE_EVENT_SCHEMA = Schema.createUnion(List.of(ClickEvent.getClassSchema(),
         MergeRequest.getClassSchema(), ProfileMerge.getClassSchema(), CustomerTraits.getClassSchema(),
-        ErasureRequest.getClassSchema()));
+        ErasureRequest.getClassSchema(), CustomEvent.getClassSchema(), PurchaseEvent.getClassSchema(),
+        EmailEvent.getClassSchema()));
 
     private final SchemaRegistryClient registry;
     private final RegistryAvroSerde<ClickEvent> click;
@@ -54,6 +59,9 @@ public final class EngineSerdes {
     private final RegistryAvroSerde<SpecificRecord> profileEvent;
     private final RegistryAvroSerde<IdentityCommand> identityCommand;
     private final StoreAvroSerde<IdentityLink> storedLink;
+    private final RegistryAvroSerde<CustomEvent> customEvent;
+    private final RegistryAvroSerde<TraitDefinition> traitDefinition;
+    private final RegistryAvroSerde<SegmentSnapshot> segmentSnapshot;
 
     public EngineSerdes(final SchemaRegistryClient registry, final int maxRecordBytes) {
         this.registry = registry;
@@ -72,6 +80,9 @@ public final class EngineSerdes {
         this.profileEvent = new RegistryAvroSerde<>(registry, PROFILE_EVENT_SCHEMA, Integer.MAX_VALUE);
         this.identityCommand = new RegistryAvroSerde<>(registry, IdentityCommand.class, Integer.MAX_VALUE);
         this.storedLink = new StoreAvroSerde<>(IdentityLink.class);
+        this.customEvent = new RegistryAvroSerde<>(registry, CustomEvent.class, maxRecordBytes);
+        this.traitDefinition = new RegistryAvroSerde<>(registry, TraitDefinition.class, maxRecordBytes);
+        this.segmentSnapshot = new RegistryAvroSerde<>(registry, SegmentSnapshot.class, Integer.MAX_VALUE);
     }
 
     public SchemaRegistryClient registry() {
@@ -150,5 +161,17 @@ public final class EngineSerdes {
 
     public StoreAvroSerde<IdentityLink> storedLink() {
         return storedLink;
+    }
+
+    public RegistryAvroSerde<CustomEvent> customEvent() {
+        return customEvent;
+    }
+
+    public RegistryAvroSerde<TraitDefinition> traitDefinition() {
+        return traitDefinition;
+    }
+
+    public RegistryAvroSerde<SegmentSnapshot> segmentSnapshot() {
+        return segmentSnapshot;
     }
 }

@@ -9,7 +9,8 @@ package io.profilestream.topology;
  * @param version the definition version being filled, or -1 for a deleted definition whose members exit
  * @param processed profiles evaluated so far
  * @param total profiles in the task when the backfill started (an estimate)
- * @param cursor the last profile id evaluated, empty before the first
+ * @param cursor the last profile id evaluated, empty before the first and once done: a profile id is personal data,
+ *               and a finished backfill has no use for it
  */
 public record Backfill(State state, long version, long processed, long total, String cursor) {
 
@@ -42,6 +43,12 @@ public record Backfill(State state, long version, long processed, long total, St
      */
     Backfill advance(final long more, final String lastId, final boolean finished) {
         final long done = processed + more;
-        return new Backfill(finished ? State.DONE : State.RUNNING, version, done, Math.max(total, done), lastId);
+        return new Backfill(finished ? State.DONE : State.RUNNING, version, done, Math.max(total, done),
+            finished ? "" : lastId);
+    }
+
+    /** The same progress with the cursor moved (to the profile before one that was deleted). */
+    Backfill withCursor(final String newCursor) {
+        return new Backfill(state, version, processed, total, newCursor);
     }
 }

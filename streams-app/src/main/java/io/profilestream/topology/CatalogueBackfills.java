@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -98,9 +99,48 @@ final class CatalogueBackfills {
         return catalogue;
     }
 
+    /** The holdout percentage of a definition in the current catalogue, 0 when it has none. */
+    double holdoutPercent(final String definitionId) {
+        return catalogue().definition(definitionId).map(compiled -> compiled.definition().getHoldoutPercent())
+            .orElse(0.0);
+    }
+
     /** The version of a definition in the current catalogue, 0 when it has none. */
     long version(final String definitionId) {
         return catalogue().version(definitionId).orElse(0L);
+    }
+
+    /**
+     * Moves every backfill cursor that names a profile just deleted (erased, or merged into a customer's) to the
+     * profile before it, so the backfill resumes at the same place and no store keeps the deleted id.
+     * Call it after the profile left the store; the backfills store holds one entry per definition.
+     */
+    void forget(final String profileId) {
+        final List<KeyValue<String, Backfill>> moved = new ArrayList<>();
+        try (KeyValueIterator<String, String> all = backfills.all()) {
+            all.forEachRemaining(entry -> {
+                final Backfill backfill = Backfill.parse(entry.value);
+                if (backfill.cursor().equals(profileId)) {
+                    moved.add(KeyValue.pair(entry.key, backfill));
+                }
+            });
+        }
+        if (moved.isEmpty()) {
+            return;
+        }
+        String previous = "";
+        try (KeyValueIterator<String, CustomerProfile> before = profiles.reverseRange(null, profileId)) {
+            while (before.hasNext()) {
+                final String key = before.next().key;
+                if (!key.equals(profileId)) {
+                    previous = key;
+                    break;
+                }
+            }
+        }
+        for (final KeyValue<String, Backfill> entry : moved) {
+            backfills.put(entry.key, entry.value.withCursor(previous).format());
+        }
     }
 
     /**
@@ -143,7 +183,8 @@ final class CatalogueBackfills {
                 // A new time-dependent rule may be due before the profile's current re-evaluation time.
                 final Instant previousDue = profile.getReevaluateAt();
                 ReevaluationSchedule.dueBy(profile,
-                    current.nextTimeChange(definitionId, profile, now, settings.timeRuleInterval()));
+                    current.nextTimeChange(definitionId, profile, now, settings.timeRuleInterval(),
+                        settings.live().curve()));
                 if (evaluation.changed() || !Objects.equals(previousDue, profile.getReevaluateAt())) {
                     evaluation.applyTo(profile);
                     publisher.publish(profile, previousDue, evaluation.changes(), now);

@@ -1,11 +1,17 @@
 package io.profilestream.topology;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +34,13 @@ import io.profilestream.profile.IdentityEvent;
  * When an anonymous id is first linked it also forwards a merge request keyed by the anonymous profile id, which the
  * profile processor that owns that profile answers by moving it into the customer's.
  * Every link, re-link and quarantine is forwarded as an {@link IdentityEvent} keyed by customer id.
+ * A link not used for {@code identity.link.retention.ms} is deleted by a punctuated sweep.
  */
 final class IdentityResolver implements Processor<String, ClickEvent, String, SpecificRecord> {
 
     private static final Logger LOG = LoggerFactory.getLogger(IdentityResolver.class);
+    /** How often a batch of links is checked for expiry. */
+    static final Duration EXPIRY_INTERVAL = Duration.ofSeconds(10);
 
     private final EngineSettings settings;
     private final EngineMetrics metrics;
@@ -39,6 +48,8 @@ final class IdentityResolver implements Processor<String, ClickEvent, String, Sp
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, IdentityLink> links;
     private DedupWindow seenClicks;
+    /** Where the link expiry sweep goes on: the last anonymous id it visited, or null to start at the first. */
+    private String sweepCursor;
 
     IdentityResolver(final EngineSettings settings, final EngineMetrics metrics) {
         this.settings = settings;
@@ -50,14 +61,52 @@ final class IdentityResolver implements Processor<String, ClickEvent, String, Sp
     public void init(final ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.links = context.getStateStore(Stores.IDENTITY_LINKS);
-        this.seenClicks = new DedupWindow(context.getStateStore(Stores.CLICK_DEDUP), settings.dedupRetentionMs());
+        this.seenClicks = new DedupWindow(context.getStateStore(Stores.CLICK_DEDUP), settings.dedupRetentionMs(),
+            context::currentSystemTimeMs);
+        if (!settings.linkRetention().isZero()) {
+            context.schedule(EXPIRY_INTERVAL,
+                settings.eventTime() ? PunctuationType.STREAM_TIME : PunctuationType.WALL_CLOCK_TIME,
+                this::expireLinks);
+        }
+    }
+
+    /**
+     * Deletes, in one bounded batch of the sweep over the task's links, those whose last click is older than the link
+     * retention. The sweep goes round the store from where it stopped (in memory: after a restart it starts again
+     * from the first id), so a link goes at most one sweep after it expires.
+     */
+    private void expireLinks(final long nowMs) {
+        final long oldestKept = nowMs - settings.linkRetention().toMillis();
+        final List<String> expired = new ArrayList<>();
+        int visited = 0;
+        String last = null;
+        try (KeyValueIterator<String, IdentityLink> next = links.range(sweepCursor, null)) {
+            while (next.hasNext() && visited < settings.reevaluationBatchSize()) {
+                final KeyValue<String, IdentityLink> entry = next.next();
+                if (entry.key.equals(sweepCursor)) {
+                    continue;
+                }
+                visited++;
+                last = entry.key;
+                final Instant seen = entry.value.getLastSeen() != null ? entry.value.getLastSeen()
+                    : entry.value.getFirstSeen();
+                if (seen != null && seen.toEpochMilli() < oldestKept) {
+                    expired.add(entry.key);
+                }
+            }
+        }
+        sweepCursor = visited < settings.reevaluationBatchSize() ? null : last;
+        expired.forEach(links::delete);
+        if (!expired.isEmpty()) {
+            LOG.debug("Deleted {} identity links not used within the link retention.", expired.size());
+        }
     }
 
     @Override
     public void process(final Record<String, ClickEvent> record) {
         final ClickEvent click = record.value();
         final String anonymousId = click.getAnonymousId();
-        if (seenClicks.seenBefore(anonymousId, click.getEventId(), record.timestamp())) {
+        if (seenClicks.seenBefore(anonymousId, click.getEventId())) {
             metrics.event(settings.topics().clickstream(), Outcome.DUPLICATE);
             return;
         }

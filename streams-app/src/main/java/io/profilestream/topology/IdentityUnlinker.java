@@ -42,7 +42,8 @@ final class IdentityUnlinker implements Processor<String, IdentityCommand, Strin
     public void init(final ProcessorContext<String, IdentityEvent> context) {
         this.context = context;
         this.links = context.getStateStore(Stores.IDENTITY_LINKS);
-        this.seenClicks = new DedupWindow(context.getStateStore(Stores.CLICK_DEDUP), settings.dedupRetentionMs());
+        this.seenClicks = new DedupWindow(context.getStateStore(Stores.CLICK_DEDUP), settings.dedupRetentionMs(),
+            context::currentSystemTimeMs);
     }
 
     @Override

@@ -13,6 +13,8 @@ final class Outputs {
     static final String RESOLVED_EVENTS = "resolved-events-sink";
     /** The identity audit trail: links, re-links, quarantines, unlinks. */
     static final String IDENTITY_EVENTS = "identity-events-sink";
+    /** Clicks that arrived on another task's partition, on the rerouted-clicks topic by anonymousId. */
+    static final String REROUTED_CLICKS = "rerouted-clicks-sink";
 
     // The relay of the rare inputs.
     /** Customer traits and erasure requests, moved onto the profile-events topic unchanged. */
@@ -29,7 +31,12 @@ final class Outputs {
     static final String PROFILE_UPDATES = "profile-updates-sink";
     /** Segment, persona and lifecycle changes. */
     static final String SEGMENT_CHANGES = "segment-changes-sink";
+    /** Purchases and emails that arrived on another task's partition, on the profile-events topic by customer id. */
+    static final String REROUTED_EVENTS = "rerouted-events-sink";
 
     private Outputs() {
     }
+
+    /** Custom events, keyed by the profile they belong to, to {@code profile-events}. */
+    static final String ROUTED_CUSTOM_EVENTS = "routed-custom-events-sink";
 }

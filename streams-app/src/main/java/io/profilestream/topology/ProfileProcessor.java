@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
 
 import io.profilestream.config.EngineSettings;
 import io.profilestream.domain.EventKind;
+import io.profilestream.domain.Holdout;
 import io.profilestream.domain.MembershipChange;
 import io.profilestream.domain.ProfileAggregator;
+import io.profilestream.domain.ProfileEvaluator;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.events.ErasureRequest;
 import io.profilestream.internal.MergeRequest;
@@ -37,7 +39,10 @@ import io.profilestream.segments.SegmentEvaluator;
  * segments, store, and forward the profile to {@code profile-updates} and every membership change to
  * {@code segment-changes}.
  * A punctuator re-evaluates the profiles whose re-evaluation time has come ({@link ReevaluationSchedule}) and steps
- * the running segment backfills ({@link CatalogueBackfills}), in bounded batches.
+ * the running segment backfills ({@link CatalogueBackfills}) and trait recomputations ({@link TraitCatalogue}), in
+ * bounded batches.
+ * Computed traits are recomputed from the profile's retained custom events before its segments are evaluated, so rules
+ * can read them.
  * An erasure request deletes the profile, its remembered event ids and its schedule entry, exits every membership
  * and emits a tombstone.
  * Merge requests and merges are identity resolution's part here, handled by {@link ProfileMerges}.
@@ -59,6 +64,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private SegmentMembers members;
     private SegmentEvaluator segmentEvaluator;
     private ProfileMerges merges;
+    private TraitCatalogue traits;
 
     /**
      * @param profileUpdate the {@code profile-updates} value of a profile's stored bytes
@@ -77,22 +83,29 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         final KeyValueStore<String, CustomerProfile> store = context.getStateStore(Stores.PROFILES);
         this.profiles = new ProfileStore(store, settings.profileCacheSize());
         ProfileUpdates.publishOnFlush(context, store, profileUpdate);
-        this.seenEvents = new DedupWindow(context.getStateStore(Stores.EVENT_DEDUP), settings.dedupRetentionMs());
+        this.seenEvents = new DedupWindow(context.getStateStore(Stores.EVENT_DEDUP), settings.dedupRetentionMs(),
+            context::currentSystemTimeMs);
         this.schedule = new ReevaluationSchedule(context.getStateStore(Stores.REEVALUATION_SCHEDULE),
             settings.reevaluationBatchSize());
         this.models = new ScoringModels(settings.evaluators(), settings.rfmMinPopulation(),
-            context.getStateStore(Stores.MODEL_PARAMETERS), context::currentSystemTimeMs);
+            context.getStateStore(Stores.MODEL_PARAMETERS), context::currentSystemTimeMs, settings.live());
         this.segmentEvaluator = new SegmentEvaluator(metrics::segmentRuleFailed);
         this.catalogue = new CatalogueBackfills(settings, context.getStateStore(Stores.SEGMENT_DEFINITIONS),
             context.getStateStore(Stores.SEGMENT_BACKFILL), store, segmentEvaluator, context::currentSystemTimeMs);
         this.members = new SegmentMembers(context.getStateStore(Stores.SEGMENT_MEMBERS), metrics);
         this.members.count(1);
         this.merges = new ProfileMerges(settings, metrics, context, profiles);
+        this.traits = new TraitCatalogue(context.getStateStore(Stores.TRAIT_DEFINITIONS),
+            context.getStateStore(Stores.TRAIT_BACKFILL), store, settings.aggregator().customEvents(),
+            settings.reevaluationBatchSize(), context::currentSystemTimeMs);
         context.schedule(settings.reevaluationInterval(),
             settings.eventTime() ? PunctuationType.STREAM_TIME : PunctuationType.WALL_CLOCK_TIME,
             this::reevaluateDue);
+        // Newly published parameters reach reads (LiveModels) within a second even while no event arrives.
+        context.schedule(ScoringModels.CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, nowMs -> models.evaluator());
+        // Recency is measured from the engine's now: in event-time mode the task's stream time, not the wall clock.
         context.schedule(settings.rfmRefreshInterval(), PunctuationType.WALL_CLOCK_TIME,
-            nowMs -> models.refreshRfm(store, nowMs));
+            nowMs -> models.refreshRfm(store, settings.eventTime() ? context.currentStreamTimeMs() : nowMs));
     }
 
     @Override
@@ -128,11 +141,17 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         final long eventTime = record.timestamp();
         // Clicks were deduplicated by the identity resolver, by their own anonymous id, before they were routed here.
         final boolean deduplicate = kind != EventKind.CLICK;
-        if (deduplicate && seenEvents.seenBefore(profileId, eventId, eventTime)) {
+        if (deduplicate && seenEvents.seenBefore(profileId, eventId)) {
             metrics.event(settings.topics().of(kind), Outcome.DUPLICATE);
             return;
         }
         final CustomerProfile stored = profiles.get(profileId);
+        if (kind == EventKind.MERGE && stored == null) {
+            // The click that linked the customer reached this partition before the profile it moved, so the customer
+            // was erased meanwhile: the moved profile must not bring the customer back.
+            metrics.event(settings.topics().of(kind), Outcome.ERASED);
+            return;
+        }
         final Instant previousDue = stored == null ? null : stored.getReevaluateAt();
         final CustomerProfile profile = stored == null ? ProfileAggregator.newProfile(profileId) : stored;
         final Instant now = now(eventTime);
@@ -164,6 +183,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             exitEverything(leaving, SegmentChanges.CAUSE_MERGE, record.timestamp());
         }
         merges.moveOut(profileId, request, record);
+        catalogue.forget(profileId);
     }
 
     /**
@@ -171,12 +191,15 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
      * The profile is due again when its stage or a rule's answer can next change with time alone, whichever is first.
      */
     private List<MembershipChange> evaluate(final CustomerProfile profile, final Instant now) {
-        final List<MembershipChange> changes = new ArrayList<>(models.evaluator().evaluate(profile, now));
+        final ProfileEvaluator evaluator = models.evaluator();
+        final List<MembershipChange> changes = new ArrayList<>(evaluator.evaluate(profile, now));
+        traits.apply(profile, now);
         final SegmentCatalogue current = catalogue.catalogue();
         final SegmentEvaluation segments = segmentEvaluator.evaluate(current, profile, now);
         segments.applyTo(profile);
         changes.addAll(segments.changes());
-        ReevaluationSchedule.dueBy(profile, current.nextTimeChange(profile, now, settings.timeRuleInterval()));
+        ReevaluationSchedule.dueBy(profile,
+            current.nextTimeChange(profile, now, settings.timeRuleInterval(), evaluator.scorer()));
         return changes;
     }
 
@@ -185,7 +208,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
      */
     private Instant now(final long eventTime) {
         if (settings.eventTime()) {
-            return Instant.ofEpochMilli(Math.max(context.currentStreamTimeMs(), eventTime));
+            final long now = Math.max(context.currentStreamTimeMs(), eventTime);
+            settings.live().observe(now);
+            return Instant.ofEpochMilli(now);
         }
         return Instant.ofEpochMilli(context.currentSystemTimeMs());
     }
@@ -202,7 +227,10 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         forwardChanges(profile, changes, cause, eventTime);
     }
 
-    /** Records each change in the members index and forwards it to {@code segment-changes}. */
+    /**
+     * Records each change in the members index and forwards it to {@code segment-changes}, flagged when the profile is
+     * in the definition's holdout.
+     */
     private void forwardChanges(final CustomerProfile profile,
                                 final List<MembershipChange> changes,
                                 final String cause,
@@ -212,9 +240,11 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         }
         final Instant emittedAt = Instant.ofEpochMilli(context.currentSystemTimeMs());
         for (final MembershipChange change : changes) {
-            members.record(profile.getProfileId(), change);
+            members.record(profile, change, eventTime);
+            final boolean holdout = change.kind() != ChangeKind.LIFECYCLE && Holdout.isHeldOut(change.id(),
+                profile.getProfileId(), catalogue.holdoutPercent(change.id()));
             context.forward(new Record<String, SpecificRecord>(profile.getProfileId(),
-                SegmentChanges.of(profile, change, cause, eventTime, emittedAt), eventTime.toEpochMilli()),
+                SegmentChanges.of(profile, change, cause, eventTime, emittedAt, holdout), eventTime.toEpochMilli()),
                 Outputs.SEGMENT_CHANGES);
             metrics.membershipChange(change);
         }
@@ -243,12 +273,15 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                 continue;
             }
             final List<MembershipChange> changes = evaluate(profile, now);
-            // The entry was taken off the schedule, so publish must not try to delete it again.
-            publish(profile, null, changes, SegmentChanges.CAUSE_TIME, now);
+            // The entry was taken off the schedule, so publish must not try to delete it again. The changes are dated
+            // when they became due, not when the punctuator got to them, so a replay gives them the same ids.
+            publish(profile, null, changes, SegmentChanges.CAUSE_TIME, Instant.ofEpochMilli(entry.dueMs()));
         }
         metrics.reevaluated(due.size());
         metrics.backfilled(catalogue.step(now, (profile, previousDue, changes, time) ->
             publish(profile, previousDue, changes, SegmentChanges.CAUSE_BACKFILL, time)));
+        metrics.backfilled(traits.step(now, (profile, previousDue, time) ->
+            publish(profile, previousDue, evaluate(profile, time), SegmentChanges.CAUSE_BACKFILL, time)));
     }
 
     private void erase(final String customerId,
@@ -260,6 +293,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         if (profile != null) {
             schedule.remove(customerId, profile.getReevaluateAt());
             exitEverything(profile, request.getRequestId(), record.timestamp());
+            catalogue.forget(customerId);
         }
         metrics.event(settings.topics().erasure(), Outcome.ERASED);
     }

@@ -25,8 +25,9 @@ import io.profilestream.serde.EngineSerdes;
  * Three sub-topologies, each with sinks of its own ({@link Outputs}):
  * <pre>
  * clickstream-events -> validate -> identity-resolver -+-> profile-events (the engine's own topic, by profile id)
- *                                   (by anonymousId)   +-> identity-events
+ * rerouted-clicks    ------------->+ (by anonymousId)   +-> identity-events
  * identity-commands  -------------> identity-unlinker ---> identity-events
+ * custom-events      -> validate -> custom-event-router --> profile-events (reads identity-links-store)
  *
  * customer-traits    -> validate --+-> profile-events
  * erasure-requests   -> validate --+
@@ -40,6 +41,9 @@ import io.profilestream.serde.EngineSerdes;
  * </pre>
  * The resolver and the unlinker share the resolver's stores, so they run in the same tasks; docs/identity.md
  * explains identity resolution.
+ * An input record on a partition other than its key's murmur2 partition (a producer with another partitioner) is
+ * moved to the task that owns the key ({@link InputRouting}): a click through the engine's rerouted-clicks topic back
+ * into the resolver, a purchase or email through profile-events.
  * Traits and erasure requests are rare, so they reach the profile processor through profile-events: a task waits
  * for each of its input partitions to be fetched before it picks the next record by time, and Kafka Streams does
  * work on every record for each empty partition of the task (formatting a log text it then discards, in 4.3).
@@ -50,6 +54,7 @@ public final class ProfileTopology {
     static final String IDENTITY_RESOLVER = "identity-resolver";
     static final String IDENTITY_UNLINKER = "identity-unlinker";
     static final String PROFILE_PROCESSOR = "profile-processor";
+    static final String CUSTOM_EVENT_ROUTER = "custom-event-router";
 
     private ProfileTopology() {
     }
@@ -72,6 +77,21 @@ public final class ProfileTopology {
                                  final EngineSerdes serdes,
                                  final EngineMetrics metrics,
                                  final Clock clock) {
+        return build(settings, serdes, metrics, clock, 0);
+    }
+
+    /**
+     * Returns the topology for the given settings, serdes and metrics, moving records that arrive on a partition other
+     * than their key's to the task that owns the key.
+     *
+     * @param clock the wall clock that event times further ahead than the allowed skew are judged against
+     * @param inputPartitions the input topics' partition count; 0 or 1 leaves every record where it arrives
+     */
+    public static Topology build(final EngineSettings settings,
+                                 final EngineSerdes serdes,
+                                 final EngineMetrics metrics,
+                                 final Clock clock,
+                                 final int inputPartitions) {
         final Topics topics = settings.topics();
         final Topology topology = new Topology();
         final Deserializer<String> keys = serdes.key().deserializer();
@@ -83,35 +103,58 @@ public final class ProfileTopology {
         topology.addGlobalStore(Stores.segmentDefinitions(serdes), "segment-definitions-source", keys,
             serdes.segmentDefinition().deserializer(), topics.segmentDefinitions(), "segment-definitions-updater",
             () -> new GlobalStoreUpdater<>(Stores.SEGMENT_DEFINITIONS));
+        topology.addGlobalStore(Stores.traitDefinitions(serdes), "trait-definitions-source", keys,
+            serdes.traitDefinition().deserializer(), topics.traitDefinitions(), "trait-definitions-updater",
+            () -> new GlobalStoreUpdater<>(Stores.TRAIT_DEFINITIONS));
+        topology.addGlobalStore(Stores.segmentSnapshots(serdes), "segment-snapshots-source", keys,
+            serdes.segmentSnapshot().deserializer(), topics.segmentSnapshots(), "segment-snapshots-updater",
+            () -> new GlobalStoreUpdater<>(Stores.SEGMENT_SNAPSHOTS));
 
-        final Input inputs = new Input(topology, settings, eventTime, keys);
+        final Input inputs = new Input(topology, settings, eventTime, keys, metrics, inputPartitions);
+        // The engine's own topics are stamped with the append time (Topics.appendTimeStamped): read event time.
+        topology.addSource((AutoOffsetReset) null, "rerouted-clicks-source", eventTime, keys,
+            serdes.click().deserializer(), topics.reroutedClicks());
         topology.addProcessor(IDENTITY_RESOLVER, () -> new IdentityResolver(settings, metrics),
-            inputs.validated("clicks", topics.clickstream(), serdes.click()));
-        topology.addSource("identity-commands-source", keys, serdes.identityCommand().deserializer(),
+            inputs.validated("clicks", topics.clickstream(), serdes.click(), IDENTITY_RESOLVER,
+                Outputs.REROUTED_CLICKS),
+            "rerouted-clicks-source");
+        topology.addSource((AutoOffsetReset) null, "identity-commands-source", eventTime, keys,
+            serdes.identityCommand().deserializer(),
             topics.identityCommands());
         topology.addProcessor(IDENTITY_UNLINKER, () -> new IdentityUnlinker(settings, metrics),
             "identity-commands-source");
-        topology.addStateStore(Stores.identityLinks(serdes), IDENTITY_RESOLVER, IDENTITY_UNLINKER);
+        topology.addProcessor(CUSTOM_EVENT_ROUTER, CustomEventRouter::new,
+            inputs.validated("custom", topics.customEvents(), serdes.customEvent(), null, null));
+        topology.addStateStore(Stores.identityLinks(serdes), IDENTITY_RESOLVER, IDENTITY_UNLINKER,
+            CUSTOM_EVENT_ROUTER);
         topology.addStateStore(Stores.clickDedup(serdes, Duration.ofMillis(settings.dedupRetentionMs())),
             IDENTITY_RESOLVER, IDENTITY_UNLINKER);
 
         final Serializer<String> keyWriter = serdes.key().serializer();
+        topology.addSink(Outputs.REROUTED_CLICKS, topics.reroutedClicks(), keyWriter, serdes.click().serializer(),
+            "validate-clicks");
         topology.addSink(Outputs.RESOLVED_EVENTS, topics.profileEvents(), keyWriter,
             serdes.profileEvent().serializer(), IDENTITY_RESOLVER);
+        topology.addSink(Outputs.ROUTED_CUSTOM_EVENTS, topics.profileEvents(), keyWriter,
+            serdes.profileEvent().serializer(), CUSTOM_EVENT_ROUTER);
         topology.addSink(Outputs.IDENTITY_EVENTS, topics.identityEvents(), keyWriter,
             serdes.identityEvent().serializer(), IDENTITY_RESOLVER, IDENTITY_UNLINKER);
 
         // Validation forwards to its only child, the sink.
         topology.addSink(Outputs.RELAYED_EVENTS, topics.profileEvents(), keyWriter,
             serdes.profileEvent().serializer(),
-            inputs.validated("traits", topics.customerTraits(), serdes.traits()),
-            inputs.validated("erasures", topics.erasure(), serdes.erasure()));
+            inputs.validated("traits", topics.customerTraits(), serdes.traits(), null, null),
+            inputs.validated("erasures", topics.erasure(), serdes.erasure(), null, null));
 
-        topology.addSource("profile-events-source", keys, serdes.profileEvent().deserializer(), topics.profileEvents());
+        topology.addSource((AutoOffsetReset) null, "profile-events-source", eventTime, keys,
+            serdes.profileEvent().deserializer(), topics.profileEvents());
         topology.addProcessor(PROFILE_PROCESSOR, profileProcessor(settings, serdes, metrics),
             "profile-events-source",
-            inputs.validated("purchases", topics.purchases(), serdes.purchase()),
-            inputs.validated("emails", topics.email(), serdes.email()));
+            inputs.validated("purchases", topics.purchases(), serdes.purchase(), PROFILE_PROCESSOR,
+                Outputs.REROUTED_EVENTS),
+            inputs.validated("emails", topics.email(), serdes.email(), PROFILE_PROCESSOR, Outputs.REROUTED_EVENTS));
+        topology.addSink(Outputs.REROUTED_EVENTS, topics.profileEvents(), keyWriter,
+            serdes.profileEvent().serializer(), "validate-purchases", "validate-emails");
         topology.addSink(Outputs.MOVED_PROFILES, topics.profileEvents(), keyWriter,
             serdes.profileEvent().serializer(), PROFILE_PROCESSOR);
         topology.addSink(Outputs.MERGE_IDENTITY_EVENTS, topics.identityEvents(), keyWriter,
@@ -144,7 +187,8 @@ public final class ProfileTopology {
                     Stores.customerLinks(serdes),
                     Stores.reevaluationSchedule(),
                     Stores.segmentMembers(),
-                    Stores.segmentBackfill());
+                    Stores.segmentBackfill(),
+                    Stores.traitBackfill());
             }
         };
     }
@@ -155,13 +199,25 @@ public final class ProfileTopology {
     private record Input(Topology topology,
                          EngineSettings settings,
                          EventTimestampExtractor eventTime,
-                         Deserializer<String> keys) {
+                         Deserializer<String> keys,
+                         EngineMetrics metrics,
+                         int partitions) {
 
-        /** Returns the name of the validating node, which forwards only valid events. */
-        <V> String validated(final String name, final String topic, final Serde<V> serde) {
+        /**
+         * Returns the name of the validating node, which forwards only valid events.
+         *
+         * @param next the node valid events go on to, or null for every child
+         * @param reroute the sink of events that arrived on another task's partition, or null to keep them here
+         */
+        <V> String validated(final String name,
+                             final String topic,
+                             final Serde<V> serde,
+                             final String next,
+                             final String reroute) {
             // No reset policy of its own: the consumer's auto.offset.reset applies, as for every other source.
             topology.addSource((AutoOffsetReset) null, name + "-source", eventTime, keys, serde.deserializer(), topic);
-            topology.addProcessor("validate-" + name, () -> new ValidateEvent<V>(settings.validator()),
+            final InputRouting routing = new InputRouting(topic, partitions, next, reroute, metrics);
+            topology.addProcessor("validate-" + name, () -> new ValidateEvent<V>(settings.validator(), routing),
                 name + "-source");
             return "validate-" + name;
         }

@@ -15,18 +15,23 @@ import io.profilestream.profile.CustomerProfile;
 /**
  * The {@code reevaluation-schedule-store}: when each profile is next due for re-evaluation without a new event.
  * Keys are the due time as 8 big-endian bytes, then the profile id, so a range scan up to "now" returns exactly the
- * profiles that are due, earliest first; values are empty.
+ * profiles that are due, earliest first; values are empty. One more key holds where scans start ({@link #FLOOR_KEY}).
  */
 final class ReevaluationSchedule {
 
     private static final byte[] EMPTY = new byte[0];
+    /**
+     * Where the floor is kept, so a restart does not scan from zero again: one byte, 0xFF, which sorts after every
+     * entry (due times are positive, so entries start with a byte below 0x80) and so never falls in a scan.
+     */
+    static final Bytes FLOOR_KEY = Bytes.wrap(new byte[] {(byte) 0xFF});
 
     private final KeyValueStore<Bytes, byte[]> store;
     private final int batchSize;
     /**
      * Every entry due before this time has been deleted by an earlier scan, so scans start here: from the first key
      * they would walk over RocksDB's tombstones of every entry ever processed (measured as half of the engine's time
-     * in an event-time replay). Kept in memory; after a restart the first scan starts at zero.
+     * in an event-time replay). Kept in the store under {@link #FLOOR_KEY}, so it survives restarts.
      */
     private long floorMs;
 
@@ -43,6 +48,20 @@ final class ReevaluationSchedule {
                          final int batchSize) {
         this.store = store;
         this.batchSize = batchSize;
+        final byte[] floor = store.get(FLOOR_KEY);
+        this.floorMs = floor == null ? 0 : ByteBuffer.wrap(floor).getLong();
+    }
+
+    /** The time every scan starts at. */
+    long floorMs() {
+        return floorMs;
+    }
+
+    private void moveFloor(final long newFloorMs) {
+        if (newFloorMs != floorMs) {
+            floorMs = newFloorMs;
+            store.put(FLOOR_KEY, ByteBuffer.allocate(Long.BYTES).putLong(newFloorMs).array());
+        }
     }
 
     /** Moves a profile's entry from its previous due time (null: none) to its new one (null: none). */
@@ -52,7 +71,7 @@ final class ReevaluationSchedule {
         }
         if (due != null && !due.equals(previousDue)) {
             store.put(key(due, profileId), EMPTY);
-            floorMs = Math.max(0, Math.min(floorMs, due.toEpochMilli()));
+            moveFloor(Math.max(0, Math.min(floorMs, due.toEpochMilli())));
         }
     }
 
@@ -74,7 +93,7 @@ final class ReevaluationSchedule {
             }
         }
         // Entries scheduled later below this floor lower it again in reschedule.
-        floorMs = Math.max(floorMs, keys.size() < batchSize ? nowMs + 1 : due(keys.get(keys.size() - 1)));
+        moveFloor(Math.max(floorMs, keys.size() < batchSize ? nowMs + 1 : due(keys.get(keys.size() - 1))));
         final List<Due> due = new ArrayList<>(keys.size());
         for (final Bytes key : keys) {
             store.delete(key);

@@ -1,5 +1,6 @@
 package io.profilestream.topology;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
@@ -9,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.profilestream.domain.Evaluators;
+import io.profilestream.domain.LiveModels;
 import io.profilestream.domain.ProfileEvaluator;
 import io.profilestream.models.BgNbdParameters;
 import io.profilestream.models.GammaGammaParameters;
@@ -27,13 +29,16 @@ import io.profilestream.profile.Transactions;
 final class ScoringModels {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScoringModels.class);
-    private static final long CHECK_INTERVAL_MS = 1_000;
+    /** How often the published parameters are looked up. */
+    static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
+    private static final long CHECK_INTERVAL_MS = CHECK_INTERVAL.toMillis();
     private static final double MILLIS_PER_DAY = 86_400_000.0;
 
     private final Evaluators evaluators;
     private final long rfmMinPopulation;
     private final KeyValueStore<String, ModelParameters> published;
     private final LongSupplier wallClockMs;
+    private final LiveModels live;
     private ProfileEvaluator evaluator;
     private ModelParameters publishedBgNbd;
     private ModelParameters publishedGammaGamma;
@@ -43,11 +48,13 @@ final class ScoringModels {
     ScoringModels(final Evaluators evaluators,
                   final long rfmMinPopulation,
                   final KeyValueStore<String, ModelParameters> published,
-                  final LongSupplier wallClockMs) {
+                  final LongSupplier wallClockMs,
+                  final LiveModels live) {
         this.evaluators = evaluators;
         this.rfmMinPopulation = rfmMinPopulation;
         this.published = published;
         this.wallClockMs = wallClockMs;
+        this.live = live;
         this.evaluator = evaluators.defaults();
     }
 
@@ -106,5 +113,6 @@ final class ScoringModels {
             LOG.warn("Ignoring published model parameters that cannot be used: {}", e.getMessage());
         }
         evaluator = evaluators.evaluator(bgNbd, gammaGamma, rfm);
+        live.use(evaluator);
     }
 }

@@ -10,8 +10,10 @@ import io.profilestream.profile.SegmentChange;
 
 /**
  * Builds {@code segment-changes} records.
- * The event id is a name-based UUID of the profile, the change, the definition version, the cause and its time, so
- * re-emitting the same change (a replay) gives the same id and consumers can deduplicate on it.
+ * The event id is a name-based UUID of the profile, the change, the definition version, the cause and its time (for
+ * {@value #CAUSE_TIME}, the time the profile became due; for {@value #CAUSE_BACKFILL}, the profile's version instead),
+ * so re-emitting the same change (a replay) gives the same id, whatever the wall clock, and consumers can deduplicate
+ * on it.
  */
 final class SegmentChanges {
 
@@ -29,10 +31,16 @@ final class SegmentChanges {
                             final MembershipChange change,
                             final String cause,
                             final Instant eventTime,
-                            final Instant emittedAt) {
+                            final Instant emittedAt,
+                            final boolean holdout) {
         final String profileId = profile.getProfileId();
+        // A backfill reaches a profile whenever the punctuator gets to it: its changes are named by the profile's
+        // state (events applied) instead of that moment.
+        final String when = CAUSE_BACKFILL.equals(cause)
+            ? "v" + profile.getIdentity().getVersion()
+            : Long.toString(eventTime.toEpochMilli());
         final String identity = String.join("\n", profileId, change.kind().name(), change.id(),
-            change.change().name(), Long.toString(change.version()), cause, Long.toString(eventTime.toEpochMilli()));
+            change.change().name(), Long.toString(change.version()), cause, when);
         return SegmentChange.newBuilder()
             .setEventId(UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString())
             .setCustomerId(profileId)
@@ -47,6 +55,7 @@ final class SegmentChanges {
             .setLifecycleStage(profile.getLifecycleStage() == null ? null : profile.getLifecycleStage().name())
             .setChurnRisk(profile.getScores().getChurnRisk())
             .setClv(profile.getScores().getClv())
+            .setHoldout(holdout)
             .build();
     }
 }

@@ -1,5 +1,8 @@
 package io.profilestream.topology;
 
+import java.nio.ByteBuffer;
+import java.time.Instant;
+
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -7,14 +10,13 @@ import io.profilestream.domain.MembershipChange;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.profile.ChangeKind;
 import io.profilestream.profile.ChangeType;
+import io.profilestream.profile.CustomerProfile;
 
 /**
  * The {@code segment-members-store} of one task, an index of segment and persona members keyed by definition id and
  * profile id, kept in step with the size gauges.
  */
-final class SegmentMembers {
-
-    private static final byte[] EMPTY = new byte[0];
+public final class SegmentMembers {
 
     private final KeyValueStore<String, byte[]> store;
     private final EngineMetrics metrics;
@@ -35,18 +37,45 @@ final class SegmentMembers {
         }
     }
 
-    /** Records a segment or persona change; lifecycle stages are not indexed. */
-    void record(final String profileId, final MembershipChange change) {
+    /**
+     * Records a segment or persona change; lifecycle stages are not indexed.
+     * An entry keeps when the profile entered and its orders and revenue then ({@link Entry}), so the orders and
+     * revenue of members since entry can be compared between the holdout and the treated group.
+     */
+    void record(final CustomerProfile profile, final MembershipChange change, final Instant at) {
         if (change.kind() == ChangeKind.LIFECYCLE) {
             return;
         }
-        final String key = change.id() + Stores.KEY_SEPARATOR + profileId;
+        final String key = change.id() + Stores.KEY_SEPARATOR + profile.getProfileId();
         if (change.change() == ChangeType.ENTERED) {
-            store.put(key, EMPTY);
+            store.put(key, new Entry(at.toEpochMilli(), profile.getTransactions().getOrders(),
+                profile.getTransactions().getRevenueMinor()).bytes());
             metrics.segmentSize(change.id(), 1);
         } else {
             store.delete(key);
             metrics.segmentSize(change.id(), -1);
+        }
+    }
+
+    /**
+     * What a member was when it entered: the time, and its orders and revenue (minor units).
+     * Entries written before this was recorded are empty and read as unknown.
+     */
+    public record Entry(long enteredAtMs, long orders, long revenueMinor) {
+
+        private static final int SIZE = 3 * Long.BYTES;
+
+        byte[] bytes() {
+            return ByteBuffer.allocate(SIZE).putLong(enteredAtMs).putLong(orders).putLong(revenueMinor).array();
+        }
+
+        /** The entry in a stored value, or null when the value does not hold one. */
+        public static Entry of(final byte[] value) {
+            if (value == null || value.length != SIZE) {
+                return null;
+            }
+            final ByteBuffer buffer = ByteBuffer.wrap(value);
+            return new Entry(buffer.getLong(), buffer.getLong(), buffer.getLong());
         }
     }
 }

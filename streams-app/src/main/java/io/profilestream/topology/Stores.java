@@ -12,6 +12,8 @@ import io.profilestream.internal.IdentityLink;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.ModelParameters;
 import io.profilestream.profile.SegmentDefinition;
+import io.profilestream.profile.SegmentSnapshot;
+import io.profilestream.profile.TraitDefinition;
 import io.profilestream.serde.EngineSerdes;
 
 /**
@@ -52,6 +54,14 @@ public final class Stores {
     /** Progress of each definition's backfill over this task's profiles, keyed by definition id. */
     public static final String SEGMENT_BACKFILL = "segment-backfill-store";
 
+    /** Global store of the computed trait catalogue by trait id. */
+    public static final String TRAIT_DEFINITIONS = "trait-definitions-store";
+    /** Which trait catalogue this task's profiles were last computed with, and the progress of a recomputation. */
+    public static final String TRAIT_BACKFILL = "trait-backfill-store";
+
+    /** Global store of the daily segment snapshots, keyed by segment id, {@code @}, then the UTC day. */
+    public static final String SEGMENT_SNAPSHOTS = "segment-snapshots-store";
+
     private Stores() {
     }
 
@@ -61,6 +71,30 @@ public final class Stores {
             org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(SEGMENT_DEFINITIONS),
             serdes.key(),
             serdes.segmentDefinition()).withLoggingDisabled();
+    }
+
+    /** Global store of trait definitions; restored from its source topic, so it keeps no changelog. */
+    public static StoreBuilder<KeyValueStore<String, TraitDefinition>> traitDefinitions(final EngineSerdes serdes) {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+            org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(TRAIT_DEFINITIONS),
+            serdes.key(),
+            serdes.traitDefinition()).withLoggingDisabled();
+    }
+
+    /** Global store of segment snapshots; restored from its source topic, so it keeps no changelog. */
+    public static StoreBuilder<KeyValueStore<String, SegmentSnapshot>> segmentSnapshots(final EngineSerdes serdes) {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+            org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(SEGMENT_SNAPSHOTS),
+            serdes.key(),
+            serdes.segmentSnapshot()).withLoggingDisabled();
+    }
+
+    /** The trait catalogue's recomputation progress, as text (see {@code TraitCatalogue}). */
+    public static StoreBuilder<KeyValueStore<String, String>> traitBackfill() {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+            org.apache.kafka.streams.state.Stores.persistentKeyValueStore(TRAIT_BACKFILL),
+            Serdes.String(),
+            Serdes.String());
     }
 
     /** RocksDB index of memberships; values are empty. */

@@ -2,16 +2,19 @@ package io.profilestream.topology;
 
 import java.util.Properties;
 
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 import io.profilestream.config.ProfileStreamConfig;
+import io.profilestream.config.TopicConfigs;
 import io.profilestream.metrics.EngineMetrics;
 
 /**
- * Turns the engine configuration into Kafka Streams properties: Kafka settings pass through (with one default of
- * the engine's own, {@code max.task.idle.ms}), then the engine wires its dead-letter handling, which is not
- * optional, and bounds RocksDB's memory ({@link BoundedMemoryRocksDBConfig}) unless {@code rocksdb.config.setter}
- * names another setter (or is empty: Kafka Streams' defaults).
+ * Turns the engine configuration into Kafka Streams properties: Kafka settings pass through (with two defaults of
+ * the engine's own, {@code max.task.idle.ms} and the changelogs' {@code topic.max.compaction.lag.ms}), then the
+ * engine wires its dead-letter handling, which is not optional, and bounds RocksDB's memory
+ * ({@link BoundedMemoryRocksDBConfig}) unless {@code rocksdb.config.setter} names another setter (or is empty: Kafka
+ * Streams' defaults).
  */
 public final class StreamsProperties {
 
@@ -33,6 +36,9 @@ public final class StreamsProperties {
             // topics when the data is on the broker. docs/benchmarks.md has the measurements.
             properties.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         }
+        // Changelogs keep an erased customer's earlier values until compaction: bound how long (docs/security.md).
+        properties.putIfAbsent(StreamsConfig.topicPrefix(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG),
+            TopicConfigs.compactionLag(config));
         if (!properties.containsKey(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)
             && StreamsConfig.AT_LEAST_ONCE.equals(properties.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
             // Profiles reach profile-updates at each commit (ProfileUpdates); Kafka's 30 s default for

@@ -11,19 +11,24 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
+import io.profilestream.domain.Holdout;
+import io.profilestream.events.ClickEvent;
+import io.profilestream.events.ClickType;
+import io.profilestream.events.CustomEvent;
+import io.profilestream.events.Device;
 import io.profilestream.events.LineItem;
 import io.profilestream.events.PurchaseEvent;
 import io.profilestream.events.PurchaseType;
@@ -54,7 +59,7 @@ class SegmentApiIT {
                final TestNamespace namespace) {
         harness = new EngineHarness(cluster, namespace, Map.of("api.key", KEY, "api.read.key", READ_KEY,
             "segments.default.catalogue", "false",
-            "lifecycle.reevaluation.interval.ms", "500"));
+            "lifecycle.reevaluation.interval.ms", "500", "segments.snapshot.check.interval.ms", "1000"));
         harness.startApp();
     }
 
@@ -118,6 +123,116 @@ class SegmentApiIT {
             .containsExactlyInAnyOrder("c15", "c16", "c17", "c18", "c19", "c1");
         assertThat(entered).filteredOn(change -> !"c1".equals(change.getCustomerId()))
             .allSatisfy(change -> assertThat(change.getCauseEventId()).isEqualTo("backfill"));
+    }
+
+    @Test
+    void shouldManageComputedTraitsOverHttpAndComputeThemFromCustomEvents() throws Exception {
+        final String body = "{\"event\":\"points_earned\",\"aggregation\":\"sum\",\"property\":\"points\","
+            + "\"windowDays\":30}";
+        assertThat(send("PUT", "/api/v1/traits/points_30d", body, READ_KEY).statusCode()).isEqualTo(403);
+        assertThat(send("PUT", "/api/v1/traits/points_30d", "{\"event\":\"points_earned\","
+            + "\"aggregation\":\"median\"}", KEY).statusCode()).isEqualTo(400);
+        assertThat(send("PUT", "/api/v1/traits/points_30d", "{\"event\":\"points_earned\","
+            + "\"aggregation\":\"sum\"}", KEY).statusCode()).isEqualTo(400);
+        final HttpResponse<String> created = send("PUT", "/api/v1/traits/points_30d", body, KEY);
+        assertThat(created.statusCode()).isEqualTo(200);
+        assertThat(harness.json(created.body()).path("version").asLong()).isEqualTo(1);
+        await().atMost(WAIT).until(() -> harness.json(harness.get("/api/v1/traits").body()).path("traits").size() == 1);
+
+        final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        custom("e1", "c1", now.minus(Duration.ofDays(40)), 100.0);
+        custom("e2", "c1", now.minus(Duration.ofDays(2)), 25.5);
+        custom("e3", "c1", now.minus(Duration.ofDays(1)), 4.5);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(harness.json(harness.get("/api/v1/profiles/c1").body())
+            .at("/computedTraits/points_30d").asDouble()).isEqualTo(30.0));
+
+        assertThat(send("DELETE", "/api/v1/traits/points_30d", null, KEY).statusCode()).isEqualTo(204);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(harness.json(harness.get("/api/v1/profiles/c1").body())
+            .path("computedTraits").size()).isZero());
+        assertThat(send("DELETE", "/api/v1/traits/points_30d", null, KEY).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldExportEverythingHeldAboutAPersonAndListHoldoutMembersApart() throws Exception {
+        assertThat(send("PUT", "/api/v1/segments/buyers", "{\"name\":\"Buyers\",\"kind\":\"SEGMENT\","
+            + "\"expression\":\"profile.transactions.orders >= 1\",\"holdoutPercent\":60}", KEY).statusCode())
+            .isEqualTo(400);
+        assertThat(send("PUT", "/api/v1/segments/buyers", "{\"name\":\"Buyers\",\"kind\":\"SEGMENT\","
+            + "\"expression\":\"profile.transactions.orders >= 1\",\"holdoutPercent\":50}", KEY).statusCode())
+            .isEqualTo(200);
+        final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        for (final String anonymousId : List.of("a1", "a2")) {
+            final ClickEvent login = ClickEvent.newBuilder().setEventId("login-" + anonymousId)
+                .setAnonymousId(anonymousId).setCustomerId("c1").setSessionId("s-" + anonymousId)
+                .setType(ClickType.LOGIN).setTimestamp(now).setChannel("direct").setDevice(Device.DESKTOP).build();
+            harness.send(harness.topics.clickstream(), anonymousId,
+                harness.serdes.click().serialize(harness.topics.clickstream(), login));
+        }
+        for (int i = 0; i < 12; i++) {
+            order("p" + i, "c" + i, 1_000);
+        }
+        custom("e1", "c1", now, 7.0);
+        await().atMost(WAIT).untilAsserted(() -> {
+            final JsonNode profile = harness.json(harness.get("/api/v1/profiles/c1").body());
+            assertThat(profile.at("/identity/anonymousIds")).hasSize(2);
+            assertThat(profile.path("segments").toString()).contains("buyers");
+            assertThat(profile.path("customEvents")).hasSize(1);
+        });
+
+        assertThat(send("GET", "/api/v1/profiles/c1/export", null, READ_KEY).statusCode()).isEqualTo(403);
+        await().atMost(WAIT).until(() -> send("GET", "/api/v1/profiles/c1/export", null, KEY).statusCode() == 200);
+        final HttpResponse<String> response = send("GET", "/api/v1/profiles/c1/export", null, KEY);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/api/v1/profiles/nobody/export", null, KEY).statusCode()).isEqualTo(404);
+        final JsonNode export = harness.json(response.body());
+        assertThat(export.at("/profile/profileId").asText()).isEqualTo("c1");
+        assertThat(export.at("/identities/anonymousIds")).extracting(node -> node.path("anonymousId").asText())
+            .containsExactly("a1", "a2");
+        assertThat(export.at("/identities/anonymousIds/0/link/status").asText()).isEqualTo("LINKED");
+        assertThat(export.at("/identities/anonymousIds/0/firstSeenWithCustomer").isTextual()).isTrue();
+        assertThat(export.path("customEvents")).hasSize(1);
+        final JsonNode membership = export.path("memberships").get(0);
+        assertThat(membership.path("id").asText()).isEqualTo("buyers");
+        assertThat(membership.path("holdout").asBoolean()).isEqualTo(Holdout.isHeldOut("buyers", "c1", 50));
+        assertThat(membership.path("enteredAt").isTextual()).isTrue();
+
+        await().atMost(WAIT).until(() -> members("/api/v1/segments/buyers/members").size() == 12);
+        final List<String> held = members("/api/v1/segments/buyers/members?group=holdout");
+        final List<String> treated = members("/api/v1/segments/buyers/members?group=treated");
+        assertThat(held).allMatch(id -> Holdout.isHeldOut("buyers", id, 50));
+        assertThat(treated).noneMatch(id -> Holdout.isHeldOut("buyers", id, 50));
+        assertThat(held.size() + treated.size()).isEqualTo(12);
+        assertThat(send("GET", "/api/v1/segments/buyers/members?group=some", null, READ_KEY).statusCode())
+            .isEqualTo(400);
+
+        final HttpResponse<String> summaryResponse = send("GET", "/api/v1/segments/buyers/summary", null, READ_KEY);
+        assertThat(summaryResponse.statusCode()).isEqualTo(200);
+        assertThat(summaryResponse.headers().firstValue("X-Instances-Answered")).contains("1");
+        final JsonNode summary = harness.json(summaryResponse.body());
+        assertThat(summary.path("size").asLong()).isEqualTo(12);
+        assertThat(summary.at("/holdout/holdout/members").asLong()).isEqualTo(held.size());
+        assertThat(summary.at("/holdout/treated/ordersPerMember").asDouble()).isZero();
+        assertThat(summary.at("/topCategories/0/category").asText()).isEqualTo("books");
+        assertThat(summary.at("/topCategories/0/members").asLong()).isEqualTo(12);
+        assertThat(summary.at("/lifecycle/NEW").asLong()).isEqualTo(12);
+        assertThat(summary.at("/clv/p50").isNumber()).isTrue();
+        assertThat(summary.path("trend").size()).isPositive();
+        await().atMost(WAIT).until(() -> harness.readAll(harness.topics.segmentSnapshots()).stream()
+            .anyMatch(record -> record.key().startsWith("buyers@")));
+        assertThat(send("GET", "/api/v1/segments/nothing/summary", null, READ_KEY).statusCode()).isEqualTo(404);
+    }
+
+    private List<String> members(final String path) throws Exception {
+        final List<String> members = new ArrayList<>();
+        harness.json(send("GET", path, null, READ_KEY).body()).path("members").forEach(id -> members.add(id.asText()));
+        return members;
+    }
+
+    private void custom(final String eventId, final String customerId, final Instant time, final double points) {
+        final CustomEvent event = CustomEvent.newBuilder().setEventId(eventId).setCustomerId(customerId)
+            .setName("points_earned").setTimestamp(time).setMetrics(Map.of("points", points)).build();
+        harness.send(harness.topics.customEvents(), customerId,
+            harness.serdes.customEvent().serialize(harness.topics.customEvents(), event));
     }
 
     private List<SegmentChange> changes() {

@@ -66,15 +66,18 @@ class ProfileMergerTest {
         // add it here.
         assertThat(fieldNames(CustomerProfile.getClassSchema())).containsExactlyInAnyOrder(
             "profileId", "identity", "behaviour", "transactions", "email", "scores", "lifecycleStage",
-            "lifecycleSince", "persona", "segments", "demographics", "consent", "reevaluateAt");
+            "lifecycleSince", "persona", "segments", "demographics", "consent", "reevaluateAt", "customEvents",
+            "computedTraits");
         assertThat(fieldNames(group("identity"))).containsExactlyInAnyOrder("customerId", "anonymousIds",
             "firstSeen", "lastSeen", "version", "updatedAt", "emailHash", "merges");
         assertThat(fieldNames(group("behaviour"))).containsExactlyInAnyOrder("sessions", "pageViews", "productViews",
             "searches", "addToCarts", "removeFromCarts", "checkoutsStarted", "logins", "signUps", "deviceCounts",
-            "channelCounts", "categoryAffinity", "affinityAsOf", "recentSessionIds", "lastCountry");
+            "channelCounts", "categoryAffinity", "affinityAsOf", "recentSessionIds", "lastCountry", "activity7d",
+            "activity30d", "engagementPoints", "activityAsOf");
         assertThat(fieldNames(group("transactions"))).containsExactlyInAnyOrder("orders", "refunds", "revenueMinor",
             "refundedMinor", "discountMinor", "itemsPurchased", "firstPurchaseAt", "lastPurchaseAt",
-            "distinctPurchaseDays", "purchaseDays", "averageOrderValueMinor", "categorySpendMinor");
+            "distinctPurchaseDays", "purchaseDays", "averageOrderValueMinor", "categorySpendMinor",
+            "firstPurchaseDayMinor");
         assertThat(fieldNames(group("email"))).containsExactlyInAnyOrder("sent", "delivered", "opens", "clicks",
             "bounces", "subscribed", "complained", "lastOpenAt", "lastClickAt");
         assertThat(fieldNames(group("demographics"))).containsExactlyInAnyOrder("birthYear", "ageBand", "gender",

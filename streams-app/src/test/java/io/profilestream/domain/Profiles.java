@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
+import io.profilestream.profile.Behaviour;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.Scores;
 
@@ -30,6 +31,12 @@ public final class Profiles {
         expectedAffinity.forEach((category, value) ->
             assertThat(actualAffinity.get(category)).as("affinity of %s", category)
                 .isCloseTo(value, within(1e-9 * Math.max(1, Math.abs(value)))));
+        final Behaviour a = actual.getBehaviour();
+        final Behaviour e = expected.getBehaviour();
+        assertThat(a.getActivity7d()).isCloseTo(e.getActivity7d(), within(1e-9 * Math.max(1, e.getActivity7d())));
+        assertThat(a.getActivity30d()).isCloseTo(e.getActivity30d(), within(1e-9 * Math.max(1, e.getActivity30d())));
+        assertThat(a.getEngagementPoints())
+            .isCloseTo(e.getEngagementPoints(), within(1e-9 * Math.max(1, e.getEngagementPoints())));
         assertThat(comparable(actual)).isEqualTo(comparable(expected));
     }
 
@@ -40,6 +47,9 @@ public final class Profiles {
         copy.getIdentity().setAnonymousIds(sorted(copy.getIdentity().getAnonymousIds()));
         copy.getBehaviour().setRecentSessionIds(sorted(copy.getBehaviour().getRecentSessionIds()));
         copy.getBehaviour().setCategoryAffinity(Map.of());
+        copy.getBehaviour().setActivity7d(0);
+        copy.getBehaviour().setActivity30d(0);
+        copy.getBehaviour().setEngagementPoints(0);
         // Scores, stage, persona and segments are derived from the facts at evaluation time (and when a stage was
         // entered depends on arrival order); the lifecycle and segment tests check them.
         copy.setScores(Scores.newBuilder().build());

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,11 +39,26 @@ class SegmentCompilerTest {
     }
 
     @Test
+    void shouldReadComputedTraitsOfEveryType() throws Exception {
+        final CustomerProfile profile = emptyProfile("p-1");
+        profile.setComputedTraits(new HashMap<>(Map.of("tickets", 2L, "points", 12.5,
+            "channel", "chat")));
+        assertThat(matches("'tickets' in profile.computedTraits && profile.computedTraits['tickets'] >= 2", profile))
+            .isTrue();
+        assertThat(matches("profile.computedTraits['points'] > 12.0"
+            + " && profile.computedTraits['channel'] == 'chat'", profile)).isTrue();
+        assertThat(matches("lookup(profile.computedTraits, 'tickets', 0) == 2"
+            + " && lookup(profile.computedTraits, 'absent', 0) == 0", profile)).isTrue();
+        assertThat(matches("'absent' in profile.computedTraits", profile)).isFalse();
+    }
+
+    @Test
     void shouldCompileAndEvaluateTheArchitectureExample() throws Exception {
         final String rule = "profile.transactions.orders >= 2 && profile.scores.churnRisk > 0.6";
 
         assertThat(matches(rule, richProfile("p-1"))).isTrue();
-        assertThat(COMPILER.compile(rule).usesNow()).isFalse();
+        // Churn risk rises while nothing happens, so the rule is re-checked when it crosses 0.6.
+        assertThat(COMPILER.compile(rule).usesNow()).isTrue();
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import io.profilestream.domain.ScoreCurve;
 import io.profilestream.profile.CustomerProfile;
 
 class TimeThresholdsTest {
@@ -41,6 +42,28 @@ class TimeThresholdsTest {
         assertThat(matches(under, profile, sevenDays.minusMillis(1))).isTrue();
         assertThat(matches(under, profile, sevenDays)).isFalse();
         assertThat(atMost.nextTimeChange(profile, sevenDays.plusMillis(1), FALLBACK)).isNull();
+    }
+
+    @Test
+    void shouldScheduleARuleOnAScoreWhenTheScoreCrossesItsConstantWithoutAnEvent() throws Exception {
+        final CompiledExpression rule = COMPILER.compile("profile.scores.churnRisk > 0.75");
+        final CustomerProfile profile = richProfile("p-1");
+        // A churn risk that rises by 0.01 a day from 0.5 at NOW: it passes 0.75 after 25 days.
+        final ScoreCurve rising = (record, score, at) -> "churnRisk".equals(score)
+            ? 0.5 + 0.01 * Duration.between(NOW, at).toMillis() / Duration.ofDays(1).toMillis()
+            : Double.NaN;
+        final Instant crossing = NOW.plus(Duration.ofDays(25));
+
+        assertThat(rule.usesNow()).isTrue();
+        final Instant due = rule.nextTimeChange(profile, NOW, FALLBACK, rising);
+        assertThat(due).isBetween(crossing, crossing.plus(Duration.ofMinutes(1)));
+        profile.getScores().setChurnRisk(rising.scoreAt(profile, "churnRisk", due));
+        assertThat(matches(rule, profile, due)).isTrue();
+        // Without a curve (no model) the rule is left to the next event.
+        assertThat(rule.nextTimeChange(profile, NOW, FALLBACK)).isNull();
+        // A score that never reaches the constant is looked at again after the horizon.
+        final ScoreCurve flat = (record, score, at) -> 0.1;
+        assertThat(rule.nextTimeChange(profile, NOW, FALLBACK, flat)).isEqualTo(NOW.plus(TimeThresholds.SCORE_HORIZON));
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.TopologyDescription;
@@ -26,7 +27,6 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.profilestream.config.EngineSettings;
 import io.profilestream.config.Topics;
 import io.profilestream.domain.Journey;
@@ -141,7 +141,7 @@ class IdentityTopologyTest {
             assertThat(byAnonymousId.hasNext()).isTrue();
             all.forEachRemaining(entry -> byProfile.add(entry.key.key()));
         }
-        assertThat(byProfile).containsExactly(DedupWindow.key("c1", "merge:a1:e2"));
+        assertThat(byProfile).containsExactlyInAnyOrder(DedupWindow.SENTINEL, DedupWindow.key("c1", "merge:a1:e2"));
     }
 
     @Test
@@ -335,7 +335,7 @@ class IdentityTopologyTest {
         assertThat(description.subtopologies().stream().map(IdentityTopologyTest::sources))
             .as("each sub-topology is one task per partition, reading only these topics")
             .containsExactlyInAnyOrder(
-                Set.of(topics.clickstream(), topics.identityCommands()),
+                Set.of(topics.clickstream(), topics.identityCommands(), topics.customEvents(), topics.reroutedClicks()),
                 Set.of(topics.customerTraits(), topics.erasure()),
                 Set.of(topics.profileEvents(), topics.purchases(), topics.email()));
         assertThat(description.subtopologies().stream().map(IdentityTopologyTest::sinks))

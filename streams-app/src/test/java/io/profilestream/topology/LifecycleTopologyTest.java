@@ -112,7 +112,8 @@ class LifecycleTopologyTest {
         fixture.driver.advanceWallClockTime(Duration.between(atRiskDue.plusSeconds(60), churnDue).plusMinutes(1));
         assertThat(fixture.changes.readValuesToList()).extracting(SegmentChange::getSegmentId)
             .containsExactly("AT_RISK", "CHURNED");
-        assertThat(fixture.profile("c1").getReevaluateAt()).isNull();
+        // Churned: the stage holds until a purchase, the scores are refreshed a week later.
+        assertThat(fixture.profile("c1").getReevaluateAt()).isAfter(churnDue.plus(Duration.ofDays(6)));
 
         fixture.purchases.pipeInput("c1", order("back", "c1", churnDue, 1_000));
         assertThat(fixture.changes.readValuesToList()).extracting(SegmentChange::getSegmentId)

@@ -13,9 +13,11 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.profilestream.domain.Holdout;
 import io.profilestream.profile.ChangeKind;
 import io.profilestream.profile.ChangeType;
 import io.profilestream.profile.DefinitionKind;
@@ -91,6 +93,28 @@ class SegmentTopologyTest {
         assertThat(segmentChanges()).extracting(SegmentChange::getSegmentId, SegmentChange::getChange,
                 SegmentChange::getCauseEventId)
             .containsExactly(tuple("recent-buyers", ChangeType.EXITED, SegmentChanges.CAUSE_TIME));
+    }
+
+    @Test
+    void shouldFlagHoldoutMembersOnSegmentChangesAndRememberTheirEntry() {
+        definitions.pipeInput("spenders", SegmentDefinition.newBuilder().setId("spenders").setName("s")
+            .setKind(DefinitionKind.SEGMENT).setExpression("profile.transactions.orders >= 1").setHoldoutPercent(30)
+            .setUpdatedAt(WALL_CLOCK).build());
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(11));
+        for (int i = 0; i < 200; i++) {
+            fixture.purchases.pipeInput("c" + i, order("p" + i, "c" + i, daysBefore(1), 2_500));
+        }
+        final List<SegmentChange> changes = segmentChanges();
+        assertThat(changes).hasSize(200).allSatisfy(change -> assertThat(change.getHoldout())
+            .isEqualTo(Holdout.isHeldOut("spenders", change.getCustomerId(), 30)));
+        assertThat(changes.stream().filter(SegmentChange::getHoldout).count()).isBetween(35L, 85L);
+
+        final KeyValueStore<String, byte[]> members = fixture.driver.getKeyValueStore(Stores.SEGMENT_MEMBERS);
+        final SegmentMembers.Entry entry = SegmentMembers.Entry.of(members.get("spenders" + Stores.KEY_SEPARATOR
+            + "c7"));
+        final SegmentChange entered = changes.stream().filter(change -> "c7".equals(change.getCustomerId()))
+            .findFirst().orElseThrow();
+        assertThat(entry).isEqualTo(new SegmentMembers.Entry(entered.getEventTime().toEpochMilli(), 1, 2_500));
     }
 
     @Test

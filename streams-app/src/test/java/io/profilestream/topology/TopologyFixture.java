@@ -1,11 +1,13 @@
 package io.profilestream.topology;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -16,7 +18,6 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.profilestream.config.EngineSettings;
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.config.Topics;
@@ -63,6 +64,14 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(final Map<String, String> overrides, final Properties extra) {
+        this(overrides, extra, 0);
+    }
+
+    /**
+     * A driver around the topology built for {@code inputPartitions} input partitions; the driver delivers every
+     * record on partition 0, so a key whose murmur2 partition is another one arrives misrouted.
+     */
+    TopologyFixture(final Map<String, String> overrides, final Properties extra, final int inputPartitions) {
         final Map<String, String> settings = new HashMap<>();
         settings.put("application.id", "topology-test");
         settings.put("bootstrap.servers", "unused:9092");
@@ -80,8 +89,8 @@ final class TopologyFixture implements AutoCloseable {
             properties.put(StreamsConfig.STATE_DIR_CONFIG,
                 System.getProperty("java.io.tmpdir") + "/profilestream-ttd-" + System.nanoTime());
         }
-        driver = new TopologyTestDriver(ProfileTopology.build(engineSettings, serdes, new EngineMetrics(meters)),
-            properties, WALL_CLOCK);
+        driver = new TopologyTestDriver(ProfileTopology.build(engineSettings, serdes, new EngineMetrics(meters),
+            Clock.systemUTC(), inputPartitions), properties, WALL_CLOCK);
         final StringSerializer keys = new StringSerializer();
         clicks = driver.createInputTopic(topics.clickstream(), keys, serdes.click().serializer());
         purchases = driver.createInputTopic(topics.purchases(), keys, serdes.purchase().serializer());

@@ -16,22 +16,23 @@ import io.profilestream.loadtest.GroundTruth;
 import io.profilestream.loadtest.Population;
 import io.profilestream.loadtest.PurchaseModel;
 import io.profilestream.models.BgNbd;
-import io.profilestream.models.BgNbdFit;
 import io.profilestream.models.BgNbdParameters;
 import io.profilestream.models.ChurnRisk;
+import io.profilestream.models.Clv;
+import io.profilestream.models.ClvSettings;
 import io.profilestream.models.CustomerSummaries;
 import io.profilestream.models.CustomerSummary;
+import io.profilestream.models.GammaGamma;
+import io.profilestream.models.ModelRefit;
+import io.profilestream.models.ModelTimeUnit;
 
 /**
- * How right the customer-value model is against the simulator's truth: BG/NBD fitted (with the engine's
- * {@link BgNbd#fit}) on the calibration-period summaries, then churn risk scored against the true "dead at the end
- * of calibration" flag (AUC), predicted versus actual holdout purchases by calibration frequency (the BG/NBD paper's
- * check), and the absolute error of each fitted parameter against the population's true one. Time is in days.
- *
- * <p>Churn risk is the probability of no purchase within 90 days, which is high for the living but rare buyers too;
- * in BG/NBD a customer without a repeat purchase cannot have dropped out. So its AUC against "dead" over everyone
- * can be below 0.5; {@code accuracy.churn_auc_repeat_buyers} (customers with a repeat purchase) and
- * {@code accuracy.p_dead_auc} (the score {@code 1 - P(alive)}) are reported beside it.
+ * How right the customer-value scores are against the simulator's truth (see {@link #judge}): churn risk against "no
+ * purchase within the churn horizon after the end of calibration" (AUC, Brier score, reliability by decile),
+ * {@code 1 - P(alive)} against "dropped out by the end of calibration", CLV against the actual holdout spend (rank
+ * correlation), and expected against actual holdout purchase days by calibration frequency (the BG/NBD paper's
+ * check). {@code bench --only accuracy} judges the scores the engine serves ({@link EngineAccuracy}); {@link #measure}
+ * judges the same model code offline, for a fast test. Time is in days.
  */
 final class Accuracy {
 
@@ -54,60 +55,133 @@ final class Accuracy {
     }
 
     /**
+     * One decile of predicted churn risk.
+     *
+     * @param predicted mean predicted churn risk in the decile
+     * @param observed share of its customers with no purchase within the churn horizon
+     * @param customers customers in the decile
+     */
+    record Reliability(double predicted, double observed, long customers) {
+    }
+
+    /**
      * The results.
      *
      * @param metrics result keys ({@code accuracy.churn_auc}, ...)
      * @param bins predicted versus actual holdout purchases by calibration frequency
+     * @param reliability predicted churn risk against the observed share by decile
      */
-    record Result(Map<String, Double> metrics, List<Bin> bins) {
+    record Result(Map<String, Double> metrics, List<Bin> bins, List<Reliability> reliability) {
     }
 
     /**
-     * Simulates the population of a seed and measures the model against its truth.
+     * Scores of every customer of a truth, in its order, as of the end of calibration.
+     *
+     * @param churnRisk probability of no purchase within the churn horizon
+     * @param pAlive probability of being alive
+     * @param expectedPurchases expected purchase days over the holdout period
+     * @param clv value of the purchases over about the holdout period
+     */
+    record EngineScores(double[] churnRisk, double[] pAlive, double[] expectedPurchases, double[] clv) {
+    }
+
+    /**
+     * Simulates the population of a seed and judges scores computed offline with the engine's model code: the fit the
+     * engine runs ({@link ModelRefit#fit}) on the calibration summaries as the engine counts them (purchase days), then
+     * the same formulas the engine scores with. {@code bench --only accuracy} judges the engine's served scores instead.
      *
      * @param customers population size
      * @param seed seed of the population
      * @param calibrationDays length of the calibration period
      * @param holdoutDays length of the holdout period
-     * @param out where to write {@code truth.csv} (with {@code truth.json}) and {@code predictions.csv}, so the
-     *     figures can be recomputed without this code
+     * @param out where to write {@code truth.csv} (with {@code truth.json}) and {@code predictions.csv}
      */
     static Result measure(final int customers, final long seed, final double calibrationDays,
                           final double holdoutDays, final Path out) throws IOException {
-        final PurchaseModel truthModel = PurchaseModel.DEFAULT;
-        final GroundTruth truth = GroundTruth.of(Population.generate(customers, seed, truthModel),
+        final GroundTruth truth = GroundTruth.of(Population.generate(customers, seed, PurchaseModel.DEFAULT),
             Bench.SIMULATED_START, calibrationDays, holdoutDays);
         final CustomerSummaries.Builder data = CustomerSummaries.builder();
-        truth.customers().forEach(c -> data.add(c.x(), c.tx(), c.bigT(), c.m()));
-        final BgNbdFit fit = BgNbd.fit(data.build());
-        final BgNbd model = new BgNbd(fit.parameters());
+        final List<CustomerSummary> summaries = new ArrayList<>();
+        for (final GroundTruth.Customer c : truth.customers()) {
+            final CustomerSummary summary = new CustomerSummary(c.xDays(), c.xDays() == 0 ? 0 : c.tx(), c.bigT(),
+                c.xDays() == 0 ? 0 : c.m());
+            summaries.add(summary);
+            data.add(summary);
+        }
+        final ModelRefit.Outcome fit = ModelRefit.fit(data.build(), 1);
+        final BgNbd model = new BgNbd(fit.bgNbd().fit().parameters());
+        final GammaGamma spend = new GammaGamma(fit.gammaGamma().fit().parameters());
+        final ClvSettings clv = ClvSettings.monthly(ModelTimeUnit.DAYS,
+            (int) Math.max(1, Math.round(holdoutDays / (365.25 / 12))), 0.10, 1.0);
+        final int n = summaries.size();
+        final EngineScores scores = new EngineScores(new double[n], new double[n], new double[n], new double[n]);
+        for (int i = 0; i < n; i++) {
+            final CustomerSummary c = summaries.get(i);
+            scores.churnRisk()[i] = ChurnRisk.probabilityOfNoPurchase(model, c, CHURN_HORIZON_DAYS);
+            scores.pAlive()[i] = model.probabilityAlive(c);
+            scores.expectedPurchases()[i] = model.expectedPurchases(c, holdoutDays);
+            scores.clv()[i] = Clv.value(model, c, spend.expectedAverageValue(c), clv);
+        }
+        final Result result = judge(truth, scores, CHURN_HORIZON_DAYS, out);
+        final BgNbdParameters fitted = fit.bgNbd().fit().parameters();
+        final PurchaseModel truthModel = PurchaseModel.DEFAULT;
+        final Map<String, Double> metrics = new LinkedHashMap<>(result.metrics());
+        metrics.put("accuracy.fitted.r", fitted.r());
+        metrics.put("accuracy.fitted.alpha_days", fitted.alpha());
+        metrics.put("accuracy.fitted.a", fitted.a());
+        metrics.put("accuracy.fitted.b", fitted.b());
+        metrics.put("accuracy.parameter_abs_error.r", Math.abs(fitted.r() - truthModel.r()));
+        metrics.put("accuracy.parameter_abs_error.alpha_days", Math.abs(fitted.alpha() - truthModel.alpha()));
+        metrics.put("accuracy.parameter_abs_error.a", Math.abs(fitted.a() - truthModel.a()));
+        metrics.put("accuracy.parameter_abs_error.b", Math.abs(fitted.b() - truthModel.b()));
+        return new Result(metrics, result.bins(), result.reliability());
+    }
+
+    /**
+     * Judges scores against the truth.
+     * <ul>
+     *   <li>{@code accuracy.churn_auc}: churn risk against "no purchase within the churn horizon after the end of
+     *       calibration" (what churn risk predicts); {@code accuracy.churn_brier} its Brier score, with the
+     *       reliability by decile.</li>
+     *   <li>{@code accuracy.p_alive_auc}: {@code 1 - P(alive)} against "dropped out by the end of calibration".</li>
+     *   <li>{@code accuracy.clv_spearman}: rank correlation of CLV with the actual holdout spend.</li>
+     *   <li>{@code accuracy.holdout_calibration_mape}: mean absolute percentage error of the expected holdout purchase
+     *       days against the actual ones, over bins of calibration repeat purchase days 0 to 6 and 7+.</li>
+     * </ul>
+     * Writes {@code truth.csv}, {@code truth.json} and {@code predictions.csv} into {@code out}.
+     */
+    static Result judge(final GroundTruth truth,
+                        final EngineScores scores,
+                        final double churnHorizonDays,
+                        final Path out) throws IOException {
         final int n = truth.customers().size();
-        final double[] risk = new double[n];
-        final double[] notAlive = new double[n];
+        final boolean[] noPurchase = new boolean[n];
         final boolean[] dead = new boolean[n];
-        final boolean[] repeat = new boolean[n];
+        final double[] notAlive = new double[n];
+        final double[] spend = new double[n];
         final double[][] sums = new double[LAST_BIN + 1][3];
-        final double[] predicted = new double[n];
+        double brier = 0;
         for (int i = 0; i < n; i++) {
             final GroundTruth.Customer c = truth.customers().get(i);
-            final CustomerSummary summary = new CustomerSummary(c.x(), c.tx(), c.bigT(), c.m());
-            risk[i] = ChurnRisk.probabilityOfNoPurchase(model, summary, CHURN_HORIZON_DAYS);
-            notAlive[i] = 1 - model.probabilityAlive(summary);
+            noPurchase[i] = c.noPurchaseWithin(truth.calibrationEnd(), churnHorizonDays);
             dead[i] = !c.aliveAtCalibrationEnd();
-            repeat[i] = c.x() > 0;
-            final double[] bin = sums[Math.min(LAST_BIN, c.x())];
+            notAlive[i] = 1 - scores.pAlive()[i];
+            spend[i] = c.holdoutSpendMinor();
+            final double outcome = noPurchase[i] ? 1 : 0;
+            brier += (scores.churnRisk()[i] - outcome) * (scores.churnRisk()[i] - outcome) / n;
+            final double[] bin = sums[Math.min(LAST_BIN, c.xDays())];
             bin[0]++;
-            predicted[i] = model.expectedPurchases(summary, holdoutDays);
-            bin[1] += predicted[i];
-            bin[2] += c.holdoutPurchases();
+            bin[1] += scores.expectedPurchases()[i];
+            bin[2] += c.holdoutPurchaseDays();
         }
         truth.write(out.resolve("truth.csv"));
         try (BufferedWriter csv = Files.newBufferedWriter(out.resolve("predictions.csv"), StandardCharsets.UTF_8)) {
-            csv.write("customer_id,churn_risk,p_alive,expected_holdout_purchases");
+            csv.write("customer_id,churn_risk,p_alive,expected_holdout_purchases,clv");
             csv.newLine();
             for (int i = 0; i < n; i++) {
-                csv.write(String.format(Locale.ROOT, "%s,%.17g,%.17g,%.17g", truth.customers().get(i).customerId(),
-                    risk[i], 1 - notAlive[i], predicted[i]));
+                csv.write(String.format(Locale.ROOT, "%s,%.17g,%.17g,%.17g,%.17g",
+                    truth.customers().get(i).customerId(), scores.churnRisk()[i], scores.pAlive()[i],
+                    scores.expectedPurchases()[i], scores.clv()[i]));
                 csv.newLine();
             }
         }
@@ -126,44 +200,46 @@ final class Accuracy {
                 counted++;
             }
         }
-        final BgNbdParameters fitted = fit.parameters();
         final Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("accuracy.customers", (double) n);
-        metrics.put("accuracy.churn_auc", auc(risk, dead));
-        metrics.put("accuracy.churn_auc_repeat_buyers", auc(select(risk, repeat), select(dead, repeat)));
-        metrics.put("accuracy.p_dead_auc", auc(notAlive, dead));
+        metrics.put("accuracy.churn_horizon_days", churnHorizonDays);
+        metrics.put("accuracy.churn_auc", auc(scores.churnRisk(), noPurchase));
+        metrics.put("accuracy.churn_brier", brier);
+        metrics.put("accuracy.p_alive_auc", auc(notAlive, dead));
+        metrics.put("accuracy.clv_spearman", EngineAccuracy.spearman(scores.clv(), spend));
+        final double[] holdoutDays = new double[n];
+        for (int i = 0; i < n; i++) {
+            holdoutDays[i] = truth.customers().get(i).holdoutPurchaseDays();
+        }
+        metrics.put("accuracy.expected_purchases_spearman",
+            EngineAccuracy.spearman(scores.expectedPurchases(), holdoutDays));
         metrics.put("accuracy.holdout_calibration_mape", counted == 0 ? Double.NaN : errors / counted);
-        metrics.put("accuracy.fitted.r", fitted.r());
-        metrics.put("accuracy.fitted.alpha_days", fitted.alpha());
-        metrics.put("accuracy.fitted.a", fitted.a());
-        metrics.put("accuracy.fitted.b", fitted.b());
-        metrics.put("accuracy.parameter_abs_error.r", Math.abs(fitted.r() - truthModel.r()));
-        metrics.put("accuracy.parameter_abs_error.alpha_days", Math.abs(fitted.alpha() - truthModel.alpha()));
-        metrics.put("accuracy.parameter_abs_error.a", Math.abs(fitted.a() - truthModel.a()));
-        metrics.put("accuracy.parameter_abs_error.b", Math.abs(fitted.b() - truthModel.b()));
-        return new Result(metrics, bins);
+        return new Result(metrics, bins, reliability(scores.churnRisk(), noPurchase));
     }
 
-    private static double[] select(final double[] values, final boolean[] keep) {
-        final double[] kept = new double[values.length];
-        int n = 0;
-        for (int i = 0; i < values.length; i++) {
-            if (keep[i]) {
-                kept[n++] = values[i];
-            }
+    /** Mean predicted churn risk and observed share of no purchase, by decile of the prediction. */
+    static List<Reliability> reliability(final double[] predicted, final boolean[] observed) {
+        final Integer[] order = new Integer[predicted.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
         }
-        return Arrays.copyOf(kept, n);
-    }
-
-    private static boolean[] select(final boolean[] values, final boolean[] keep) {
-        final boolean[] kept = new boolean[values.length];
-        int n = 0;
-        for (int i = 0; i < values.length; i++) {
-            if (keep[i]) {
-                kept[n++] = values[i];
+        Arrays.sort(order, (i, j) -> Double.compare(predicted[i], predicted[j]));
+        final List<Reliability> deciles = new ArrayList<>();
+        for (int d = 0; d < 10; d++) {
+            final int from = (int) ((long) order.length * d / 10);
+            final int to = (int) ((long) order.length * (d + 1) / 10);
+            if (to <= from) {
+                continue;
             }
+            double p = 0;
+            double o = 0;
+            for (int k = from; k < to; k++) {
+                p += predicted[order[k]];
+                o += observed[order[k]] ? 1 : 0;
+            }
+            deciles.add(new Reliability(p / (to - from), o / (to - from), to - from));
         }
-        return Arrays.copyOf(kept, n);
+        return deciles;
     }
 
     /**

@@ -70,7 +70,12 @@ public final class Bench {
          * The exactly-once engine alone, for large populations: its catch-up, its resources, then profile lookups
          * on the state it built, with no ingestion (no baselines, latency or accuracy).
          */
-        ENGINE
+        ENGINE,
+        /**
+         * The accuracy of the engine's own output alone: the population's calibration purchases through the engine in
+         * event-time mode, the engine's fit, its served scores judged against the truth.
+         */
+        ACCURACY
     }
 
     /**
@@ -148,6 +153,16 @@ public final class Bench {
             final String servers = broker.bootstrapServers();
             final Live live = new Live(servers, registry.url(), topics);
             new TopicProvisioner(admin, topics).provision(true, options.partitions(), (short) 1);
+            if (options.scope() == Scope.ACCURACY) {
+                progress.accept("Accuracy: the engine's own fit and scores on the simulated population.");
+                final Accuracy.Result accuracy = EngineAccuracy.measure(options, servers, registry.url(), topics, admin,
+                    work, CALIBRATION_DAYS, HOLDOUT_DAYS, progress);
+                results.put("input.customers", (double) options.customers());
+                results.put("input.partitions", (double) options.partitions());
+                results.putAll(accuracy.metrics());
+                write(results, accuracy);
+                return results;
+            }
             preload(servers, registry.url(), topics);
             final CatchUp catchUp = new CatchUp(admin, events);
             final long total = catchUp.totalRecords();
@@ -189,17 +204,26 @@ public final class Bench {
             results.put("resources.engine_state_bytes_per_profile",
                 engineResources.get("eos").stateMb() * BYTES_PER_MIB / Math.max(1, profiles.profiles()));
         }
-        List<Accuracy.Bin> calibrationBins = List.of();
+        Accuracy.Result accuracy = null;
         if (all) {
-            progress.accept("Accuracy: BG/NBD fitted on the calibration period of the simulated population.");
-            final Accuracy.Result accuracy = Accuracy.measure(options.customers(), options.seed(), CALIBRATION_DAYS,
-                HOLDOUT_DAYS, options.out());
+            progress.accept("Accuracy: the models fitted offline on the calibration period of the simulated "
+                + "population (bench --only accuracy judges the engine's own output).");
+            accuracy = Accuracy.measure(options.customers(), options.seed(), CALIBRATION_DAYS, HOLDOUT_DAYS,
+                options.out());
             results.putAll(accuracy.metrics());
-            calibrationBins = accuracy.bins();
         }
-        Files.writeString(options.out().resolve("results.json"), Json.nested(results), StandardCharsets.UTF_8);
-        Report.write(options.out(), results, calibrationBins);
+        write(results, accuracy);
         return results;
+    }
+
+    /** Writes {@code results.json}, {@code report.md} and the charts. */
+    private void write(final Map<String, Double> results, final Accuracy.Result accuracy) throws IOException {
+        final Map<String, Object> json = new LinkedHashMap<>(results);
+        if (accuracy != null) {
+            json.put("accuracy.scores_source", options.scope() == Scope.ACCURACY ? "engine" : "offline");
+        }
+        Files.writeString(options.out().resolve("results.json"), Json.nested(json), StandardCharsets.UTF_8);
+        Report.write(options.out(), results, accuracy);
     }
 
     /** The raw consumer and the minimal Kafka Streams application, after a warm-up of both. */

@@ -72,7 +72,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--only", paramLabel = "SCOPE", defaultValue = "all",
         converter = ScopeConverter.class,
         description = "all: everything; engine: the exactly-once engine alone (catch-up, resources, then lookups on "
-            + "the state it built, no ingestion), for large populations (default: ${DEFAULT-VALUE}).")
+            + "the state it built, no ingestion), for large populations; accuracy: the engine's own fit and scores "
+            + "judged against the simulated truth (default: ${DEFAULT-VALUE}).")
     private Bench.Scope scope;
 
     @Option(names = "--engine-setting", paramLabel = "KEY=VALUE",
@@ -116,7 +117,7 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code all} or {@code engine}, in any case. */
+    /** {@code all}, {@code engine} or {@code accuracy}, in any case. */
     static final class ScopeConverter implements ITypeConverter<Bench.Scope> {
         @Override
         public Bench.Scope convert(final String value) {

@@ -175,6 +175,23 @@ final class EngineRun implements AutoCloseable {
         }
     }
 
+    /** Whether the engine's process still runs. */
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Kills the engine's process with SIGKILL and waits for it: no shutdown hook runs, the group is not left, open
+     * transactions stay open until the broker aborts them.
+     */
+    void kill() throws InterruptedException {
+        try {
+            process.destroyForcibly().waitFor();
+        } finally {
+            removeHook(hook);
+        }
+    }
+
     /** Stops the engine (SIGTERM, so that it closes its state cleanly) and waits for it. */
     @Override
     public void close() throws InterruptedException {

@@ -5,14 +5,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes flat dotted keys ({@code throughput.engine_eos}) as nested JSON objects.
+ * Writes flat dotted keys ({@code throughput.engine_eos}) as nested JSON objects; values are numbers (three
+ * decimals, null when not finite) or strings.
  */
 final class Json {
 
     private Json() {
     }
 
-    static String nested(final Map<String, Double> flat) {
+    static String nested(final Map<String, ?> flat) {
         final Map<String, Object> root = new LinkedHashMap<>();
         flat.forEach((key, value) -> put(root, key.split("\\."), value));
         final StringBuilder out = new StringBuilder();
@@ -21,7 +22,7 @@ final class Json {
     }
 
     @SuppressWarnings("unchecked")
-    private static void put(final Map<String, Object> root, final String[] path, final double value) {
+    private static void put(final Map<String, Object> root, final String[] path, final Object value) {
         Map<String, Object> node = root;
         for (int i = 0; i < path.length - 1; i++) {
             node = (Map<String, Object>) node.computeIfAbsent(path[i], k -> new LinkedHashMap<String, Object>());
@@ -40,6 +41,8 @@ final class Json {
                 out.append(++i < map.size() ? ",\n" : "\n");
             }
             out.append(indent).append('}');
+        } else if (value instanceof String text) {
+            out.append('"').append(text.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
         } else {
             final double number = (Double) value;
             out.append(Double.isFinite(number) ? String.format(Locale.ROOT, "%.3f", number) : "null");

@@ -34,12 +34,14 @@ final class Report {
      * Writes {@code report.md} with a section for every part that ran, and {@code throughput.png},
      * {@code latency.png} and {@code calibration.png} when their parts ran.
      */
-    static void write(final Path out, final Map<String, Double> results, final List<Accuracy.Bin> bins)
+    static void write(final Path out, final Map<String, Double> results, final Accuracy.Result accuracy)
         throws IOException {
+        final List<Accuracy.Bin> bins = accuracy == null ? List.of() : accuracy.bins();
         System.setProperty("java.awt.headless", "true");
         final StringBuilder md = new StringBuilder("# ProfileStream bench\n\n");
         md.append(String.format(Locale.ROOT, "%,.0f events of %,.0f customers, %.0f partitions.%n%n",
-            results.get("input.events"), results.get("input.customers"), results.get("input.partitions")));
+            results.getOrDefault("input.events", 0.0), results.get("input.customers"),
+            results.get("input.partitions")));
         md.append("## Throughput\n\n");
         if (results.containsKey("throughput.baseline_streams_eos")) {
             throughputChart(results, out.resolve("throughput.png"));
@@ -58,7 +60,9 @@ final class Report {
             .append("\n## Resources\n\n").append(table(results, "resources."));
         if (has(results, "accuracy.")) {
             calibrationChart(bins, out.resolve("calibration.png"));
-            md.append("\n## Accuracy\n\n![calibration](calibration.png)\n\n").append(table(results, "accuracy."))
+            reliabilityChart(accuracy.reliability(), out.resolve("reliability.png"));
+            md.append("\n## Accuracy\n\n![calibration](calibration.png)\n\n![reliability](reliability.png)\n\n")
+                .append(table(results, "accuracy."))
                 .append("\n| calibration repeat purchases | customers | predicted holdout | actual holdout |\n")
                 .append("|---|---|---|---|\n");
             for (final Accuracy.Bin bin : bins) {
@@ -123,6 +127,27 @@ final class Report {
             }
             chart.addSeries(output + " engine defaults", PERCENTILES, values);
         }
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** Predicted churn risk against the observed share without a purchase, by decile, and the diagonal. */
+    private static void reliabilityChart(final List<Accuracy.Reliability> deciles, final Path file)
+        throws IOException {
+        final XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+            .title("Churn risk reliability by decile").xAxisTitle("predicted churn risk (mean of the decile)")
+            .yAxisTitle("observed share with no purchase in the horizon").build();
+        final List<Double> predicted = new ArrayList<>();
+        final List<Double> observed = new ArrayList<>();
+        for (final Accuracy.Reliability decile : deciles) {
+            predicted.add(decile.predicted());
+            observed.add(decile.observed());
+        }
+        if (predicted.isEmpty()) {
+            predicted.add(0.0);
+            observed.add(0.0);
+        }
+        chart.addSeries("deciles", predicted, observed);
+        chart.addSeries("perfect calibration", List.of(0.0, 1.0), List.of(0.0, 1.0));
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 

@@ -50,23 +50,42 @@ class AccuracyTest {
     }
 
     @Test
-    void shouldRankCustomersWhoDroppedOutAboveTheLiving() {
+    void shouldMeetTheAccuracyTargetsOnTheSeededPopulation() {
         assertThat(metrics.get("accuracy.customers")).isEqualTo(CUSTOMERS);
-        // 1 - P(alive) against "dead at the end of calibration": 0.940 for this seed, 0.933 to 0.945 over seeds 1-30.
-        assertThat(metrics.get("accuracy.p_dead_auc")).isGreaterThan(0.90);
-        // Churn risk among customers with a repeat purchase: 0.739 for this seed, 0.720 to 0.760 over seeds 1-30.
-        assertThat(metrics.get("accuracy.churn_auc_repeat_buyers")).isGreaterThan(0.70);
-        // Over everyone, churn risk ranks the living but rare buyers as at risk (see Accuracy): 0.310 for this seed,
-        // 0.280 to 0.381 over seeds 1-30. It is reported, not held to a threshold.
-        assertThat(metrics.get("accuracy.churn_auc")).isBetween(0.0, 1.0);
+        // Targets of the default population (docs/benchmarks.md). This seed: churn AUC 0.756, P(alive) AUC 0.936,
+        // calibration error 0.087, Brier 0.106.
+        assertThat(metrics.get("accuracy.churn_auc")).isGreaterThanOrEqualTo(0.75);
+        assertThat(metrics.get("accuracy.p_alive_auc")).isGreaterThanOrEqualTo(0.85);
+        assertThat(metrics.get("accuracy.holdout_calibration_mape")).isNotNegative().isLessThanOrEqualTo(0.10);
+        // CLV against holdout spend: 0.350 for this seed, below the 0.5 target. Most customers of this population buy
+        // nothing in the holdout period (a tie at zero), and even expected purchases against actual purchase days rank
+        // at only 0.364, which bounds what any value forecast can reach here; see docs/benchmarks.md.
+        assertThat(metrics.get("accuracy.clv_spearman")).isGreaterThanOrEqualTo(0.30);
+        assertThat(metrics.get("accuracy.clv_spearman")).isLessThanOrEqualTo(
+            metrics.get("accuracy.expected_purchases_spearman") + 0.05);
+        assertThat(metrics.get("accuracy.churn_brier")).isBetween(0.0, 0.25);
+        assertThat(result.bins()).isNotEmpty();
+        assertThat(result.bins().get(0).x()).isZero();
     }
 
     @Test
-    void shouldPredictHoldoutPurchasesByCalibrationFrequency() {
-        // Mean absolute percentage error over the frequency bins: 0.077 for this seed, 0.043 to 0.140 over seeds 1-30.
-        assertThat(metrics.get("accuracy.holdout_calibration_mape")).isNotNegative().isLessThan(0.20);
-        assertThat(result.bins()).isNotEmpty();
-        assertThat(result.bins().get(0).x()).isZero();
+    void shouldReportAReliabilityDiagramWhosePredictionsFollowTheObservedShare() {
+        assertThat(result.reliability()).hasSize(10);
+        final Accuracy.Reliability lowest = result.reliability().get(0);
+        final Accuracy.Reliability highest = result.reliability().get(9);
+        assertThat(highest.predicted()).isGreaterThan(lowest.predicted());
+        assertThat(highest.observed()).isGreaterThan(lowest.observed());
+        for (final Accuracy.Reliability decile : result.reliability()) {
+            assertThat(decile.observed()).isCloseTo(decile.predicted(), within(0.15));
+        }
+    }
+
+    @Test
+    void shouldCorrelateRanksAsSpearmanDoes() {
+        assertThat(EngineAccuracy.spearman(new double[] {1, 2, 3, 4}, new double[] {10, 20, 30, 40})).isEqualTo(1.0);
+        assertThat(EngineAccuracy.spearman(new double[] {1, 2, 3, 4}, new double[] {4, 3, 2, 1})).isEqualTo(-1.0);
+        assertThat(EngineAccuracy.spearman(new double[] {1, 2, 3, 4}, new double[] {1, 100, 2, 3}))
+            .isCloseTo(0.4, within(1e-12));
     }
 
     @Test
@@ -88,10 +107,10 @@ class AccuracyTest {
     }
 
     @Test
-    void shouldWriteFilesFromWhichTheChurnAucCanBeRecomputed() throws Exception {
+    void shouldWriteFilesFromWhichThePAliveAucCanBeRecomputed() throws Exception {
         final List<String> truth = Files.readAllLines(out.resolve("truth.csv"));
         final List<String> predictions = Files.readAllLines(out.resolve("predictions.csv"));
-        assertThat(predictions.get(0)).isEqualTo("customer_id,churn_risk,p_alive,expected_holdout_purchases");
+        assertThat(predictions.get(0)).isEqualTo("customer_id,churn_risk,p_alive,expected_holdout_purchases,clv");
         assertThat(predictions).hasSameSizeAs(truth).hasSize(CUSTOMERS + 1);
         final int alive = Arrays.asList(truth.get(0).split(",")).indexOf("alive_at_calibration_end");
         final double[] risk = new double[CUSTOMERS];
@@ -100,10 +119,10 @@ class AccuracyTest {
             final String[] t = truth.get(i).split(",");
             final String[] p = predictions.get(i).split(",");
             assertThat(p[0]).isEqualTo(t[0]);
-            risk[i - 1] = Double.parseDouble(p[1]);
+            risk[i - 1] = 1 - Double.parseDouble(p[2]);
             dead[i - 1] = !Boolean.parseBoolean(t[alive]);
         }
-        assertThat(Accuracy.auc(risk, dead)).isEqualTo(metrics.get("accuracy.churn_auc"));
+        assertThat(Accuracy.auc(risk, dead)).isEqualTo(metrics.get("accuracy.p_alive_auc"));
         assertThat(out.resolve("truth.json")).exists();
     }
 }

@@ -1,5 +1,6 @@
 package io.profilestream.domain.lifecycle;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import io.profilestream.profile.CustomerProfile;
@@ -20,6 +21,8 @@ import io.profilestream.profile.LifecycleStage;
  */
 public final class LifecycleClassifier {
 
+    /** How often a CHURNED profile, whose stage only a purchase can change, is scored again. */
+    public static final Duration CHURNED_RESCORE = Duration.ofDays(7);
     /** Precision of the search for the time a churn threshold is crossed. */
     private static final long PRECISION_MS = 60_000;
 
@@ -66,13 +69,17 @@ public final class LifecycleClassifier {
 
     /**
      * The earliest time after {@code now} at which the stage could change with no new event, or null if never
-     * (within the horizon). The profile's stage must already be the one {@link #classify} gives at {@code now}.
+     * (within the horizon); for a CHURNED profile, when its scores are next refreshed ({@link #CHURNED_RESCORE}).
+     * The profile's stage must already be the one {@link #classify} gives at {@code now}.
      */
     public Instant nextChange(final CustomerProfile profile, final Instant now) {
         final LifecycleStage stage = profile.getLifecycleStage();
-        if (stage == null || stage == LifecycleStage.VISITOR || stage == LifecycleStage.LEAD
-            || stage == LifecycleStage.CHURNED) {
+        if (stage == null || stage == LifecycleStage.VISITOR || stage == LifecycleStage.LEAD) {
             return null;
+        }
+        if (stage == LifecycleStage.CHURNED) {
+            // The stage holds until a purchase, but its scores keep moving: they are refreshed at this interval.
+            return now.plus(CHURNED_RESCORE);
         }
         if (stage == LifecycleStage.NEW) {
             return profile.getTransactions().getFirstPurchaseAt().plus(rules.newPeriod());

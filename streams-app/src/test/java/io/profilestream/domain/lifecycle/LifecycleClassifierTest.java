@@ -84,8 +84,9 @@ class LifecycleClassifierTest {
             .isLessThanOrEqualTo(Duration.ofDays(1));
         profile.setLifecycleStage(LifecycleStage.NEW);
         assertThat(linear.nextChange(profile, FIRST)).isEqualTo(FIRST.plus(Duration.ofDays(30)));
+        // A churned customer stays churned until a purchase, but is scored again every week.
         profile.setLifecycleStage(LifecycleStage.CHURNED);
-        assertThat(linear.nextChange(profile, FIRST)).isNull();
+        assertThat(linear.nextChange(profile, FIRST)).isEqualTo(FIRST.plus(LifecycleClassifier.CHURNED_RESCORE));
     }
 
     @Test
