@@ -62,6 +62,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         final PrintWriter err = spec.commandLine().getErr();
+        final Path logFile = DemoLogging.toFile(workDir);
         final Demo demo;
         try {
             demo = Demo.start(Demo.config(workDir, httpPort), ports.kafkaPort(), ports.registryPort(),
@@ -75,11 +76,13 @@ final class DemoCommand implements Callable<Integer> {
         final int port = demo.httpPort();
         final StringBuilder banner = new StringBuilder(String.format(Locale.ROOT,
             "%nProfileStream demo is running: %d customers, about %.0f events/s.%n"
+                + "  Console:  http://localhost:%d/console/  (paste the API key below when it asks)%n"
                 + "  Kafka %s, schema registry %s, state in %s%n"
+                + "  Logs of the broker and the engine: %s%n"
                 + "  Metrics:  http://localhost:%d/metrics%n"
                 + "  Profiles (counters grow as events arrive):%n",
-            customers, rate, demo.runtime().bootstrapServers(), demo.runtime().registryUrl(),
-            workDir.toAbsolutePath(), port));
+            customers, rate, port, demo.runtime().bootstrapServers(), demo.runtime().registryUrl(),
+            workDir.toAbsolutePath(), logFile, port));
         final String key = demo.runtime().config().get("api.key");
         demo.sampleCustomerIds(SAMPLE_PROFILES).forEach(id -> banner.append(String.format(Locale.ROOT,
             "    curl -H 'X-API-Key: %s' http://localhost:%d/api/v1/profiles/%s%n", key, port, id)));

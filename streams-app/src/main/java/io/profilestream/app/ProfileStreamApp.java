@@ -43,6 +43,9 @@ import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.config.TopicConfigs;
 import io.profilestream.http.ApiKeyGuard;
 import io.profilestream.http.ApiServer;
+import io.profilestream.http.ConsoleApiRoutes;
+import io.profilestream.http.ConsoleFeed;
+import io.profilestream.http.ConsoleRoutes;
 import io.profilestream.http.ErasureRoutes;
 import io.profilestream.http.ExportRoutes;
 import io.profilestream.http.ForwardingClient;
@@ -99,6 +102,7 @@ public final class ProfileStreamApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final ApiServer http;
     private final RecordPublisher publisher;
+    private final ConsoleFeed console;
     private final KafkaStreamsMetrics streamsMetrics;
     private final ScheduledExecutorService metricsScheduler;
     private final PrometheusMeterRegistry meters;
@@ -109,6 +113,7 @@ public final class ProfileStreamApp implements AutoCloseable {
     private ProfileStreamApp(final KafkaStreams streams,
                              final ApiServer http,
                              final RecordPublisher publisher,
+                             final ConsoleFeed console,
                              final KafkaStreamsMetrics streamsMetrics,
                              final ScheduledExecutorService metricsScheduler,
                              final PrometheusMeterRegistry meters,
@@ -117,6 +122,7 @@ public final class ProfileStreamApp implements AutoCloseable {
         this.streams = streams;
         this.http = http;
         this.publisher = publisher;
+        this.console = console;
         this.streamsMetrics = streamsMetrics;
         this.metricsScheduler = metricsScheduler;
         this.meters = meters;
@@ -203,6 +209,11 @@ public final class ProfileStreamApp implements AutoCloseable {
         final SegmentRoutes segments = new SegmentRoutes(new SegmentQueries(streams), guard, publisher,
             serdes.segmentDefinition(), settings.topics().segmentDefinitions(), settings.segmentCompiler(), metrics,
             Clock.systemUTC()).acrossCluster(forwarding, () -> lookup.instances().orElse(List.of()));
+        final ConsoleFeed console = config.getBoolean("http.console.enabled")
+            ? new ConsoleFeed(config.kafkaSettings(), settings.topics().segmentChanges(),
+                settings.topics().deadLetterQueue(), serdes.segmentChange()::deserialize,
+                Duration.ofHours(config.getLong("http.console.window.hours")), Clock.systemUTC())
+            : null;
         final ModelFitter fitter = new ModelFitter(new ModelSummaries(streams), forwarding,
             () -> lookup.instances().orElse(List.of()), settings.live()::now, settings.evaluators(),
             modelParameters(streams), record -> publisher.publish(settings.topics().modelParameters(),
@@ -234,6 +245,12 @@ public final class ProfileStreamApp implements AutoCloseable {
                     IdentityRoutes.register(app, links, identities);
                     erasures.register(app);
                     segments.register(app);
+                    if (console != null) {
+                        new ConsoleRoutes().register(app);
+                        new ConsoleApiRoutes(console, meters, () -> streams.state().name(),
+                            settings.topics().inputs(), forwarding, () -> lookup.instances().orElse(List.of()))
+                            .register(app);
+                    }
                     traits.register(app);
                     exports.register(app);
                 });
@@ -259,8 +276,11 @@ public final class ProfileStreamApp implements AutoCloseable {
         final long snapshotCheckMs = config.getLong("segments.snapshot.check.interval.ms");
         metricsScheduler.scheduleWithFixedDelay(snapshots, snapshotCheckMs, snapshotCheckMs, TimeUnit.MILLISECONDS);
         dependencies.start(checkInterval);
+        if (console != null) {
+            console.start();
+        }
         LOG.info("ProfileStream is starting; HTTP on {}:{}.", httpHost, http.port());
-        return new ProfileStreamApp(streams, http, publisher, streamsMetrics, metricsScheduler, meters, refits,
+        return new ProfileStreamApp(streams, http, publisher, console, streamsMetrics, metricsScheduler, meters, refits,
             dependencies);
     }
 
@@ -438,6 +458,9 @@ public final class ProfileStreamApp implements AutoCloseable {
         LOG.info("ProfileStream is shutting down.");
         refits.shutdownNow();
         http.close();
+        if (console != null) {
+            console.close();
+        }
         publisher.close();
         dependencies.close();
         // Leaving the group on shutdown hands partitions over at once instead of after the session timeout.

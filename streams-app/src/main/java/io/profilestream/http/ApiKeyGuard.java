@@ -14,10 +14,14 @@ import io.javalin.security.RouteRole;
 
 /**
  * The API keys: {@code api.key} may do everything, {@code api.read.key} may only read.
- * When either is set, every request needs one of them in the {@value #HEADER} header, {@code /api/v1} and
- * {@code /console} included, unknown paths too: 401 without a valid key, 403 for a mutation with the read key.
+ * When either is set, every request needs one of them in the {@value #HEADER} header, {@code /api/v1} included,
+ * unknown paths too: 401 without a valid key, 403 for a mutation with the read key.
  * Only the open paths the server names (health, and metrics unless configured otherwise) need none; they are
  * matched exactly, so no spelling of a path reaches a route around the guard.
+ * The console's pages and scripts ({@code GET /console/...}) hold no data and need no key either, so a browser can
+ * load them and ask for the key; every piece of data they show comes from {@code /api/v1} with the key.
+ * Only a request that a console route answers goes through without one: whatever the spelling of its path, a request
+ * that reaches any other route is checked.
  * When neither key is set the API is open (local development), as the HTTP contract says.
  * A call is a mutation unless its method is GET, HEAD or OPTIONS or its route carries {@link Access#READ}
  * (a POST that only reads, such as a segment preview).
@@ -27,6 +31,9 @@ public final class ApiKeyGuard {
 
     /** The request header that carries the key. */
     public static final String HEADER = "X-API-Key";
+
+    /** The path under which the console's pages are served. */
+    static final String CONSOLE = "/console";
 
     private static final Set<HandlerType> READ_METHODS = Set.of(HandlerType.GET, HandlerType.HEAD,
         HandlerType.OPTIONS);
@@ -105,15 +112,24 @@ public final class ApiKeyGuard {
     public void register(final Javalin app, final Set<String> openPaths) {
         final Set<String> open = Set.copyOf(openPaths);
         app.before(ctx -> {
-            if (!open.contains(ctx.path())) {
+            if (!open.contains(ctx.path()) && !consolePage(ctx.method(), ctx.path())) {
                 authenticate(ctx);
             }
         });
         app.beforeMatched(ctx -> {
-            if (!open.contains(ctx.path())) {
+            if (!open.contains(ctx.path())
+                && !(consolePage(ctx.method(), ctx.path()) && consolePage(ctx.method(), ctx.endpointHandlerPath()))) {
                 authorize(ctx);
             }
         });
+    }
+
+    /**
+     * Whether a request reads a console page or script, which hold no data.
+     */
+    static boolean consolePage(final HandlerType method, final String path) {
+        return READ_METHODS.contains(method) && path != null
+            && (path.equals(CONSOLE) || path.startsWith(CONSOLE + "/"));
     }
 
     /**

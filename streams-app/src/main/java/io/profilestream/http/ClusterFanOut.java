@@ -62,14 +62,7 @@ final class ClusterFanOut {
      * @throws QueryUnavailableException when an instance does not answer 200 in time
      */
     List<JsonNode> gather(final String method, final String pathAndQuery, final byte[] body) {
-        final String self = client.self();
-        final Map<String, CompletableFuture<HttpResponse<byte[]>>> pending = new LinkedHashMap<>();
-        for (final InstanceInfo instance : instances.get()) {
-            final String address = instance.host() + ":" + instance.port();
-            if (!address.equals(self)) {
-                pending.put(address, client.sendAsync(instance.host(), instance.port(), method, pathAndQuery, body));
-            }
-        }
+        final Map<String, CompletableFuture<HttpResponse<byte[]>>> pending = send(method, pathAndQuery, body);
         final long deadline = System.nanoTime() + client.timeout().toNanos();
         final List<JsonNode> answers = new ArrayList<>();
         try {
@@ -80,6 +73,51 @@ final class ClusterFanOut {
             pending.values().forEach(future -> future.cancel(true));
         }
         return answers;
+    }
+
+    /**
+     * The answer of every other instance to one request, or why it gave none, by address; for views that show each
+     * instance (a missing one is shown, not hidden) rather than one merged answer.
+     *
+     * @param method {@code GET} or {@code POST}
+     * @param pathAndQuery the path with its encoded query
+     */
+    Map<String, Outcome> gatherEach(final String method, final String pathAndQuery) {
+        final Map<String, CompletableFuture<HttpResponse<byte[]>>> pending = send(method, pathAndQuery, null);
+        final long deadline = System.nanoTime() + client.timeout().toNanos();
+        final Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        try {
+            for (final Map.Entry<String, CompletableFuture<HttpResponse<byte[]>>> entry : pending.entrySet()) {
+                try {
+                    outcomes.put(entry.getKey(), new Outcome(answer(entry.getKey(), entry.getValue(), deadline), null));
+                } catch (final QueryUnavailableException e) {
+                    outcomes.put(entry.getKey(), new Outcome(null, e.getMessage()));
+                }
+            }
+        } finally {
+            pending.values().forEach(future -> future.cancel(true));
+        }
+        return outcomes;
+    }
+
+    /**
+     * One instance's answer, or (answer null) why it gave none.
+     */
+    record Outcome(JsonNode answer, String error) {
+    }
+
+    private Map<String, CompletableFuture<HttpResponse<byte[]>>> send(final String method,
+                                                                      final String pathAndQuery,
+                                                                      final byte[] body) {
+        final String self = client.self();
+        final Map<String, CompletableFuture<HttpResponse<byte[]>>> pending = new LinkedHashMap<>();
+        for (final InstanceInfo instance : instances.get()) {
+            final String address = instance.host() + ":" + instance.port();
+            if (!address.equals(self)) {
+                pending.put(address, client.sendAsync(instance.host(), instance.port(), method, pathAndQuery, body));
+            }
+        }
+        return pending;
     }
 
     private JsonNode answer(final String address,

@@ -44,8 +44,8 @@ import io.profilestream.segments.SegmentEvaluationException;
 import io.profilestream.serde.RegistryAvroSerde;
 
 /**
- * The segment catalogue over HTTP: list, create or update (validated and compiled first), delete, preview a draft
- * and page through members.
+ * The segment catalogue over HTTP: list, create or update (validated and compiled first), delete, validate or
+ * preview a draft and page through members.
  * Definitions are written to {@code segment-definitions}; the engine picks them up and backfills.
  * Sizes, backfill progress, previews and member lists cover the whole cluster: the instance asked answers for its own
  * profiles and asks every other instance at once ({@link ClusterFanOut}), then merges ({@link SegmentAnswers}).
@@ -63,6 +63,7 @@ public final class SegmentRoutes {
     private static final String GROUP_TREATED = "treated";
     private static final String GROUP_HOLDOUT = "holdout";
     private static final String PREVIEW_ROUTE = "/api/v1/segments/preview";
+    private static final String VALIDATE_ROUTE = "/api/v1/segments/validate";
     private static final String SEGMENTS_PREFIX = "/api/v1/segments/";
 
     private final SegmentQueries queries;
@@ -110,6 +111,8 @@ public final class SegmentRoutes {
         app.get(LIST_ROUTE, this::list);
         // A preview publishes nothing: the read key may ask for one.
         app.post(PREVIEW_ROUTE, this::preview, ApiKeyGuard.Access.READ);
+        // Validating compiles a rule and publishes nothing: the read key may ask, as the console does while one types.
+        app.post(VALIDATE_ROUTE, this::validate, ApiKeyGuard.Access.READ);
         app.put("/api/v1/segments/{id}", this::put);
         app.delete("/api/v1/segments/{id}", this::delete);
         app.get("/api/v1/segments/{id}/members", this::members);
@@ -251,6 +254,17 @@ public final class SegmentRoutes {
         preview.sample().forEach(local.putArray("sample")::add);
         answer(ctx, local, others -> SegmentAnswers.preview(SAMPLE_SIZE, local, others),
             "POST", PREVIEW_ROUTE, body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void validate(final Context ctx) {
+        final String expression = Json.body(ctx).path("expression").asText("");
+        try {
+            compiler.compile(expression);
+        } catch (final InvalidExpressionException e) {
+            invalid(ctx, e);
+            return;
+        }
+        ctx.json(Map.of("valid", true));
     }
 
     private boolean matches(final CompiledExpression compiled, final CustomerProfile profile, final Instant now) {

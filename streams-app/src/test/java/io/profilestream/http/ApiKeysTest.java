@@ -12,11 +12,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.profilestream.query.LookupResult;
 
 /**
@@ -41,7 +41,7 @@ class ApiKeysTest {
         final ApiServer server = start(new ApiKeyGuard(ADMIN, READ), false, new FakeProfileLookup());
 
         for (final String path : List.of("/api/v1/profiles/c1", "/api/v1/instances", "/api/v1/segments",
-            "/api/v1/no-such-route", "/console/", "/console", "/api//v1/profiles/c1", "/API/v1/profiles/c1",
+            "/api/v1/no-such-route", "/api//v1/profiles/c1", "/API/v1/profiles/c1",
             "/health/../api/v1/profiles/c1", "/anything")) {
             assertThat(call(server, "GET", path, null, null).statusCode()).as(path).isEqualTo(401);
             assertThat(call(server, "GET", path, null, "wrong").statusCode()).as(path).isEqualTo(401);
@@ -52,6 +52,29 @@ class ApiKeysTest {
         assertThat(call(server, "GET", "/metrics", null, null).statusCode()).isEqualTo(200);
         final HttpResponse<String> refused = call(server, "GET", "/api/v1/profiles/c1", null, ADMIN + "x");
         assertThat(refused.body()).contains("X-API-Key").doesNotContain(ADMIN, READ);
+    }
+
+    @Test
+    void shouldServeTheConsolesPagesWithoutAKeyButNoDataAroundTheGuard() throws Exception {
+        final FakeProfileLookup lookup = new FakeProfileLookup()
+            .answer("c1", new LookupResult.Found<>(TestProfiles.sample("c1")));
+        final ApiServer server = start(new ApiKeyGuard(ADMIN, READ), false, lookup);
+
+        for (final String page : List.of("/console", "/console/", "/console/profiles/c1", "/console/segments/vip",
+            "/console/live", "/console/assets/console.js", "/console/lib/uPlot.iife.min.js")) {
+            final HttpResponse<String> answer = call(server, "GET", page, null, null);
+            assertThat(answer.statusCode()).as(page).isEqualTo(200);
+            assertThat(answer.body()).as(page).doesNotContain("\"profileId\"");
+        }
+        assertThat(call(server, "GET", "/console/assets/..%2f..%2fapi", null, null).statusCode()).isIn(400, 404);
+        for (final String around : List.of("/console/../api/v1/profiles/c1", "/console/%2e%2e/api/v1/profiles/c1",
+            "/console/..;/api/v1/profiles/c1", "/console//../api/v1/profiles/c1")) {
+            final HttpResponse<String> answer = call(server, "GET", around, null, null);
+            assertThat(answer.statusCode()).as(around).isNotEqualTo(200);
+            assertThat(answer.body()).as(around).doesNotContain("\"profileId\"");
+        }
+        assertThat(call(server, "POST", "/console/", "{}", null).statusCode()).isEqualTo(401);
+        assertThat(call(server, "GET", "/api/v1/profiles/c1", null, null).statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -137,6 +160,7 @@ class ApiKeysTest {
         final ApiServer server = ApiServer.builder(lookup, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
             .keys(keys, metricsNeedKey)
             .routes(app -> {
+                new ConsoleRoutes().register(app);
                 app.post("/api/v1/reads", ctx -> ctx.json("read"), ApiKeyGuard.Access.READ);
                 app.post("/api/v1/writes", ctx -> ctx.json("written"));
                 app.put("/api/v1/writes", ctx -> ctx.json("written"));

@@ -1,0 +1,3 @@
+// Starts the console once every page is registered.
+'use strict';
+PS.start();
