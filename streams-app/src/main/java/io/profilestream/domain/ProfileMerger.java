@@ -152,6 +152,7 @@ public final class ProfileMerger {
             ? null
             : (double) (target.getRevenueMinor() + target.getRefundedMinor()) / target.getOrders());
         target.setCategorySpendMinor(sum(target.getCategorySpendMinor(), source.getCategorySpendMinor()));
+        target.setCategoryOrders(sum(target.getCategoryOrders(), source.getCategoryOrders()));
     }
 
     /** The first purchase day's order value of the merged profile: the earlier side's, or both on the same day. */
