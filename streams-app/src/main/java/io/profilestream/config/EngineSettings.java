@@ -130,14 +130,23 @@ public record EngineSettings(Topics topics,
             Duration.ofMillis(config.getLong("segments.time.rule.interval.ms")),
             config.getInt("profile.cache.size"),
             new LiveModels("event-time".equals(mode), Clock.systemUTC(), aggregator, evaluators.defaults(),
-                new CoPurchaseModel(new CoPurchase.Limits(config.getInt("recommendations.max.categories"),
-                    config.getInt("recommendations.max.pairs.per.category"),
-                    config.getInt("recommendations.next.categories.max"),
-                    config.getDouble("recommendations.smoothing"),
-                    config.getInt("recommendations.regular.min.orders"),
-                    config.getDouble("recommendations.regular.min.share"),
-                    config.getLong("recommendations.publish.interval.ms")))),
+                new CoPurchaseModel(recommendationLimits(config))),
             Duration.ofMillis(config.getLong("identity.link.retention.ms")));
+    }
+
+    /**
+     * The co-purchase model's bounds and rules ({@code recommendations.*}).
+     *
+     * @throws IllegalArgumentException when a value is not allowed
+     */
+    public static CoPurchase.Limits recommendationLimits(final ProfileStreamConfig config) {
+        return new CoPurchase.Limits(config.getInt("recommendations.max.categories"),
+            config.getInt("recommendations.max.pairs.per.category"),
+            config.getInt("recommendations.next.categories.max"),
+            config.getDouble("recommendations.smoothing"),
+            config.getInt("recommendations.regular.min.orders"),
+            config.getDouble("recommendations.regular.min.share"),
+            config.getLong("recommendations.publish.interval.ms"));
     }
 
     /**

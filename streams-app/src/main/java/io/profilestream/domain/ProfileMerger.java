@@ -55,6 +55,8 @@ public final class ProfileMerger {
         mergeEmail(target.getEmail(), source.getEmail());
         mergeDemographics(target, source.getDemographics());
         aggregator.customEvents().merge(target, source);
+        // recommendations stay the target's: they follow from its orders, and are ranked again on its next order and
+        // on every read.
         return target;
     }
 
