@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+
 import io.profilestream.domain.CoPurchaseModel;
 import io.profilestream.domain.MembershipChange;
 import io.profilestream.errors.DlqReason;
