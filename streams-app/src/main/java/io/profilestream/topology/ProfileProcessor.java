@@ -52,6 +52,8 @@ import io.profilestream.segments.SegmentEvaluator;
  * An erasure request deletes the profile, its remembered event ids and its schedule entry, exits every membership
  * and emits a tombstone.
  * Merge requests and merges are identity resolution's part here, handled by {@link ProfileMerges}.
+ * An order is also counted into the task's co-purchase rows ({@link CoPurchaseCounts}), which a punctuator publishes,
+ * and the customer's next categories are ranked again.
  * Each output goes to its own sink, named in {@link Outputs}.
  */
 final class ProfileProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
