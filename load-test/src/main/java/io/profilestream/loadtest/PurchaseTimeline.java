@@ -3,8 +3,10 @@ package io.profilestream.loadtest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 import io.profilestream.events.LineItem;
@@ -27,6 +29,8 @@ final class PurchaseTimeline {
     private static final double HORIZON_DAYS = 1e6;
     private static final double DISCOUNT_SHARE = 0.2;
     private static final double[] PRODUCT_COUNT_WEIGHTS = {0.6, 0.3, 0.1};
+    /** How often a product of a repeat order comes from the follow-on category of the previous order's categories. */
+    static final double FOLLOW_ON_SHARE = 0.25;
 
     private final Visitor customer;
     private final Catalogue catalogue;
@@ -35,6 +39,7 @@ final class PurchaseTimeline {
     private int made;
     private double lastDay;
     private boolean over;
+    private List<String> lastCategories = List.of();
 
     PurchaseTimeline(final Visitor customer, final Catalogue catalogue) {
         if (!customer.buys()) {
@@ -81,18 +86,28 @@ final class PurchaseTimeline {
     }
 
     /**
-     * One to three products, mostly from the customer's interests, each once or twice.
+     * One to three products, each once or twice: in a repeat order each comes, with {@link #FOLLOW_ON_SHARE}, from the
+     * follow-on category ({@link Catalogue#followOn}) of a category of the previous order; otherwise mostly from the
+     * customer's interests.
      */
     private Map<Catalogue.Product, Integer> basket() {
         final Map<Catalogue.Product, Integer> basket = new LinkedHashMap<>();
         final int products = Sampling.weighted(baskets, PRODUCT_COUNT_WEIGHTS) + 1;
+        final List<String> categories = new ArrayList<>(products);
         for (int i = 0; i < products; i++) {
-            final String category = Sampling.chance(baskets, 0.85)
-                ? Sampling.pick(baskets, customer.interests())
-                : Sampling.pick(baskets, catalogue.categoryNames());
+            final String category;
+            if (!lastCategories.isEmpty() && Sampling.chance(baskets, FOLLOW_ON_SHARE)) {
+                category = catalogue.followOn(Sampling.pick(baskets, lastCategories));
+            } else {
+                category = Sampling.chance(baskets, 0.85)
+                    ? Sampling.pick(baskets, customer.interests())
+                    : Sampling.pick(baskets, catalogue.categoryNames());
+            }
             final Catalogue.Product product = Sampling.pick(baskets, catalogue.products(category));
             basket.merge(product, Sampling.chance(baskets, 0.85) ? 1 : 2, Integer::sum);
+            categories.add(category);
         }
+        lastCategories = List.copyOf(categories);
         return basket;
     }
 
@@ -125,6 +140,13 @@ final class PurchaseTimeline {
             basket.forEach((product, quantity) ->
                 items.add(new LineItem(product.sku(), product.category(), quantity, paidPrice(product))));
             return items;
+        }
+
+        /** The distinct categories of the order's lines. */
+        Set<String> categories() {
+            final Set<String> categories = new LinkedHashSet<>();
+            basket.keySet().forEach(product -> categories.add(product.category()));
+            return categories;
         }
 
         /** The amount paid, in minor units. */
