@@ -206,7 +206,8 @@ PS.page('segments/one', /^\/console\/segments\/([^/]+)$/, async (main, id) => {
       const card = s.card;
       const counts = object => PS.table(['', 'members'], Object.entries(object || {}).sort((a, b) => b[1] - a[1])
         .map(([name, count]) => el('tr', {}, el('td', {}, name), el('td', {class: 'num'}, PS.num(count)))));
-      summary.replaceChildren(
+      // el() leaves out a missing card; replaceChildren would print it as "null".
+      summary.replaceChildren(el('div', {},
         card ? el('div', {class: 'persona-card', id: 'persona-card'},
           card.imageUrl ? el('img', {src: card.imageUrl, alt: '', class: 'persona-image'}) : null,
           card.quote ? el('blockquote', {id: 'persona-quote'}, card.quote) : null,
@@ -226,7 +227,7 @@ PS.page('segments/one', /^\/console\/segments\/([^/]+)$/, async (main, id) => {
               el('td', {}, c.category), el('td', {class: 'num'}, PS.num(c.members)),
               el('td', {class: 'num'}, PS.money(c.spendMinor))))))),
         el('p', {class: 'muted'}, 'Over ' + (answer.headers.get('X-Instances-Answered') || 1) + ' instance(s); '
-          + (s.trend || []).length + ' daily snapshot(s) on segment-snapshots. CLV in the base currency.'));
+          + (s.trend || []).length + ' daily snapshot(s) on segment-snapshots. CLV in the base currency.')));
       holdout.replaceChildren(holdoutTable(s.holdout));
     } catch (error) {
       summary.replaceChildren();

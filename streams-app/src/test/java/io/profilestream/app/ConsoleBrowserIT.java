@@ -215,6 +215,7 @@ class ConsoleBrowserIT {
         new WebDriverWait(browser, WAIT).until(page -> !page.findElements(By.id("summary-size")).isEmpty());
         assertThat(text(By.id("summary-size"))).isEqualTo(Long.toString(summary.path("size").asLong()));
         assertThat(text(By.id("holdout-comparison"))).startsWith("No holdout");
+        assertThat(text(By.id("segment-summary-card"))).doesNotContain("null");
 
         // A persona's card beside its live figures; a segment with a holdout compares treated and held-out members.
         browser.get(base + "/console/segments/vip");
