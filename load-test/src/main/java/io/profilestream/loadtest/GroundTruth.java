@@ -33,7 +33,7 @@ public final class GroundTruth {
     public static final List<String> COLUMNS = List.of(
         "customer_id", "lambda_per_day", "dropout_probability", "first_purchase", "alive_at_calibration_end",
         "alive_at_holdout_end", "dropout_at", "x", "t_x", "T", "m_minor", "x_days", "holdout_purchases",
-        "holdout_purchase_days");
+        "holdout_purchase_days", "holdout_spend_minor", "expected_order_value_minor");
 
     private final long seed;
     private final PurchaseModel model;
@@ -145,7 +145,8 @@ public final class GroundTruth {
             holdout,
             allDays.size() - calibrationDays.size(),
             holdoutSpend,
-            firstHoldout == null ? null : Instant.ofEpochMilli(startMillis + firstHoldout));
+            firstHoldout == null ? null : Instant.ofEpochMilli(startMillis + firstHoldout),
+            PurchaseTimeline.expectedTotalMinor(visitor, catalogue));
     }
 
     private static double days(final long millis) {
@@ -291,6 +292,8 @@ public final class GroundTruth {
      * @param holdoutPurchaseDays number of new UTC days with a purchase in the holdout period
      * @param holdoutSpendMinor value of the holdout purchases, in minor units
      * @param firstHoldoutPurchase time of the first purchase after the calibration end, null when none
+     * @param expectedOrderValueMinor the expected amount of each of the customer's orders, in minor units (it depends
+     *     on the customer's interests)
      */
     public record Customer(String customerId,
                            double lambda,
@@ -307,7 +310,38 @@ public final class GroundTruth {
                            int holdoutPurchases,
                            int holdoutPurchaseDays,
                            long holdoutSpendMinor,
-                           Instant firstHoldoutPurchase) {
+                           Instant firstHoldoutPurchase,
+                           double expectedOrderValueMinor) {
+
+        /**
+         * The expected number of purchases in {@code days} after the calibration end of a customer alive at it:
+         * {@code (1 - exp(-lambda p t)) / p}, since purchases come at rate {@code lambda} until the one after which
+         * the customer drops out, which comes at rate {@code lambda p}.
+         */
+        public double expectedPurchasesIfAlive(final double days) {
+            final double rate = lambda * dropoutProbability;
+            return rate == 0 ? lambda * days : -Math.expm1(-rate * days) / dropoutProbability;
+        }
+
+        /**
+         * The simulator's expected spend in {@code days} after the calibration end, in minor units, knowing what no
+         * model can see: whether the customer is still alive, the rate, the dropout probability and the order value.
+         */
+        public double expectedSpendMinor(final double days) {
+            return aliveAtCalibrationEnd ? expectedPurchasesIfAlive(days) * expectedOrderValueMinor : 0;
+        }
+
+        /**
+         * The probability that the customer is alive at the calibration end given the calibration history, knowing
+         * the customer's own rate and dropout probability (the BG/NBD individual-level likelihood): 1 without a repeat
+         * purchase, else {@code 1 / (1 + p / (1 - p) exp(lambda (T - t_x)))}.
+         */
+        public double probabilityAliveKnowingRates() {
+            if (x == 0) {
+                return 1;
+            }
+            return 1 / (1 + dropoutProbability / (1 - dropoutProbability) * Math.exp(lambda * (bigT - tx)));
+        }
 
         /** Whether the customer made no purchase within {@code days} after the calibration end. */
         public boolean noPurchaseWithin(final Instant calibrationEnd, final double days) {
@@ -330,7 +364,9 @@ public final class GroundTruth {
                 String.format(Locale.ROOT, "%.2f", m),
                 Integer.toString(xDays),
                 Integer.toString(holdoutPurchases),
-                Integer.toString(holdoutPurchaseDays));
+                Integer.toString(holdoutPurchaseDays),
+                Long.toString(holdoutSpendMinor),
+                String.format(Locale.ROOT, "%.2f", expectedOrderValueMinor));
         }
     }
 }

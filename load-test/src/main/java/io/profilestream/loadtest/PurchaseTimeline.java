@@ -26,7 +26,15 @@ final class PurchaseTimeline {
     /** Purchases further out than this (about 2,700 years) are never reached. */
     private static final double HORIZON_DAYS = 1e6;
     private static final double DISCOUNT_SHARE = 0.2;
+    /** A discount is this many per cent times a step drawn between the two below, both included. */
+    private static final int DISCOUNT_PERCENT_PER_STEP = 5;
+    private static final int MIN_DISCOUNT_STEP = 2;
+    private static final int MAX_DISCOUNT_STEP = 4;
     private static final double[] PRODUCT_COUNT_WEIGHTS = {0.6, 0.3, 0.1};
+    /** Share of a basket's products taken from the customer's interests rather than from any category. */
+    private static final double INTEREST_SHARE = 0.85;
+    /** Share of a basket's products bought once rather than twice. */
+    private static final double ONCE_SHARE = 0.85;
 
     private final Visitor customer;
     private final Catalogue catalogue;
@@ -87,17 +95,58 @@ final class PurchaseTimeline {
         final Map<Catalogue.Product, Integer> basket = new LinkedHashMap<>();
         final int products = Sampling.weighted(baskets, PRODUCT_COUNT_WEIGHTS) + 1;
         for (int i = 0; i < products; i++) {
-            final String category = Sampling.chance(baskets, 0.85)
+            final String category = Sampling.chance(baskets, INTEREST_SHARE)
                 ? Sampling.pick(baskets, customer.interests())
                 : Sampling.pick(baskets, catalogue.categoryNames());
             final Catalogue.Product product = Sampling.pick(baskets, catalogue.products(category));
-            basket.merge(product, Sampling.chance(baskets, 0.85) ? 1 : 2, Integer::sum);
+            basket.merge(product, Sampling.chance(baskets, ONCE_SHARE) ? 1 : 2, Integer::sum);
         }
         return basket;
     }
 
     private int discountPercent() {
-        return Sampling.chance(baskets, DISCOUNT_SHARE) ? 5 * Sampling.between(baskets, 2, 4) : 0;
+        return Sampling.chance(baskets, DISCOUNT_SHARE)
+            ? DISCOUNT_PERCENT_PER_STEP * Sampling.between(baskets, MIN_DISCOUNT_STEP, MAX_DISCOUNT_STEP)
+            : 0;
+    }
+
+    /**
+     * The expected amount of one of the customer's orders, in minor units: the mean of {@link Purchase#totalMinor()}
+     * over the basket and discount draws above, which depends on the customer's interests only.
+     */
+    static double expectedTotalMinor(final Visitor customer, final Catalogue catalogue) {
+        double products = 0;
+        for (int i = 0; i < PRODUCT_COUNT_WEIGHTS.length; i++) {
+            products += (i + 1) * PRODUCT_COUNT_WEIGHTS[i];
+        }
+        double interests = 0;
+        for (final String category : customer.interests()) {
+            interests += meanPaidPrice(catalogue.products(category)) / customer.interests().size();
+        }
+        double any = 0;
+        for (final String category : catalogue.categoryNames()) {
+            any += meanPaidPrice(catalogue.products(category)) / catalogue.categoryNames().size();
+        }
+        final double perProduct = INTEREST_SHARE * interests + (1 - INTEREST_SHARE) * any;
+        return products * (2 - ONCE_SHARE) * perProduct;
+    }
+
+    /** The mean price paid for a product picked at random from the list, over the discount draw. */
+    private static double meanPaidPrice(final List<Catalogue.Product> products) {
+        double mean = 0;
+        for (final Catalogue.Product product : products) {
+            double discounted = 0;
+            for (int step = MIN_DISCOUNT_STEP; step <= MAX_DISCOUNT_STEP; step++) {
+                discounted += (double) paidPrice(product, DISCOUNT_PERCENT_PER_STEP * step)
+                    / (MAX_DISCOUNT_STEP - MIN_DISCOUNT_STEP + 1);
+            }
+            mean += ((1 - DISCOUNT_SHARE) * product.priceMinor() + DISCOUNT_SHARE * discounted) / products.size();
+        }
+        return mean;
+    }
+
+    private static long paidPrice(final Catalogue.Product product, final int discountPercent) {
+        return product.priceMinor() - product.priceMinor() * discountPercent / 100;
     }
 
     /**
@@ -146,7 +195,7 @@ final class PurchaseTimeline {
         }
 
         private long paidPrice(final Catalogue.Product product) {
-            return product.priceMinor() - product.priceMinor() * discountPercent / 100;
+            return PurchaseTimeline.paidPrice(product, discountPercent);
         }
     }
 }
