@@ -22,7 +22,7 @@ import java.util.Set;
  * after it.
  * Per customer the truth holds the drawn purchase rate and dropout probability, whether the customer was still alive
  * at the end of calibration, the BG/NBD calibration summary ({@code x}, {@code t_x}, {@code T} in days, and the mean
- * repeat order value {@code m}), and the purchases in the holdout period.
+ * repeat order value {@code m}), the expected value of each order, and the purchases and spend in the holdout period.
  * It is computed by replaying each customer's {@link PurchaseTimeline}, the same one the {@link EventGenerator}
  * follows, so it needs no events and matches the purchase events of a simulated run exactly.
  * Instances are immutable.
