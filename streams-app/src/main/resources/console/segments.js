@@ -57,6 +57,8 @@ PS.page('segments/one', /^\/console\/segments\/([^/]+)$/, async (main, id) => {
     el('option', {value: k, selected: definition ? definition.kind === k : k === 'SEGMENT'}, k)));
   const priority = el('input', {type: 'number', id: 'segment-priority', value: definition ? definition.priority : 0});
   const enabled = el('input', {type: 'checkbox', id: 'segment-enabled', checked: definition ? definition.enabled : true});
+  const holdoutPercent = el('input', {type: 'number', id: 'segment-holdout', min: 0, max: 50, step: 'any',
+    value: definition && definition.holdoutPercent !== undefined ? definition.holdoutPercent : 0});
   const expression = el('textarea', {id: 'expression', spellcheck: 'false', autocomplete: 'off'});
   expression.value = definition ? definition.expression : 'profile.transactions.orders >= 2';
   const validation = el('div', {id: 'validation', class: 'status-line'});
@@ -72,6 +74,7 @@ PS.page('segments/one', /^\/console\/segments\/([^/]+)$/, async (main, id) => {
       el('div', {}, el('label', {for: 'segment-description'}, 'Description'), description),
       el('div', {style: 'flex:0 0 130px'}, el('label', {for: 'segment-kind'}, 'Kind'), kind),
       el('div', {style: 'flex:0 0 110px'}, el('label', {for: 'segment-priority'}, 'Priority (personas)'), priority),
+      el('div', {style: 'flex:0 0 110px'}, el('label', {for: 'segment-holdout'}, 'Holdout %'), holdoutPercent),
       el('div', {style: 'flex:0 0 80px'}, el('label', {for: 'segment-enabled'}, 'Enabled'), enabled)),
     el('label', {for: 'expression'}, 'Rule (CEL over profile, now and the helper functions)'), expression,
     validation,
@@ -79,13 +82,20 @@ PS.page('segments/one', /^\/console\/segments\/([^/]+)$/, async (main, id) => {
     preview, saved);
 
   const members = el('div', {}, el('p', {class: 'muted'}, 'Loading…'));
+  const memberGroup = el('select', {id: 'member-group', onchange: () => loadMembers(null, [])},
+    [['all', 'all members'], ['treated', 'treated (to act on)'], ['holdout', 'held out']].map(([value, label]) =>
+      el('option', {value}, label)));
   const history = el('div', {class: 'chart', id: 'size-chart'});
   const historyNote = el('p', {class: 'muted'});
   const churnChart = el('div', {class: 'chart', id: 'churn-chart'});
   const clvChart = el('div', {class: 'chart', id: 'clv-chart'});
   const distributionNote = el('p', {class: 'muted', id: 'distribution-note'});
+  const summary = el('div', {id: 'segment-summary-card'}, el('p', {class: 'muted'}, 'Loading…'));
+  const holdout = el('div', {id: 'holdout-comparison'}, el('p', {class: 'muted'}, 'Loading…'));
   main.append(el('div', {class: 'grid'}, editor, isNew ? null : [
-    PS.card('Members', members),
+    el('section', {class: 'card wide'}, el('h2', {}, 'Summary'), summary),
+    PS.card('Holdout comparison', holdout),
+    PS.card('Members', memberGroup, members),
     PS.card('Size over time', history, historyNote),
     PS.card('Churn risk among members', churnChart),
     PS.card('CLV among members', clvChart, distributionNote)]));
@@ -98,6 +108,7 @@ PS.page('segments/one', /^\/console\/segments\/([^/]+)$/, async (main, id) => {
   });
   validate();
   if (!isNew) {
+    loadSummary();
     loadMembers(null, []);
     loadHistory();
     loadDistributions();
@@ -156,7 +167,8 @@ PS.page('segments/one', /^\/console\/segments\/([^/]+)$/, async (main, id) => {
   async function save() {
     saved.replaceChildren(el('span', {class: 'muted'}, 'Saving…'));
     const body = {name: name.value.trim(), description: description.value.trim(), kind: kind.value,
-      expression: expression.value, priority: Number(priority.value) || 0, enabled: enabled.checked};
+      expression: expression.value, priority: Number(priority.value) || 0, enabled: enabled.checked,
+      holdoutPercent: Number(holdoutPercent.value) || 0};
     try {
       const result = await PS.api('/api/v1/segments/' + encodeURIComponent(id), {method: 'PUT', body, accept: [400, 403]});
       if (result.status === 400) {
@@ -186,10 +198,74 @@ PS.page('segments/one', /^\/console\/segments\/([^/]+)$/, async (main, id) => {
     }
   }
 
+  // The cluster-wide summary: the persona card beside live figures, and the holdout comparison.
+  async function loadSummary() {
+    try {
+      const answer = await PS.api('/api/v1/segments/' + encodeURIComponent(id) + '/summary');
+      const s = answer.body;
+      const card = s.card;
+      const counts = object => PS.table(['', 'members'], Object.entries(object || {}).sort((a, b) => b[1] - a[1])
+        .map(([name, count]) => el('tr', {}, el('td', {}, name), el('td', {class: 'num'}, PS.num(count)))));
+      // el() leaves out a missing card; replaceChildren would print it as "null".
+      summary.replaceChildren(el('div', {},
+        card ? el('div', {class: 'persona-card', id: 'persona-card'},
+          card.imageUrl ? el('img', {src: card.imageUrl, alt: '', class: 'persona-image'}) : null,
+          card.quote ? el('blockquote', {id: 'persona-quote'}, card.quote) : null,
+          PS.fieldTable({goals: card.goals, frustrations: card.frustrations,
+            preferredChannels: card.preferredChannels}, 'card')) : null,
+        el('div', {class: 'stats'},
+          PS.stat('members', PS.num(s.size), 'summary-size'),
+          PS.stat('mean CLV', PS.money(s.clv && s.clv.mean), 'summary-clv-mean'),
+          PS.stat('median CLV', PS.money(s.clv && s.clv.p50), 'summary-clv-p50'),
+          PS.stat('CLV p90', PS.money(s.clv && s.clv.p90), 'summary-clv-p90'),
+          PS.stat('mean churn risk', PS.pct(s.churnRisk && s.churnRisk.mean), 'summary-churn')),
+        el('div', {class: 'row'},
+          el('div', {id: 'summary-lifecycle'}, el('h3', {}, 'Lifecycle'), counts(s.lifecycle)),
+          el('div', {id: 'summary-countries'}, el('h3', {}, 'Countries'), counts(s.countries)),
+          el('div', {id: 'summary-categories'}, el('h3', {}, 'Top categories'),
+            PS.table(['category', 'members', 'spend'], (s.topCategories || []).map(c => el('tr', {},
+              el('td', {}, c.category), el('td', {class: 'num'}, PS.num(c.members)),
+              el('td', {class: 'num'}, PS.money(c.spendMinor))))))),
+        el('p', {class: 'muted'}, 'Over ' + (answer.headers.get('X-Instances-Answered') || 1) + ' instance(s); '
+          + (s.trend || []).length + ' daily snapshot(s) on segment-snapshots. CLV in the base currency.')));
+      holdout.replaceChildren(holdoutTable(s.holdout));
+    } catch (error) {
+      summary.replaceChildren();
+      holdout.replaceChildren();
+      PS.showError(summary, error);
+    }
+  }
+
+  function holdoutTable(h) {
+    if (!h || !h.percent) {
+      return el('p', {class: 'muted'}, 'No holdout: set holdoutPercent (0–50) on the definition to measure the effect'
+        + ' of acting on this segment.');
+    }
+    const group = g => g || {};
+    const interval = d => !d ? '—' : PS.num(d.estimate) + ' (' + PS.num(d.low) + ' to ' + PS.num(d.high) + ')';
+    const money = d => !d ? '—' : PS.money(d.estimate) + ' (' + PS.money(d.low) + ' to ' + PS.money(d.high) + ')';
+    const treated = group(h.treated);
+    const held = group(h.holdout);
+    const difference = h.difference || {};
+    return el('div', {},
+      PS.table(['', 'treated', 'holdout'], [
+        ['members', PS.num(treated.members), PS.num(held.members)],
+        ['measured', PS.num(treated.measured), PS.num(held.measured)],
+        ['orders per member', PS.num(treated.ordersPerMember), PS.num(held.ordersPerMember)],
+        ['revenue per member', PS.money(treated.revenueMinorPerMember), PS.money(held.revenueMinorPerMember)],
+        ['mean days since entry', PS.num(treated.meanDaysSinceEntry), PS.num(held.meanDaysSinceEntry)],
+      ].map(([label, a, b]) => el('tr', {}, el('td', {}, label), el('td', {class: 'num'}, a), el('td', {class: 'num'}, b)))),
+      el('p', {id: 'holdout-difference'}, 'Treated minus holdout, ' + PS.num((difference.confidence || 0.95) * 100)
+        + ' % interval: orders per member ' + interval(difference.ordersPerMember) + '; revenue per member '
+        + money(difference.revenueMinorPerMember) + '.'),
+      el('p', {class: 'muted'}, h.percent + ' % of members are held out; an interval that excludes 0 says acting on'
+        + ' the segment changed orders or revenue.'));
+  }
+
   async function loadMembers(cursor, previous) {
     try {
-      const page = (await PS.api('/api/v1/segments/' + encodeURIComponent(id) + '/members?limit=25'
-        + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''))).body;
+      const page = (await PS.api('/api/v1/segments/' + encodeURIComponent(id) + '/members?limit=25&group='
+        + memberGroup.value + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''))).body;
       members.replaceChildren(
         page.members.length ? el('div', {class: 'chips', id: 'members'}, page.members.map(PS.profileLink))
           : el('p', {class: 'muted', id: 'members'}, 'No members.'),

@@ -30,6 +30,23 @@ public final class Catalogue {
         new Category("garden", 999, 39_999, List.of("hose", "seeds", "lawn mower", "planter")),
         new Category("jewelry", 2_999, 199_999, List.of("ring", "necklace", "earrings", "bracelet"))));
 
+    /**
+     * The category customers tend to buy after each category: the simulator's co-purchase structure (a repeat order
+     * has a product from the follow-on category of a category in the customer's previous order now and then, see
+     * {@link PurchaseTimeline}), which the engine's co-purchase model can learn.
+     */
+    private static final Map<String, String> FOLLOW_ON = Map.of(
+        "electronics", "books",
+        "books", "toys",
+        "toys", "books",
+        "fashion", "beauty",
+        "beauty", "jewelry",
+        "jewelry", "fashion",
+        "sports", "fashion",
+        "home", "garden",
+        "garden", "home",
+        "grocery", "home");
+
     private final List<Category> categories;
     private final Map<String, List<Product>> productsByCategory;
 
@@ -76,6 +93,15 @@ public final class Catalogue {
             }
         }
         throw new IllegalArgumentException("Unknown category " + name + ".");
+    }
+
+    /** The category customers of a category tend to buy next. */
+    public String followOn(final String category) {
+        final String next = FOLLOW_ON.get(category);
+        if (next == null) {
+            throw new IllegalArgumentException("Unknown category " + category + ".");
+        }
+        return next;
     }
 
     private static String sku(final String category, final int index) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * What every simulated customer really did, for judging the engine's models against.
@@ -41,13 +43,16 @@ public final class GroundTruth {
     private final double calibrationDays;
     private final double holdoutDays;
     private final List<Customer> customers;
+    private final Map<String, Long> categoryOrders;
 
     private GroundTruth(final long seed,
                         final PurchaseModel model,
                         final Instant start,
                         final double calibrationDays,
                         final double holdoutDays,
-                        final List<Customer> customers) {
+                        final List<Customer> customers,
+                        final Map<String, Long> categoryOrders) {
+        this.categoryOrders = Collections.unmodifiableMap(new TreeMap<>(categoryOrders));
         this.seed = seed;
         this.model = model;
         this.start = start;
@@ -83,14 +88,18 @@ public final class GroundTruth {
         final long calibrationEnd = PurchaseTimeline.toMillis(calibrationDays);
         final long holdoutEnd = calibrationEnd + PurchaseTimeline.toMillis(holdoutDays);
         final List<Customer> customers = new ArrayList<>(population.customers().size());
+        final Map<String, Long> categoryOrders = new TreeMap<>();
         for (final Visitor customer : population.customers()) {
-            customers.add(customer(customer, population.catalogue(), startMillis, calibrationEnd, holdoutEnd));
+            customers.add(customer(customer, population.catalogue(), categoryOrders, startMillis, calibrationEnd,
+                holdoutEnd));
         }
-        return new GroundTruth(population.seed(), population.model(), start, calibrationDays, holdoutDays, customers);
+        return new GroundTruth(population.seed(), population.model(), start, calibrationDays, holdoutDays, customers,
+            categoryOrders);
     }
 
     private static Customer customer(final Visitor visitor,
                                      final Catalogue catalogue,
+                                     final Map<String, Long> categoryOrders,
                                      final long startMillis,
                                      final long calibrationEnd,
                                      final long holdoutEnd) {
@@ -104,6 +113,7 @@ public final class GroundTruth {
         int holdout = 0;
         long holdoutSpend = 0;
         Long firstHoldout = null;
+        Set<String> firstHoldoutCategories = Set.of();
         Long dropout = null;
         for (PurchaseTimeline.Purchase purchase = timeline.next();
              purchase != null && purchase.offsetMillis() <= holdoutEnd;
@@ -122,7 +132,13 @@ public final class GroundTruth {
             } else {
                 holdout++;
                 holdoutSpend += purchase.totalMinor();
-                firstHoldout = firstHoldout == null ? Long.valueOf(offset) : firstHoldout;
+                if (firstHoldout == null) {
+                    firstHoldout = offset;
+                    firstHoldoutCategories = purchase.categories();
+                }
+            }
+            if (offset <= calibrationEnd) {
+                purchase.categories().forEach(category -> categoryOrders.merge(category, 1L, Long::sum));
             }
             if (purchase.dropsOut()) {
                 dropout = offset;
@@ -146,6 +162,7 @@ public final class GroundTruth {
             allDays.size() - calibrationDays.size(),
             holdoutSpend,
             firstHoldout == null ? null : Instant.ofEpochMilli(startMillis + firstHoldout),
+            Set.copyOf(firstHoldoutCategories),
             PurchaseTimeline.expectedTotalMinor(visitor, catalogue));
     }
 
@@ -189,6 +206,11 @@ public final class GroundTruth {
     /** One row per customer, in customer order. */
     public List<Customer> customers() {
         return customers;
+    }
+
+    /** Orders of the calibration period with a line in each category, by category. */
+    public Map<String, Long> calibrationCategoryOrders() {
+        return categoryOrders;
     }
 
     /** The share of customers still alive at the end of calibration. */
@@ -292,7 +314,8 @@ public final class GroundTruth {
      * @param holdoutPurchaseDays number of new UTC days with a purchase in the holdout period
      * @param holdoutSpendMinor value of the holdout purchases, in minor units
      * @param firstHoldoutPurchase time of the first purchase after the calibration end, null when none
-     * @param expectedOrderValueMinor the expected amount of each of the customer's orders, in minor units (it depends
+     * @param firstHoldoutCategories the categories of that purchase, empty when none
+     * @param expectedOrderValueMinor the expected amount of each of the customer's repeat orders, in minor units (it depends
      *     on the customer's interests)
      */
     public record Customer(String customerId,
@@ -311,6 +334,7 @@ public final class GroundTruth {
                            int holdoutPurchaseDays,
                            long holdoutSpendMinor,
                            Instant firstHoldoutPurchase,
+                           Set<String> firstHoldoutCategories,
                            double expectedOrderValueMinor) {
 
         /**

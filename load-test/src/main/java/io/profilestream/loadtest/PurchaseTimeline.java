@@ -3,8 +3,10 @@ package io.profilestream.loadtest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 import io.profilestream.events.LineItem;
@@ -35,6 +37,10 @@ final class PurchaseTimeline {
     private static final double INTEREST_SHARE = 0.85;
     /** Share of a basket's products bought once rather than twice. */
     private static final double ONCE_SHARE = 0.85;
+    /** Orders after which the category mix of a repeat order has settled (it moves by FOLLOW_ON_SHARE per order). */
+    private static final int MIX_ORDERS = 40;
+    /** How often a product of a repeat order comes from the follow-on category of the previous order's categories. */
+    static final double FOLLOW_ON_SHARE = 0.25;
 
     private final Visitor customer;
     private final Catalogue catalogue;
@@ -43,6 +49,7 @@ final class PurchaseTimeline {
     private int made;
     private double lastDay;
     private boolean over;
+    private List<String> lastCategories = List.of();
 
     PurchaseTimeline(final Visitor customer, final Catalogue catalogue) {
         if (!customer.buys()) {
@@ -89,18 +96,28 @@ final class PurchaseTimeline {
     }
 
     /**
-     * One to three products, mostly from the customer's interests, each once or twice.
+     * One to three products, each once or twice: in a repeat order each comes, with {@link #FOLLOW_ON_SHARE}, from the
+     * follow-on category ({@link Catalogue#followOn}) of a category of the previous order; otherwise mostly from the
+     * customer's interests.
      */
     private Map<Catalogue.Product, Integer> basket() {
         final Map<Catalogue.Product, Integer> basket = new LinkedHashMap<>();
         final int products = Sampling.weighted(baskets, PRODUCT_COUNT_WEIGHTS) + 1;
+        final List<String> categories = new ArrayList<>(products);
         for (int i = 0; i < products; i++) {
-            final String category = Sampling.chance(baskets, INTEREST_SHARE)
-                ? Sampling.pick(baskets, customer.interests())
-                : Sampling.pick(baskets, catalogue.categoryNames());
+            final String category;
+            if (!lastCategories.isEmpty() && Sampling.chance(baskets, FOLLOW_ON_SHARE)) {
+                category = catalogue.followOn(Sampling.pick(baskets, lastCategories));
+            } else {
+                category = Sampling.chance(baskets, INTEREST_SHARE)
+                    ? Sampling.pick(baskets, customer.interests())
+                    : Sampling.pick(baskets, catalogue.categoryNames());
+            }
             final Catalogue.Product product = Sampling.pick(baskets, catalogue.products(category));
             basket.merge(product, Sampling.chance(baskets, ONCE_SHARE) ? 1 : 2, Integer::sum);
+            categories.add(category);
         }
+        lastCategories = List.copyOf(categories);
         return basket;
     }
 
@@ -111,23 +128,38 @@ final class PurchaseTimeline {
     }
 
     /**
-     * The expected amount of one of the customer's orders, in minor units: the mean of {@link Purchase#totalMinor()}
-     * over the basket and discount draws above, which depends on the customer's interests only.
+     * The expected amount of one of the customer's repeat orders in the long run, in minor units: the mean of
+     * {@link Purchase#totalMinor()} over the basket and discount draws above.
+     * Each product's category follows the customer's interests, or with {@link #FOLLOW_ON_SHARE} the follow-on of a
+     * category of the previous order, whose products follow the same mix one order earlier; the mix of order n is
+     * {@code (1 - s) base + s followOn(mix of order n - 1)}, which settles (by a factor {@code s} per order) on the
+     * fixed point used here.
      */
     static double expectedTotalMinor(final Visitor customer, final Catalogue catalogue) {
         double products = 0;
         for (int i = 0; i < PRODUCT_COUNT_WEIGHTS.length; i++) {
             products += (i + 1) * PRODUCT_COUNT_WEIGHTS[i];
         }
-        double interests = 0;
-        for (final String category : customer.interests()) {
-            interests += meanPaidPrice(catalogue.products(category)) / customer.interests().size();
+        final List<String> names = catalogue.categoryNames();
+        final Map<String, Double> base = new LinkedHashMap<>();
+        for (final String category : names) {
+            base.put(category, (1 - INTEREST_SHARE) / names.size());
         }
-        double any = 0;
-        for (final String category : catalogue.categoryNames()) {
-            any += meanPaidPrice(catalogue.products(category)) / catalogue.categoryNames().size();
+        for (final String interest : customer.interests()) {
+            base.merge(interest, INTEREST_SHARE / customer.interests().size(), Double::sum);
         }
-        final double perProduct = INTEREST_SHARE * interests + (1 - INTEREST_SHARE) * any;
+        Map<String, Double> mix = base;
+        for (int order = 0; order < MIX_ORDERS; order++) {
+            final Map<String, Double> next = new LinkedHashMap<>();
+            base.forEach((category, share) -> next.put(category, (1 - FOLLOW_ON_SHARE) * share));
+            mix.forEach((category, share) -> next.merge(catalogue.followOn(category), FOLLOW_ON_SHARE * share,
+                Double::sum));
+            mix = next;
+        }
+        double perProduct = 0;
+        for (final Map.Entry<String, Double> share : mix.entrySet()) {
+            perProduct += share.getValue() * meanPaidPrice(catalogue.products(share.getKey()));
+        }
         return products * (2 - ONCE_SHARE) * perProduct;
     }
 
@@ -174,6 +206,13 @@ final class PurchaseTimeline {
             basket.forEach((product, quantity) ->
                 items.add(new LineItem(product.sku(), product.category(), quantity, paidPrice(product))));
             return items;
+        }
+
+        /** The distinct categories of the order's lines. */
+        Set<String> categories() {
+            final Set<String> categories = new LinkedHashSet<>();
+            basket.keySet().forEach(product -> categories.add(product.category()));
+            return categories;
         }
 
         /** The amount paid, in minor units. */

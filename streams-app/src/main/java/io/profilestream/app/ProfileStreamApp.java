@@ -164,6 +164,7 @@ public final class ProfileStreamApp implements AutoCloseable {
         new ProcessorMetrics().bindTo(meters);
         final String instance = advertisedHost + ":" + httpPort;
         final EngineMetrics metrics = new EngineMetrics(meters, instance);
+        metrics.coPurchase(settings.live().coPurchase());
         final EngineSerdes serdes = new EngineSerdes(registry, config.getInt("validation.max.record.bytes"));
         final Properties properties = StreamsProperties.from(config, metrics);
         StateRepair.removeDamagedTasks(Path.of(config.get(StreamsConfig.STATE_DIR_CONFIG)),

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import io.profilestream.domain.CoPurchase;
+import io.profilestream.domain.CoPurchaseModel;
 import io.profilestream.domain.CustomEventLog;
 import io.profilestream.domain.Evaluators;
 import io.profilestream.domain.EventValidator;
@@ -127,8 +129,24 @@ public record EngineSettings(Topics topics,
                 config.getInt("segments.max.comprehension.iterations"))),
             Duration.ofMillis(config.getLong("segments.time.rule.interval.ms")),
             config.getInt("profile.cache.size"),
-            new LiveModels("event-time".equals(mode), Clock.systemUTC(), aggregator, evaluators.defaults()),
+            new LiveModels("event-time".equals(mode), Clock.systemUTC(), aggregator, evaluators.defaults(),
+                new CoPurchaseModel(recommendationLimits(config))),
             Duration.ofMillis(config.getLong("identity.link.retention.ms")));
+    }
+
+    /**
+     * The co-purchase model's bounds and rules ({@code recommendations.*}).
+     *
+     * @throws IllegalArgumentException when a value is not allowed
+     */
+    public static CoPurchase.Limits recommendationLimits(final ProfileStreamConfig config) {
+        return new CoPurchase.Limits(config.getInt("recommendations.max.categories"),
+            config.getInt("recommendations.max.pairs.per.category"),
+            config.getInt("recommendations.next.categories.max"),
+            config.getDouble("recommendations.smoothing"),
+            config.getInt("recommendations.regular.min.orders"),
+            config.getDouble("recommendations.regular.min.share"),
+            config.getLong("recommendations.publish.interval.ms"));
     }
 
     /**

@@ -31,6 +31,9 @@ import io.profilestream.domain.EventKind;
  * @param segmentSnapshots daily figures of every segment and persona (compacted), keyed by segment id and day
  * @param reroutedClicks the engine's own topic of clicks that arrived on a partition other than their key's, moved to
  *                       the partition that owns the key; by default {@code <application.id>-rerouted-clicks}
+ * @param coPurchase the engine's own compacted topic of co-purchase counts, one row per task and source category,
+ *                   keyed {@code <partition>/<category>}, read by every instance; by default
+ *                   {@code <application.id>-co-purchase}
  */
 public record Topics(String clickstream,
                      String purchases,
@@ -48,7 +51,8 @@ public record Topics(String clickstream,
                      String customEvents,
                      String traitDefinitions,
                      String segmentSnapshots,
-                     String reroutedClicks) {
+                     String reroutedClicks,
+                     String coPurchase) {
 
     private static final String CLICKSTREAM = "topics.clickstream";
     private static final String PURCHASES = "topics.purchases";
@@ -67,6 +71,7 @@ public record Topics(String clickstream,
     private static final String TRAIT_DEFINITIONS = "topics.trait.definitions";
     private static final String SEGMENT_SNAPSHOTS = "topics.segment.snapshots";
     private static final String REROUTED_CLICKS = "topics.rerouted.clicks";
+    private static final String CO_PURCHASE = "topics.co.purchase";
 
     public static Topics from(final ProfileStreamConfig config) {
         return new Topics(
@@ -86,7 +91,8 @@ public record Topics(String clickstream,
             config.get(CUSTOM_EVENTS),
             config.get(TRAIT_DEFINITIONS),
             config.get(SEGMENT_SNAPSHOTS),
-            config.get(REROUTED_CLICKS, config.get("application.id") + "-rerouted-clicks"));
+            config.get(REROUTED_CLICKS, config.get("application.id") + "-rerouted-clicks"),
+            config.get(CO_PURCHASE, config.get("application.id") + "-co-purchase"));
     }
 
     /**
@@ -111,6 +117,7 @@ public record Topics(String clickstream,
         settings.put(TRAIT_DEFINITIONS, traitDefinitions);
         settings.put(SEGMENT_SNAPSHOTS, segmentSnapshots);
         settings.put(REROUTED_CLICKS, reroutedClicks);
+        settings.put(CO_PURCHASE, coPurchase);
         return Collections.unmodifiableMap(settings);
     }
 
@@ -158,13 +165,14 @@ public record Topics(String clickstream,
 
     /** Output and catalogue topics that are compacted. */
     public List<String> compacted() {
-        return List.of(profileUpdates, segmentDefinitions, modelParameters, traitDefinitions, segmentSnapshots);
+        return List.of(profileUpdates, segmentDefinitions, modelParameters, traitDefinitions, segmentSnapshots,
+            coPurchase);
     }
 
     /** Every topic the engine reads or writes, except the changelogs Kafka Streams creates for the stores. */
     public List<String> all() {
         return List.of(clickstream, purchases, email, erasure, profileUpdates, segmentChanges, segmentDefinitions,
             modelParameters, deadLetterQueue, customerTraits, identityEvents, profileEvents, identityCommands,
-            customEvents, traitDefinitions, segmentSnapshots, reroutedClicks);
+            customEvents, traitDefinitions, segmentSnapshots, reroutedClicks, coPurchase);
     }
 }

@@ -17,6 +17,7 @@ public final class LiveModels {
     private final boolean eventTime;
     private final Clock clock;
     private final ProfileAggregator aggregator;
+    private final CoPurchaseModel coPurchase;
     private final AtomicLong latestEventMs = new AtomicLong(Long.MIN_VALUE);
     private volatile ProfileEvaluator evaluator;
 
@@ -32,6 +33,24 @@ public final class LiveModels {
                       final Clock clock,
                       final ProfileAggregator aggregator,
                       final ProfileEvaluator initial) {
+        this(eventTime, clock, aggregator, initial, new CoPurchaseModel(CoPurchase.Limits.defaults()));
+    }
+
+    /**
+     * Creates the shared state of one instance.
+     *
+     * @param eventTime whether engine time is the highest event time seen
+     * @param clock the wall clock
+     * @param aggregator brings time-decayed profile figures to now
+     * @param initial the evaluator to score with until a task publishes another
+     * @param coPurchase the population's co-purchase matrix, which ranks a customer's next categories
+     */
+    public LiveModels(final boolean eventTime,
+                      final Clock clock,
+                      final ProfileAggregator aggregator,
+                      final ProfileEvaluator initial,
+                      final CoPurchaseModel coPurchase) {
+        this.coPurchase = coPurchase;
         this.eventTime = eventTime;
         this.clock = clock;
         this.aggregator = aggregator;
@@ -62,9 +81,15 @@ public final class LiveModels {
         return evaluator.scorer();
     }
 
+    /** The population's co-purchase matrix as this instance knows it. */
+    public CoPurchaseModel coPurchase() {
+        return coPurchase;
+    }
+
     /**
      * Scores a profile, which the caller owns, as of now: scores (marked with now in {@code scores.scoredAt}), decayed
-     * affinity and activity, engagement score. Lifecycle stage and memberships stay as the engine last published them.
+     * affinity and activity, engagement score, and next categories from the co-purchase matrix as it is now.
+     * Lifecycle stage and memberships stay as the engine last published them.
      *
      * @return the same profile
      */
@@ -72,6 +97,7 @@ public final class LiveModels {
         final Instant now = now();
         aggregator.advanceTo(profile, now);
         evaluator.score(profile, now);
+        coPurchase.recommend(profile);
         return profile;
     }
 }

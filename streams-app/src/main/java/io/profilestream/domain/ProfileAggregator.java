@@ -23,6 +23,7 @@ import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.Demographics;
 import io.profilestream.profile.EmailEngagement;
 import io.profilestream.profile.Identity;
+import io.profilestream.profile.Recommendations;
 import io.profilestream.profile.Scores;
 import io.profilestream.profile.Transactions;
 
@@ -114,6 +115,7 @@ public final class ProfileAggregator {
             .setTransactions(Transactions.newBuilder()
                 .setPurchaseDays(new ArrayList<>())
                 .setCategorySpendMinor(new HashMap<>())
+                .setCategoryOrders(new HashMap<>())
                 .build())
             .setEmail(EmailEngagement.newBuilder().build())
             .setScores(Scores.newBuilder().build())
@@ -122,6 +124,7 @@ public final class ProfileAggregator {
             .setConsent(Consent.newBuilder().build())
             .setCustomEvents(new ArrayList<>())
             .setComputedTraits(new HashMap<>())
+            .setRecommendations(Recommendations.newBuilder().setNextCategories(new ArrayList<>()).build())
             .build();
     }
 
@@ -212,6 +215,9 @@ public final class ProfileAggregator {
                     final long spend = money.toBaseMinor(item.getUnitPriceMinor() * item.getQuantity(), currency);
                     tx.getCategorySpendMinor().merge(item.getCategory(), spend, Long::sum);
                     addAffinity(behaviour, item.getCategory(), PURCHASE_WEIGHT, time);
+                }
+                for (final String category : CoPurchase.categories(purchase)) {
+                    tx.getCategoryOrders().merge(category, 1L, Long::sum);
                 }
             }
             case REFUND -> {

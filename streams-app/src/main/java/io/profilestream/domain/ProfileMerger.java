@@ -55,6 +55,8 @@ public final class ProfileMerger {
         mergeEmail(target.getEmail(), source.getEmail());
         mergeDemographics(target, source.getDemographics());
         aggregator.customEvents().merge(target, source);
+        // recommendations stay the target's: they follow from its orders, and are ranked again on its next order and
+        // on every read.
         return target;
     }
 
@@ -152,6 +154,7 @@ public final class ProfileMerger {
             ? null
             : (double) (target.getRevenueMinor() + target.getRefundedMinor()) / target.getOrders());
         target.setCategorySpendMinor(sum(target.getCategorySpendMinor(), source.getCategorySpendMinor()));
+        target.setCategoryOrders(sum(target.getCategoryOrders(), source.getCategoryOrders()));
     }
 
     /** The first purchase day's order value of the merged profile: the earlier side's, or both on the same day. */

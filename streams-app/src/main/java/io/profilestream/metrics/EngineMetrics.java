@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+
+import io.profilestream.domain.CoPurchaseModel;
 import io.profilestream.domain.MembershipChange;
 import io.profilestream.errors.DlqReason;
 import io.profilestream.profile.IdentityAction;
@@ -235,5 +237,21 @@ public final class EngineMetrics {
                 + "that owns the key.")
             .tag("topic", t)
             .register(registry)).increment();
+    }
+
+    /**
+     * Gauges of the co-purchase matrix this instance ranks next categories with: its source categories
+     * ({@code profilestream_copurchase_categories}) and the orders it has counted, cluster-wide
+     * ({@code profilestream_copurchase_orders}).
+     */
+    public void coPurchase(final CoPurchaseModel model) {
+        Gauge.builder("profilestream.copurchase.categories", model, CoPurchaseModel::categories)
+            .description("Source categories in the co-purchase matrix (the all-orders row included).")
+            .tag(INSTANCE_TAG, instance)
+            .register(registry);
+        Gauge.builder("profilestream.copurchase.orders", model, CoPurchaseModel::orders)
+            .description("Orders the co-purchase matrix has counted, cluster-wide, as this instance has read them.")
+            .tag(INSTANCE_TAG, instance)
+            .register(registry);
     }
 }

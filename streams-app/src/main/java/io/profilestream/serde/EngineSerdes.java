@@ -13,6 +13,7 @@ import io.profilestream.events.CustomerTraits;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.ErasureRequest;
 import io.profilestream.events.PurchaseEvent;
+import io.profilestream.internal.CategoryPairs;
 import io.profilestream.internal.IdentityCommand;
 import io.profilestream.internal.IdentityLink;
 import io.profilestream.internal.MergeRequest;
@@ -62,6 +63,8 @@ public final class EngineSerdes {
     private final RegistryAvroSerde<CustomEvent> customEvent;
     private final RegistryAvroSerde<TraitDefinition> traitDefinition;
     private final RegistryAvroSerde<SegmentSnapshot> segmentSnapshot;
+    private final RegistryAvroSerde<CategoryPairs> categoryPairs;
+    private final StoreAvroSerde<CategoryPairs> storedCategoryPairs;
 
     public EngineSerdes(final SchemaRegistryClient registry, final int maxRecordBytes) {
         this.registry = registry;
@@ -83,6 +86,8 @@ public final class EngineSerdes {
         this.customEvent = new RegistryAvroSerde<>(registry, CustomEvent.class, maxRecordBytes);
         this.traitDefinition = new RegistryAvroSerde<>(registry, TraitDefinition.class, maxRecordBytes);
         this.segmentSnapshot = new RegistryAvroSerde<>(registry, SegmentSnapshot.class, Integer.MAX_VALUE);
+        this.categoryPairs = new RegistryAvroSerde<>(registry, CategoryPairs.class, Integer.MAX_VALUE);
+        this.storedCategoryPairs = new StoreAvroSerde<>(CategoryPairs.class);
     }
 
     public SchemaRegistryClient registry() {
@@ -173,5 +178,15 @@ public final class EngineSerdes {
 
     public RegistryAvroSerde<SegmentSnapshot> segmentSnapshot() {
         return segmentSnapshot;
+    }
+
+    /** Values of the internal {@code co-purchase} topic: one task's row of the co-purchase matrix. */
+    public RegistryAvroSerde<CategoryPairs> categoryPairs() {
+        return categoryPairs;
+    }
+
+    /** Values of the {@code co-purchase-counts-store}. */
+    public StoreAvroSerde<CategoryPairs> storedCategoryPairs() {
+        return storedCategoryPairs;
     }
 }

@@ -39,4 +39,7 @@ final class Outputs {
 
     /** Custom events, keyed by the profile they belong to, to {@code profile-events}. */
     static final String ROUTED_CUSTOM_EVENTS = "routed-custom-events-sink";
+
+    /** This task's co-purchase rows, to the compacted {@code co-purchase} topic every instance reads. */
+    static final String CO_PURCHASE = "co-purchase-sink";
 }

@@ -1,8 +1,11 @@
 package io.profilestream.topology;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -16,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.profilestream.config.EngineSettings;
+import io.profilestream.domain.CoPurchase;
 import io.profilestream.domain.EventKind;
 import io.profilestream.domain.Holdout;
 import io.profilestream.domain.MembershipChange;
@@ -23,6 +27,8 @@ import io.profilestream.domain.ProfileAggregator;
 import io.profilestream.domain.ProfileEvaluator;
 import io.profilestream.events.ClickEvent;
 import io.profilestream.events.ErasureRequest;
+import io.profilestream.events.PurchaseEvent;
+import io.profilestream.events.PurchaseType;
 import io.profilestream.internal.MergeRequest;
 import io.profilestream.internal.ProfileMerge;
 import io.profilestream.metrics.EngineMetrics;
@@ -46,6 +52,8 @@ import io.profilestream.segments.SegmentEvaluator;
  * An erasure request deletes the profile, its remembered event ids and its schedule entry, exits every membership
  * and emits a tombstone.
  * Merge requests and merges are identity resolution's part here, handled by {@link ProfileMerges}.
+ * An order is also counted into the task's co-purchase rows ({@link CoPurchaseCounts}), which a punctuator publishes,
+ * and the customer's next categories are ranked again.
  * Each output goes to its own sink, named in {@link Outputs}.
  */
 final class ProfileProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
@@ -65,6 +73,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private SegmentEvaluator segmentEvaluator;
     private ProfileMerges merges;
     private TraitCatalogue traits;
+    private CoPurchaseCounts coPurchase;
 
     /**
      * @param profileUpdate the {@code profile-updates} value of a profile's stored bytes
@@ -98,6 +107,11 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         this.traits = new TraitCatalogue(context.getStateStore(Stores.TRAIT_DEFINITIONS),
             context.getStateStore(Stores.TRAIT_BACKFILL), store, settings.aggregator().customEvents(),
             settings.reevaluationBatchSize(), context::currentSystemTimeMs);
+        final CoPurchase.Limits limits = settings.live().coPurchase().limits();
+        this.coPurchase = new CoPurchaseCounts(context.getStateStore(Stores.CO_PURCHASE_COUNTS), limits,
+            context.taskId().partition());
+        context.schedule(Duration.ofMillis(limits.publishIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
+            nowMs -> coPurchase.publish(context, nowMs));
         context.schedule(settings.reevaluationInterval(),
             settings.eventTime() ? PunctuationType.STREAM_TIME : PunctuationType.WALL_CLOCK_TIME,
             this::reevaluateDue);
@@ -161,7 +175,12 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             if (kind == EventKind.CLICK) {
                 merges.rememberClick(profileId, profile, (ClickEvent) event);
             }
+            final Set<String> earlier = kind == EventKind.PURCHASE ? earlierCategories(profile) : null;
             settings.aggregator().apply(profile, event, now);
+            if (earlier != null && ((PurchaseEvent) event).getType() == PurchaseType.ORDER) {
+                coPurchase.record(earlier, CoPurchase.categories((PurchaseEvent) event));
+                settings.live().coPurchase().recommend(profile);
+            }
         }
         if (deduplicate) {
             seenEvents.remember(profileId, eventId, eventTime);
@@ -171,6 +190,13 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             Instant.ofEpochMilli(eventTime));
         metrics.eventToOutput(eventTime, context.currentSystemTimeMs());
         metrics.event(settings.topics().of(kind), Outcome.APPLIED);
+    }
+
+    /** The categories of a customer's earlier orders (a profile written before categoryOrders existed has spend). */
+    private static Set<String> earlierCategories(final CustomerProfile profile) {
+        final Set<String> earlier = new HashSet<>(profile.getTransactions().getCategorySpendMinor().keySet());
+        earlier.addAll(profile.getTransactions().getCategoryOrders().keySet());
+        return earlier;
     }
 
     /** The anonymous profile leaves: its stage and memberships exit before it moves into the customer's. */

@@ -38,6 +38,8 @@ import io.profilestream.serde.EngineSerdes;
  *                                                         +-> identity-events   (merges)
  *                                                         +-> profile-events    (moved anonymous profiles)
  *                                                         +-> identity-commands (unlinks on erasure)
+ *                                                         +-> co-purchase       (this task's co-purchase counts)
+ * co-purchase (global store, every instance) -> CoPurchaseModel, which ranks recommendations.nextCategories
  * </pre>
  * The resolver and the unlinker share the resolver's stores, so they run in the same tasks; docs/identity.md
  * explains identity resolution.
@@ -109,6 +111,9 @@ public final class ProfileTopology {
         topology.addGlobalStore(Stores.segmentSnapshots(serdes), "segment-snapshots-source", keys,
             serdes.segmentSnapshot().deserializer(), topics.segmentSnapshots(), "segment-snapshots-updater",
             () -> new GlobalStoreUpdater<>(Stores.SEGMENT_SNAPSHOTS));
+        topology.addGlobalStore(Stores.coPurchase(serdes), "co-purchase-source", keys,
+            serdes.categoryPairs().deserializer(), topics.coPurchase(), "co-purchase-updater",
+            () -> new CoPurchaseUpdater(settings.live().coPurchase()));
 
         final Input inputs = new Input(topology, settings, eventTime, keys, metrics, inputPartitions);
         // The engine's own topics are stamped with the append time (Topics.appendTimeStamped): read event time.
@@ -166,6 +171,8 @@ public final class ProfileTopology {
             PROFILE_PROCESSOR);
         topology.addSink(Outputs.SEGMENT_CHANGES, topics.segmentChanges(), keyWriter,
             serdes.segmentChange().serializer(), PROFILE_PROCESSOR);
+        topology.addSink(Outputs.CO_PURCHASE, topics.coPurchase(), keyWriter, serdes.categoryPairs().serializer(),
+            PROFILE_PROCESSOR);
         return topology;
     }
 
@@ -188,7 +195,8 @@ public final class ProfileTopology {
                     Stores.reevaluationSchedule(),
                     Stores.segmentMembers(),
                     Stores.segmentBackfill(),
-                    Stores.traitBackfill());
+                    Stores.traitBackfill(),
+                    Stores.coPurchaseCounts(serdes));
             }
         };
     }

@@ -8,6 +8,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.WindowStore;
 
+import io.profilestream.internal.CategoryPairs;
 import io.profilestream.internal.IdentityLink;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.ModelParameters;
@@ -61,6 +62,11 @@ public final class Stores {
 
     /** Global store of the daily segment snapshots, keyed by segment id, {@code @}, then the UTC day. */
     public static final String SEGMENT_SNAPSHOTS = "segment-snapshots-store";
+
+    /** This task's co-purchase counts (category names and counts only), keyed by source category. */
+    public static final String CO_PURCHASE_COUNTS = "co-purchase-counts-store";
+    /** Global store of every task's co-purchase rows, keyed {@code <partition>/<source category>}. */
+    public static final String CO_PURCHASE = "co-purchase-store";
 
     private Stores() {
     }
@@ -169,5 +175,21 @@ public final class Stores {
             org.apache.kafka.streams.state.Stores.persistentKeyValueStore(CUSTOMER_LINKS),
             serdes.key(),
             Serdes.Long());
+    }
+
+    /** RocksDB store of this task's co-purchase rows, values in single-object Avro encoding. */
+    public static StoreBuilder<KeyValueStore<String, CategoryPairs>> coPurchaseCounts(final EngineSerdes serdes) {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+            org.apache.kafka.streams.state.Stores.persistentKeyValueStore(CO_PURCHASE_COUNTS),
+            serdes.key(),
+            serdes.storedCategoryPairs()).withCachingEnabled();
+    }
+
+    /** Global store of every task's co-purchase rows; restored from its source topic, so it keeps no changelog. */
+    public static StoreBuilder<KeyValueStore<String, CategoryPairs>> coPurchase(final EngineSerdes serdes) {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+            org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(CO_PURCHASE),
+            serdes.key(),
+            serdes.categoryPairs()).withLoggingDisabled();
     }
 }

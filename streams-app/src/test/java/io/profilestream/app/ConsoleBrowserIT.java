@@ -211,6 +211,21 @@ class ConsoleBrowserIT {
         waitFor(By.cssSelector("#churn-chart .uplot"));
         assertThat(text(By.id("distribution-note"))).startsWith("From " + members.size() + " profiles");
         screenshot("segment");
+        final JsonNode summary = harness.json(harness.get("/api/v1/segments/big-spenders/summary").body());
+        new WebDriverWait(browser, WAIT).until(page -> !page.findElements(By.id("summary-size")).isEmpty());
+        assertThat(text(By.id("summary-size"))).isEqualTo(Long.toString(summary.path("size").asLong()));
+        assertThat(text(By.id("holdout-comparison"))).startsWith("No holdout");
+        assertThat(text(By.id("segment-summary-card"))).doesNotContain("null");
+
+        // A persona's card beside its live figures; a segment with a holdout compares treated and held-out members.
+        browser.get(base + "/console/segments/vip");
+        assertThat(waitFor(By.id("persona-quote")).getText()).isEqualTo(harness.json(
+            harness.get("/api/v1/segments/vip/summary").body()).at("/card/quote").asText());
+        browser.get(base + "/console/segments/high-value-at-risk");
+        final WebElement difference = waitFor(By.id("holdout-difference"));
+        assertThat(difference.getText()).startsWith("Treated minus holdout, 95 % interval");
+        assertThat(text(By.id("holdout-comparison"))).contains("10 % of members are held out");
+        screenshot("segment-holdout");
 
         // Dead letters: counts by reason and input as the API reports them, metadata only.
         browser.get(base + "/console/dlq");

@@ -67,7 +67,7 @@ class ProfileMergerTest {
         assertThat(fieldNames(CustomerProfile.getClassSchema())).containsExactlyInAnyOrder(
             "profileId", "identity", "behaviour", "transactions", "email", "scores", "lifecycleStage",
             "lifecycleSince", "persona", "segments", "demographics", "consent", "reevaluateAt", "customEvents",
-            "computedTraits");
+            "computedTraits", "recommendations");
         assertThat(fieldNames(group("identity"))).containsExactlyInAnyOrder("customerId", "anonymousIds",
             "firstSeen", "lastSeen", "version", "updatedAt", "emailHash", "merges");
         assertThat(fieldNames(group("behaviour"))).containsExactlyInAnyOrder("sessions", "pageViews", "productViews",
@@ -77,7 +77,7 @@ class ProfileMergerTest {
         assertThat(fieldNames(group("transactions"))).containsExactlyInAnyOrder("orders", "refunds", "revenueMinor",
             "refundedMinor", "discountMinor", "itemsPurchased", "firstPurchaseAt", "lastPurchaseAt",
             "distinctPurchaseDays", "purchaseDays", "averageOrderValueMinor", "categorySpendMinor",
-            "firstPurchaseDayMinor");
+            "firstPurchaseDayMinor", "categoryOrders");
         assertThat(fieldNames(group("email"))).containsExactlyInAnyOrder("sent", "delivered", "opens", "clicks",
             "bounces", "subscribed", "complained", "lastOpenAt", "lastClickAt");
         assertThat(fieldNames(group("demographics"))).containsExactlyInAnyOrder("birthYear", "ageBand", "gender",

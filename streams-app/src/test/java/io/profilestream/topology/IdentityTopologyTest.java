@@ -345,7 +345,7 @@ class IdentityTopologyTest {
             .filter(node -> node.name().equals(ProfileTopology.PROFILE_PROCESSOR))
             .flatMap(node -> node.successors().stream()).map(TopologyDescription.Node::name))
             .containsExactlyInAnyOrder(Outputs.MOVED_PROFILES, Outputs.MERGE_IDENTITY_EVENTS,
-                Outputs.IDENTITY_COMMANDS, Outputs.PROFILE_UPDATES, Outputs.SEGMENT_CHANGES);
+                Outputs.IDENTITY_COMMANDS, Outputs.PROFILE_UPDATES, Outputs.SEGMENT_CHANGES, Outputs.CO_PURCHASE);
     }
 
     private static Set<String> sources(final TopologyDescription.Subtopology subtopology) {

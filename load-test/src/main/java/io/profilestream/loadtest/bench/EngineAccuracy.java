@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
+import io.profilestream.config.EngineSettings;
 import io.profilestream.config.ProfileStreamConfig;
 import io.profilestream.config.Topics;
 import io.profilestream.domain.EventKind;
@@ -91,9 +93,11 @@ final class EngineAccuracy {
             final int n = truth.customers().size();
             final Accuracy.EngineScores scores = new Accuracy.EngineScores(new double[n], new double[n],
                 new double[n], new double[n]);
+            final List<NextCategoryAccuracy.Served> served = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 final JsonNode profile = get(http, base.resolve("/api/v1/profiles/" + truth.customers().get(i)
                     .customerId()));
+                served.add(served(profile));
                 final JsonNode s = profile.path("scores");
                 scores.churnRisk()[i] = s.path("churnRisk").asDouble(Double.NaN);
                 scores.pAlive()[i] = s.path("pAlive").asDouble(Double.NaN);
@@ -102,6 +106,8 @@ final class EngineAccuracy {
             }
             final Accuracy.Result result = Accuracy.judge(truth, scores, churnHorizonDays, work.getParent());
             final Map<String, Double> metrics = new LinkedHashMap<>(result.metrics());
+            metrics.putAll(NextCategoryAccuracy.judge(truth, served,
+                EngineSettings.recommendationLimits(ProfileStreamConfig.of(settings))));
             final JsonNode b = fit.path("bgnbd");
             metrics.put("accuracy.fitted.r", b.path("r").asDouble());
             metrics.put("accuracy.fitted.alpha_days", b.path("alpha").asDouble());
@@ -110,6 +116,16 @@ final class EngineAccuracy {
             metrics.put("accuracy.fitted.customers", b.path("customers").asDouble());
             return new Accuracy.Result(metrics, result.bins(), result.reliability());
         }
+    }
+
+    /** What the engine served about a customer's next categories. */
+    private static NextCategoryAccuracy.Served served(final JsonNode profile) {
+        final List<String> next = new ArrayList<>();
+        profile.path("recommendations").path("nextCategories").forEach(c -> next.add(c.path("category").asText()));
+        final Map<String, Long> categoryOrders = new LinkedHashMap<>();
+        final JsonNode tx = profile.path("transactions");
+        tx.path("categoryOrders").fields().forEachRemaining(e -> categoryOrders.put(e.getKey(), e.getValue().asLong()));
+        return new NextCategoryAccuracy.Served(next, categoryOrders, tx.path("orders").asLong());
     }
 
     /** Produces the purchases of the calibration period, then one email event at its end to set the engine's now. */
