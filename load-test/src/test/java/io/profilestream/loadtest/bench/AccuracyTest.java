@@ -57,7 +57,7 @@ class AccuracyTest {
         assertThat(metrics.get("accuracy.churn_auc")).isGreaterThanOrEqualTo(0.75);
         assertThat(metrics.get("accuracy.p_alive_auc")).isGreaterThanOrEqualTo(0.85);
         assertThat(metrics.get("accuracy.holdout_calibration_mape")).isNotNegative().isLessThanOrEqualTo(0.10);
-        // CLV against holdout spend: 0.350 for this seed, below the 0.5 target, which no forecast from the purchase
+        // CLV against holdout spend: 0.353 for this seed, below the 0.5 target, which no forecast from the purchase
         // history reaches on this population (see shouldRankHoldoutSpendAsWellAsTheTrueModelAllows).
         assertThat(metrics.get("accuracy.clv_spearman")).isGreaterThanOrEqualTo(0.30);
         assertThat(metrics.get("accuracy.clv_spearman")).isLessThanOrEqualTo(
@@ -69,8 +69,8 @@ class AccuracyTest {
 
     @Test
     void shouldRankHoldoutSpendAsWellAsTheTrueModelAllows() {
-        // This seed: zero spend 0.735, oracle 0.689, known rates 0.591, true model 0.355, CLV 0.350; over seeds 1-30
-        // the oracle stays within 0.66-0.70, the known rates within 0.57-0.61, the true model within 0.31-0.39, and
+        // This seed: zero spend 0.735, oracle 0.696, known rates 0.602, true model 0.357, CLV 0.353; over seeds 1-30
+        // the oracle stays within 0.67-0.71, the known rates within 0.58-0.62, the true model within 0.32-0.39, and
         // CLV within 0.01 of the true model.
         final double clv = metrics.get("accuracy.clv_spearman");
         final double trueModel = metrics.get("accuracy.clv_spearman_true_model");
