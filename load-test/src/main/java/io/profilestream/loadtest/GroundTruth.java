@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * after it.
  * Per customer the truth holds the drawn purchase rate and dropout probability, whether the customer was still alive
  * at the end of calibration, the BG/NBD calibration summary ({@code x}, {@code t_x}, {@code T} in days, and the mean
- * repeat order value {@code m}), and the purchases in the holdout period.
+ * repeat order value {@code m}), the expected value of each order, and the purchases and spend in the holdout period.
  * It is computed by replaying each customer's {@link PurchaseTimeline}, the same one the {@link EventGenerator}
  * follows, so it needs no events and matches the purchase events of a simulated run exactly.
  * Instances are immutable.
@@ -35,7 +35,7 @@ public final class GroundTruth {
     public static final List<String> COLUMNS = List.of(
         "customer_id", "lambda_per_day", "dropout_probability", "first_purchase", "alive_at_calibration_end",
         "alive_at_holdout_end", "dropout_at", "x", "t_x", "T", "m_minor", "x_days", "holdout_purchases",
-        "holdout_purchase_days");
+        "holdout_purchase_days", "holdout_spend_minor", "expected_order_value_minor");
 
     private final long seed;
     private final PurchaseModel model;
@@ -162,7 +162,8 @@ public final class GroundTruth {
             allDays.size() - calibrationDays.size(),
             holdoutSpend,
             firstHoldout == null ? null : Instant.ofEpochMilli(startMillis + firstHoldout),
-            Set.copyOf(firstHoldoutCategories));
+            Set.copyOf(firstHoldoutCategories),
+            PurchaseTimeline.expectedTotalMinor(visitor, catalogue));
     }
 
     private static double days(final long millis) {
@@ -314,6 +315,8 @@ public final class GroundTruth {
      * @param holdoutSpendMinor value of the holdout purchases, in minor units
      * @param firstHoldoutPurchase time of the first purchase after the calibration end, null when none
      * @param firstHoldoutCategories the categories of that purchase, empty when none
+     * @param expectedOrderValueMinor the expected amount of each of the customer's repeat orders, in minor units (it depends
+     *     on the customer's interests)
      */
     public record Customer(String customerId,
                            double lambda,
@@ -331,7 +334,38 @@ public final class GroundTruth {
                            int holdoutPurchaseDays,
                            long holdoutSpendMinor,
                            Instant firstHoldoutPurchase,
-                           Set<String> firstHoldoutCategories) {
+                           Set<String> firstHoldoutCategories,
+                           double expectedOrderValueMinor) {
+
+        /**
+         * The expected number of purchases in {@code days} after the calibration end of a customer alive at it:
+         * {@code (1 - exp(-lambda p t)) / p}, since purchases come at rate {@code lambda} until the one after which
+         * the customer drops out, which comes at rate {@code lambda p}.
+         */
+        public double expectedPurchasesIfAlive(final double days) {
+            final double rate = lambda * dropoutProbability;
+            return rate == 0 ? lambda * days : -Math.expm1(-rate * days) / dropoutProbability;
+        }
+
+        /**
+         * The simulator's expected spend in {@code days} after the calibration end, in minor units, knowing what no
+         * model can see: whether the customer is still alive, the rate, the dropout probability and the order value.
+         */
+        public double expectedSpendMinor(final double days) {
+            return aliveAtCalibrationEnd ? expectedPurchasesIfAlive(days) * expectedOrderValueMinor : 0;
+        }
+
+        /**
+         * The probability that the customer is alive at the calibration end given the calibration history, knowing
+         * the customer's own rate and dropout probability (the BG/NBD individual-level likelihood): 1 without a repeat
+         * purchase, else {@code 1 / (1 + p / (1 - p) exp(lambda (T - t_x)))}.
+         */
+        public double probabilityAliveKnowingRates() {
+            if (x == 0) {
+                return 1;
+            }
+            return 1 / (1 + dropoutProbability / (1 - dropoutProbability) * Math.exp(lambda * (bigT - tx)));
+        }
 
         /** Whether the customer made no purchase within {@code days} after the calibration end. */
         public boolean noPurchaseWithin(final Instant calibrationEnd, final double days) {
@@ -354,7 +388,9 @@ public final class GroundTruth {
                 String.format(Locale.ROOT, "%.2f", m),
                 Integer.toString(xDays),
                 Integer.toString(holdoutPurchases),
-                Integer.toString(holdoutPurchaseDays));
+                Integer.toString(holdoutPurchaseDays),
+                Long.toString(holdoutSpendMinor),
+                String.format(Locale.ROOT, "%.2f", expectedOrderValueMinor));
         }
     }
 }

@@ -28,7 +28,17 @@ final class PurchaseTimeline {
     /** Purchases further out than this (about 2,700 years) are never reached. */
     private static final double HORIZON_DAYS = 1e6;
     private static final double DISCOUNT_SHARE = 0.2;
+    /** A discount is this many per cent times a step drawn between the two below, both included. */
+    private static final int DISCOUNT_PERCENT_PER_STEP = 5;
+    private static final int MIN_DISCOUNT_STEP = 2;
+    private static final int MAX_DISCOUNT_STEP = 4;
     private static final double[] PRODUCT_COUNT_WEIGHTS = {0.6, 0.3, 0.1};
+    /** Share of a basket's products taken from the customer's interests rather than from any category. */
+    private static final double INTEREST_SHARE = 0.85;
+    /** Share of a basket's products bought once rather than twice. */
+    private static final double ONCE_SHARE = 0.85;
+    /** Orders after which the category mix of a repeat order has settled (it moves by FOLLOW_ON_SHARE per order). */
+    private static final int MIX_ORDERS = 40;
     /** How often a product of a repeat order comes from the follow-on category of the previous order's categories. */
     static final double FOLLOW_ON_SHARE = 0.25;
 
@@ -99,12 +109,12 @@ final class PurchaseTimeline {
             if (!lastCategories.isEmpty() && Sampling.chance(baskets, FOLLOW_ON_SHARE)) {
                 category = catalogue.followOn(Sampling.pick(baskets, lastCategories));
             } else {
-                category = Sampling.chance(baskets, 0.85)
+                category = Sampling.chance(baskets, INTEREST_SHARE)
                     ? Sampling.pick(baskets, customer.interests())
                     : Sampling.pick(baskets, catalogue.categoryNames());
             }
             final Catalogue.Product product = Sampling.pick(baskets, catalogue.products(category));
-            basket.merge(product, Sampling.chance(baskets, 0.85) ? 1 : 2, Integer::sum);
+            basket.merge(product, Sampling.chance(baskets, ONCE_SHARE) ? 1 : 2, Integer::sum);
             categories.add(category);
         }
         lastCategories = List.copyOf(categories);
@@ -112,7 +122,63 @@ final class PurchaseTimeline {
     }
 
     private int discountPercent() {
-        return Sampling.chance(baskets, DISCOUNT_SHARE) ? 5 * Sampling.between(baskets, 2, 4) : 0;
+        return Sampling.chance(baskets, DISCOUNT_SHARE)
+            ? DISCOUNT_PERCENT_PER_STEP * Sampling.between(baskets, MIN_DISCOUNT_STEP, MAX_DISCOUNT_STEP)
+            : 0;
+    }
+
+    /**
+     * The expected amount of one of the customer's repeat orders in the long run, in minor units: the mean of
+     * {@link Purchase#totalMinor()} over the basket and discount draws above.
+     * Each product's category follows the customer's interests, or with {@link #FOLLOW_ON_SHARE} the follow-on of a
+     * category of the previous order, whose products follow the same mix one order earlier; the mix of order n is
+     * {@code (1 - s) base + s followOn(mix of order n - 1)}, which settles (by a factor {@code s} per order) on the
+     * fixed point used here.
+     */
+    static double expectedTotalMinor(final Visitor customer, final Catalogue catalogue) {
+        double products = 0;
+        for (int i = 0; i < PRODUCT_COUNT_WEIGHTS.length; i++) {
+            products += (i + 1) * PRODUCT_COUNT_WEIGHTS[i];
+        }
+        final List<String> names = catalogue.categoryNames();
+        final Map<String, Double> base = new LinkedHashMap<>();
+        for (final String category : names) {
+            base.put(category, (1 - INTEREST_SHARE) / names.size());
+        }
+        for (final String interest : customer.interests()) {
+            base.merge(interest, INTEREST_SHARE / customer.interests().size(), Double::sum);
+        }
+        Map<String, Double> mix = base;
+        for (int order = 0; order < MIX_ORDERS; order++) {
+            final Map<String, Double> next = new LinkedHashMap<>();
+            base.forEach((category, share) -> next.put(category, (1 - FOLLOW_ON_SHARE) * share));
+            mix.forEach((category, share) -> next.merge(catalogue.followOn(category), FOLLOW_ON_SHARE * share,
+                Double::sum));
+            mix = next;
+        }
+        double perProduct = 0;
+        for (final Map.Entry<String, Double> share : mix.entrySet()) {
+            perProduct += share.getValue() * meanPaidPrice(catalogue.products(share.getKey()));
+        }
+        return products * (2 - ONCE_SHARE) * perProduct;
+    }
+
+    /** The mean price paid for a product picked at random from the list, over the discount draw. */
+    private static double meanPaidPrice(final List<Catalogue.Product> products) {
+        double mean = 0;
+        for (final Catalogue.Product product : products) {
+            double discounted = 0;
+            for (int step = MIN_DISCOUNT_STEP; step <= MAX_DISCOUNT_STEP; step++) {
+                discounted += (double) paidPrice(product, DISCOUNT_PERCENT_PER_STEP * step)
+                    / (MAX_DISCOUNT_STEP - MIN_DISCOUNT_STEP + 1);
+            }
+            mean += ((1 - DISCOUNT_SHARE) * product.priceMinor() + DISCOUNT_SHARE * discounted) / products.size();
+        }
+        return mean;
+    }
+
+    private static long paidPrice(final Catalogue.Product product, final int discountPercent) {
+        return product.priceMinor() - product.priceMinor() * discountPercent / 100;
     }
 
     /**
@@ -168,7 +234,7 @@ final class PurchaseTimeline {
         }
 
         private long paidPrice(final Catalogue.Product product) {
-            return product.priceMinor() - product.priceMinor() * discountPercent / 100;
+            return PurchaseTimeline.paidPrice(product, discountPercent);
         }
     }
 }

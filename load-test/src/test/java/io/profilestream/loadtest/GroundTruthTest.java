@@ -172,7 +172,7 @@ class GroundTruthTest {
         assertThat(lines).hasSize(51);
         assertThat(lines.get(0)).isEqualTo("customer_id,lambda_per_day,dropout_probability,first_purchase,"
             + "alive_at_calibration_end,alive_at_holdout_end,dropout_at,x,t_x,T,m_minor,x_days,holdout_purchases,"
-            + "holdout_purchase_days");
+            + "holdout_purchase_days,holdout_spend_minor,expected_order_value_minor");
         for (int i = 1; i < lines.size(); i++) {
             final String[] cells = lines.get(i).split(",", -1);
             final GroundTruth.Customer customer = truth.customers().get(i - 1);
@@ -191,6 +191,8 @@ class GroundTruthTest {
             assertThat(Integer.parseInt(cells[11])).isEqualTo(customer.xDays());
             assertThat(Integer.parseInt(cells[12])).isEqualTo(customer.holdoutPurchases());
             assertThat(Integer.parseInt(cells[13])).isEqualTo(customer.holdoutPurchaseDays());
+            assertThat(Long.parseLong(cells[14])).isEqualTo(customer.holdoutSpendMinor());
+            assertThat(Double.parseDouble(cells[15])).isCloseTo(customer.expectedOrderValueMinor(), within(0.005));
         }
         final String summary = Files.readString(dir.resolve("truth.json"));
         assertThat(summary)
@@ -201,6 +203,34 @@ class GroundTruthTest {
             .startsWith("{")
             .endsWith("}\n");
         assertThat(GroundTruth.summaryPath(dir.resolve("truth"))).isEqualTo(dir.resolve("truth.json"));
+    }
+
+    @Test
+    void shouldExpectAsManyHoldoutPurchasesAsTheAliveCustomersMake() {
+        final double[] errors = spread.customers().stream()
+            .filter(GroundTruth.Customer::aliveAtCalibrationEnd)
+            .mapToDouble(customer -> customer.holdoutPurchases() - customer.expectedPurchasesIfAlive(HOLDOUT_DAYS))
+            .toArray();
+
+        assertThat(mean(errors)).isCloseTo(0, within(SIGMAS * standardError(errors)));
+        assertThat(spread.customers()).allMatch(customer ->
+            customer.expectedSpendMinor(HOLDOUT_DAYS) > 0 == customer.aliveAtCalibrationEnd());
+    }
+
+    @Test
+    void shouldExpectAsManyAliveCustomersKnowingTheirRatesAsAreAlive() {
+        double expected = 0;
+        double variance = 0;
+        long alive = 0;
+        for (final GroundTruth.Customer customer : spread.customers()) {
+            final double p = customer.probabilityAliveKnowingRates();
+            expected += p;
+            variance += p * (1 - p);
+            alive += customer.aliveAtCalibrationEnd() ? 1 : 0;
+        }
+
+        assertThat((double) alive).isCloseTo(expected, within(SIGMAS * Math.sqrt(variance)));
+        assertThat(expected).isLessThan(CUSTOMERS);
     }
 
     private static void assertShare(final long count, final double probability) {

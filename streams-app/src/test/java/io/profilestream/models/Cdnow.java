@@ -19,6 +19,8 @@ import java.util.Map;
 final class Cdnow {
 
     static final LocalDate CALIBRATION_END = LocalDate.of(1997, 9, 30);
+    /** The end of the 39-week holdout period that follows calibration, the last day of the data. */
+    static final LocalDate HOLDOUT_END = LocalDate.of(1998, 6, 30);
     private static final DateTimeFormatter DATE = DateTimeFormatter.BASIC_ISO_DATE;
 
     private Cdnow() {
@@ -57,6 +59,17 @@ final class Cdnow {
             builder.add(CustomerSummary.fromPurchases(days, values, end, ModelTimeUnit.WEEKS));
         }
         return builder.build();
+    }
+
+    /** Each customer's spend in the holdout period, in the order of {@link #calibration()}. */
+    static double[] holdoutSpend() {
+        final Map<String, Double> spend = new LinkedHashMap<>();
+        final int end = (int) CALIBRATION_END.toEpochDay();
+        for (final Purchase purchase : purchases()) {
+            final boolean holdout = purchase.day() > end && purchase.day() <= HOLDOUT_END.toEpochDay();
+            spend.merge(purchase.customer(), holdout ? purchase.amount() : 0, Double::sum);
+        }
+        return spend.values().stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     record Purchase(String customer, int day, double amount) {

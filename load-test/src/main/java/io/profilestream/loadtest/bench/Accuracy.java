@@ -25,6 +25,7 @@ import io.profilestream.models.CustomerSummary;
 import io.profilestream.models.GammaGamma;
 import io.profilestream.models.ModelRefit;
 import io.profilestream.models.ModelTimeUnit;
+import io.profilestream.models.RankCorrelation;
 
 /**
  * How right the customer-value scores are against the simulator's truth (see {@link #judge}): churn risk against "no
@@ -103,8 +104,7 @@ final class Accuracy {
         final CustomerSummaries.Builder data = CustomerSummaries.builder();
         final List<CustomerSummary> summaries = new ArrayList<>();
         for (final GroundTruth.Customer c : truth.customers()) {
-            final CustomerSummary summary = new CustomerSummary(c.xDays(), c.xDays() == 0 ? 0 : c.tx(), c.bigT(),
-                c.xDays() == 0 ? 0 : c.m());
+            final CustomerSummary summary = summary(c);
             summaries.add(summary);
             data.add(summary);
         }
@@ -206,15 +206,60 @@ final class Accuracy {
         metrics.put("accuracy.churn_auc", auc(scores.churnRisk(), noPurchase));
         metrics.put("accuracy.churn_brier", brier);
         metrics.put("accuracy.p_alive_auc", auc(notAlive, dead));
-        metrics.put("accuracy.clv_spearman", EngineAccuracy.spearman(scores.clv(), spend));
+        metrics.put("accuracy.clv_spearman", RankCorrelation.spearman(scores.clv(), spend));
+        metrics.putAll(clvCeilings(truth, spend));
         final double[] holdoutDays = new double[n];
         for (int i = 0; i < n; i++) {
             holdoutDays[i] = truth.customers().get(i).holdoutPurchaseDays();
         }
         metrics.put("accuracy.expected_purchases_spearman",
-            EngineAccuracy.spearman(scores.expectedPurchases(), holdoutDays));
+            RankCorrelation.spearman(scores.expectedPurchases(), holdoutDays));
         metrics.put("accuracy.holdout_calibration_mape", counted == 0 ? Double.NaN : errors / counted);
         return new Result(metrics, bins, reliability(scores.churnRisk(), noPurchase));
+    }
+
+    /**
+     * What ranks the actual holdout spend how well, to set {@code accuracy.clv_spearman} against (see docs/models.md):
+     * <ul>
+     *   <li>{@code accuracy.holdout_zero_spend_share}: the share of customers who spend nothing in the holdout period
+     *       (tied at the lowest rank).</li>
+     *   <li>{@code accuracy.clv_spearman_oracle}: the simulator's true expected holdout spend, from what no model can
+     *       see: whether the customer is still alive, the rate, the dropout probability and the order value.</li>
+     *   <li>{@code accuracy.clv_spearman_known_rates}: the same with the alive state inferred from the calibration
+     *       history, still knowing each customer's own rate, dropout probability and order value.</li>
+     *   <li>{@code accuracy.clv_spearman_true_model}: what the calibration history tells with no fitting error: the
+     *       BG/NBD expected holdout purchases with the simulator's true parameters.</li>
+     * </ul>
+     */
+    static Map<String, Double> clvCeilings(final GroundTruth truth, final double[] spend) {
+        final int n = truth.customers().size();
+        final PurchaseModel population = truth.model();
+        final BgNbd model = new BgNbd(new BgNbdParameters(population.r(), population.alpha(), population.a(),
+            population.b()));
+        final double days = truth.holdoutDays();
+        final double[] oracle = new double[n];
+        final double[] knownRates = new double[n];
+        final double[] trueModel = new double[n];
+        long zeros = 0;
+        for (int i = 0; i < n; i++) {
+            final GroundTruth.Customer c = truth.customers().get(i);
+            oracle[i] = c.expectedSpendMinor(days);
+            knownRates[i] = c.probabilityAliveKnowingRates() * c.expectedPurchasesIfAlive(days)
+                * c.expectedOrderValueMinor();
+            trueModel[i] = model.expectedPurchases(summary(c), days);
+            zeros += spend[i] == 0 ? 1 : 0;
+        }
+        final Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("accuracy.holdout_zero_spend_share", (double) zeros / n);
+        metrics.put("accuracy.clv_spearman_oracle", RankCorrelation.spearman(oracle, spend));
+        metrics.put("accuracy.clv_spearman_known_rates", RankCorrelation.spearman(knownRates, spend));
+        metrics.put("accuracy.clv_spearman_true_model", RankCorrelation.spearman(trueModel, spend));
+        return metrics;
+    }
+
+    /** The calibration summary of a customer as the engine counts it: purchase days, m 0 without a repeat day. */
+    private static CustomerSummary summary(final GroundTruth.Customer c) {
+        return new CustomerSummary(c.xDays(), c.xDays() == 0 ? 0 : c.tx(), c.bigT(), c.xDays() == 0 ? 0 : c.m());
     }
 
     /** Mean predicted churn risk and observed share of no purchase, by decile of the prediction. */

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -209,50 +208,4 @@ final class EngineAccuracy {
         }
         return new ObjectMapper().readTree(response.body());
     }
-
-    /** Ranks with ties at their mid-rank. */
-    static double[] ranks(final double[] values) {
-        final int n = values.length;
-        final Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (i, j) -> Double.compare(values[i], values[j]));
-        final double[] ranks = new double[n];
-        int i = 0;
-        while (i < n) {
-            int j = i;
-            while (j + 1 < n && values[order[j + 1]] == values[order[i]]) {
-                j++;
-            }
-            for (int k = i; k <= j; k++) {
-                ranks[order[k]] = (i + j) / 2.0 + 1;
-            }
-            i = j + 1;
-        }
-        return ranks;
-    }
-
-    /** Spearman's rank correlation: Pearson's correlation of the mid-ranks. */
-    static double spearman(final double[] a, final double[] b) {
-        final double[] ra = ranks(a);
-        final double[] rb = ranks(b);
-        final int n = a.length;
-        double ma = 0;
-        double mb = 0;
-        for (int i = 0; i < n; i++) {
-            ma += ra[i] / n;
-            mb += rb[i] / n;
-        }
-        double cov = 0;
-        double va = 0;
-        double vb = 0;
-        for (int i = 0; i < n; i++) {
-            cov += (ra[i] - ma) * (rb[i] - mb);
-            va += (ra[i] - ma) * (ra[i] - ma);
-            vb += (rb[i] - mb) * (rb[i] - mb);
-        }
-        return cov / Math.sqrt(va * vb);
-    }
-
 }

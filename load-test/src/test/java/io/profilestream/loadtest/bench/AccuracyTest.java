@@ -57,15 +57,31 @@ class AccuracyTest {
         assertThat(metrics.get("accuracy.churn_auc")).isGreaterThanOrEqualTo(0.75);
         assertThat(metrics.get("accuracy.p_alive_auc")).isGreaterThanOrEqualTo(0.85);
         assertThat(metrics.get("accuracy.holdout_calibration_mape")).isNotNegative().isLessThanOrEqualTo(0.10);
-        // CLV against holdout spend: 0.350 for this seed, below the 0.5 target. Most customers of this population buy
-        // nothing in the holdout period (a tie at zero), and even expected purchases against actual purchase days rank
-        // at only 0.364, which bounds what any value forecast can reach here; see docs/benchmarks.md.
+        // CLV against holdout spend: 0.353 for this seed, below the 0.5 target, which no forecast from the purchase
+        // history reaches on this population (see shouldRankHoldoutSpendAsWellAsTheTrueModelAllows).
         assertThat(metrics.get("accuracy.clv_spearman")).isGreaterThanOrEqualTo(0.30);
         assertThat(metrics.get("accuracy.clv_spearman")).isLessThanOrEqualTo(
             metrics.get("accuracy.expected_purchases_spearman") + 0.05);
         assertThat(metrics.get("accuracy.churn_brier")).isBetween(0.0, 0.25);
         assertThat(result.bins()).isNotEmpty();
         assertThat(result.bins().get(0).x()).isZero();
+    }
+
+    @Test
+    void shouldRankHoldoutSpendAsWellAsTheTrueModelAllows() {
+        // This seed: zero spend 0.735, oracle 0.696, known rates 0.602, true model 0.357, CLV 0.353; over seeds 1-30
+        // the oracle stays within 0.67-0.71, the known rates within 0.58-0.62, the true model within 0.32-0.39, and
+        // CLV within 0.01 of the true model.
+        final double clv = metrics.get("accuracy.clv_spearman");
+        final double trueModel = metrics.get("accuracy.clv_spearman_true_model");
+        assertThat(metrics.get("accuracy.holdout_zero_spend_share")).isBetween(0.70, 0.78);
+        // The latent state decides the holdout spend: the simulation is not noise.
+        assertThat(metrics.get("accuracy.clv_spearman_oracle")).isGreaterThan(0.6);
+        assertThat(metrics.get("accuracy.clv_spearman_known_rates")).isBetween(0.5, 0.65);
+        // The purchase history with the true parameters ranks below the 0.5 target, and the engine's fitted CLV loses
+        // nothing against it.
+        assertThat(trueModel).isLessThan(0.45);
+        assertThat(clv).isCloseTo(trueModel, within(0.03));
     }
 
     @Test
@@ -78,14 +94,6 @@ class AccuracyTest {
         for (final Accuracy.Reliability decile : result.reliability()) {
             assertThat(decile.observed()).isCloseTo(decile.predicted(), within(0.15));
         }
-    }
-
-    @Test
-    void shouldCorrelateRanksAsSpearmanDoes() {
-        assertThat(EngineAccuracy.spearman(new double[] {1, 2, 3, 4}, new double[] {10, 20, 30, 40})).isEqualTo(1.0);
-        assertThat(EngineAccuracy.spearman(new double[] {1, 2, 3, 4}, new double[] {4, 3, 2, 1})).isEqualTo(-1.0);
-        assertThat(EngineAccuracy.spearman(new double[] {1, 2, 3, 4}, new double[] {1, 100, 2, 3}))
-            .isCloseTo(0.4, within(1e-12));
     }
 
     @Test
