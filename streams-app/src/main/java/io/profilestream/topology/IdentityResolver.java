@@ -64,9 +64,11 @@ final class IdentityResolver implements Processor<String, ClickEvent, String, Sp
         this.seenClicks = new DedupWindow(context.getStateStore(Stores.CLICK_DEDUP), settings.dedupRetentionMs(),
             context::currentSystemTimeMs);
         if (!settings.linkRetention().isZero()) {
-            context.schedule(EXPIRY_INTERVAL,
-                settings.eventTime() ? PunctuationType.STREAM_TIME : PunctuationType.WALL_CLOCK_TIME,
-                this::expireLinks);
+            // Every 10 s of wall-clock time, judged by engine time (in event-time mode the task's stream time): a replay
+            // moves stream time by more than 10 s between most records, and a sweep per record cost more than the
+            // records themselves.
+            context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
+                nowMs -> expireLinks(settings.eventTime() ? context.currentStreamTimeMs() : nowMs));
         }
     }
 
