@@ -143,6 +143,7 @@ public final class ProfileStreamApp implements AutoCloseable {
         }
         final ProfileStreamConfig config = configuration.with(derived);
         LOG.info("Effective configuration: {}", config.masked());
+        FormatLocale.preferUnitedStates();
 
         final EngineSettings settings = EngineSettings.from(config);
         final ApiKeyGuard guard = apiKeys(config);
