@@ -38,8 +38,9 @@ import io.profilestream.segments.SegmentEvaluator;
 /**
  * Keeps one profile per profile id.
  * Per event: drop duplicates, apply the event with the {@link ProfileAggregator}, re-evaluate scores, stage and
- * segments, store, and forward the profile to {@code profile-updates} and every membership change to
- * {@code segment-changes}.
+ * segments, store, and forward every membership change to {@code segment-changes}.
+ * Changed profiles are kept decoded and reach the store, its changelog and {@code profile-updates} once per commit
+ * ({@link ProfileStore}, {@link ProfileUpdates}).
  * A punctuator re-evaluates the profiles whose re-evaluation time has come ({@link ReevaluationSchedule}) and steps
  * the running segment backfills ({@link CatalogueBackfills}) and trait recomputations ({@link TraitCatalogue}), in
  * bounded batches.
