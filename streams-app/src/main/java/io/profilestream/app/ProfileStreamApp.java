@@ -149,6 +149,7 @@ public final class ProfileStreamApp implements AutoCloseable {
         }
         final ProfileStreamConfig config = configuration.with(derived);
         LOG.info("Effective configuration: {}", config.masked());
+        FormatLocale.preferUnitedStates();
 
         final EngineSettings settings = EngineSettings.from(config);
         final ApiKeyGuard guard = apiKeys(config);

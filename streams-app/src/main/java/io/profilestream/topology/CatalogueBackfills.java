@@ -143,6 +143,12 @@ final class CatalogueBackfills {
         }
     }
 
+    /** Whether a backfill may be running, so that the next {@link #step} scans the profiles. */
+    boolean running() {
+        catalogue();
+        return pending;
+    }
+
     /**
      * One bounded step of every running backfill: evaluates the definition over the next profiles after the cursor.
      *

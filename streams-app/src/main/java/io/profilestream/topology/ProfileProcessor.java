@@ -14,6 +14,8 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +44,9 @@ import io.profilestream.segments.SegmentEvaluator;
 /**
  * Keeps one profile per profile id.
  * Per event: drop duplicates, apply the event with the {@link ProfileAggregator}, re-evaluate scores, stage and
- * segments, store, and forward the profile to {@code profile-updates} and every membership change to
- * {@code segment-changes}.
+ * segments, store, and forward every membership change to {@code segment-changes}.
+ * Changed profiles are kept decoded and reach the store, its changelog and {@code profile-updates} once per commit
+ * ({@link ProfileStore}, {@link ProfileUpdates}).
  * A punctuator re-evaluates the profiles whose re-evaluation time has come ({@link ReevaluationSchedule}) and steps
  * the running segment backfills ({@link CatalogueBackfills}) and trait recomputations ({@link TraitCatalogue}), in
  * bounded batches.
@@ -90,7 +93,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     public void init(final ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         final KeyValueStore<String, CustomerProfile> store = context.getStateStore(Stores.PROFILES);
-        this.profiles = new ProfileStore(store, settings.profileCacheSize());
+        this.profiles = new ProfileStore(store, settings.profileCacheSize(), recordContexts(context));
+        // Changed profiles reach the store (and so its changelog and profile-updates) once per commit.
+        FlushHookStore.of(store).beforeFlush(profiles::writeBack);
         ProfileUpdates.publishOnFlush(context, store, profileUpdate);
         this.seenEvents = new DedupWindow(context.getStateStore(Stores.EVENT_DEDUP), settings.dedupRetentionMs(),
             context::currentSystemTimeMs);
@@ -142,10 +147,36 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                 default -> apply(kind, record);
             }
         } catch (final RuntimeException e) {
-            // A profile may have been changed and not written; the record goes to the dead-letter queue.
-            profiles.forgetAll();
+            // A profile may have been changed half-way; the record goes to the dead-letter queue.
+            forgetTouched();
             throw e;
         }
+        profiles.recordDone();
+    }
+
+    /** After a failure: profiles the failed record may have changed half-way are read again from the store. */
+    private void forgetTouched() {
+        final int keptAsLeft = profiles.forgetTouched().size();
+        if (keptAsLeft > 0) {
+            LOG.warn("Processing failed half-way through {} profile(s) already changed since the last commit; they "
+                + "keep the state the failure left.", keptAsLeft);
+        }
+    }
+
+    /** The record contexts of the processor's context, which each write to the profiles store is stamped with. */
+    private static ProfileStore.RecordContexts recordContexts(final ProcessorContext<?, ?> context) {
+        final InternalProcessorContext<?, ?> internal = (InternalProcessorContext<?, ?>) context;
+        return new ProfileStore.RecordContexts() {
+            @Override
+            public Object current() {
+                return internal.recordContext();
+            }
+
+            @Override
+            public void set(final Object recordContext) {
+                internal.setRecordContext((ProcessorRecordContext) recordContext);
+            }
+        };
     }
 
     private void apply(final EventKind kind, final Record<String, SpecificRecord> record) {
@@ -284,9 +315,10 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         try {
             reevaluate(nowMs);
         } catch (final RuntimeException e) {
-            profiles.forgetAll();
+            forgetTouched();
             throw e;
         }
+        profiles.recordDone();
     }
 
     private void reevaluate(final long nowMs) {
@@ -304,6 +336,10 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             publish(profile, null, changes, SegmentChanges.CAUSE_TIME, Instant.ofEpochMilli(entry.dueMs()));
         }
         metrics.reevaluated(due.size());
+        if (catalogue.running() || traits.running()) {
+            // Backfills scan the store: it must hold every profile changed since the last commit.
+            profiles.writeBack();
+        }
         metrics.backfilled(catalogue.step(now, (profile, previousDue, changes, time) ->
             publish(profile, previousDue, changes, SegmentChanges.CAUSE_BACKFILL, time)));
         metrics.backfilled(traits.step(now, (profile, previousDue, time) ->

@@ -135,12 +135,15 @@ public final class Stores {
             Serdes.ByteArray()).withCachingEnabled();
     }
 
-    /** RocksDB store of profiles, values in single-object Avro encoding. */
+    /**
+     * RocksDB store of profiles, values in single-object Avro encoding, cached, under a {@link FlushHookStore} through
+     * which the profile processor writes its changed profiles back at each commit ({@link ProfileStore}).
+     */
     public static StoreBuilder<KeyValueStore<String, CustomerProfile>> profiles(final EngineSerdes serdes) {
-        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+        return FlushHookStore.builder(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
             org.apache.kafka.streams.state.Stores.persistentKeyValueStore(PROFILES),
             serdes.key(),
-            serdes.storedProfile()).withCachingEnabled();
+            serdes.storedProfile()).withCachingEnabled());
     }
 
     /** RocksDB window store of event ids; segments older than the retention are dropped whole. */

@@ -106,6 +106,12 @@ final class TraitCatalogue {
         return changed || trimmed;
     }
 
+    /** Whether a recomputation is running, so that the next {@link #step} scans the profiles. */
+    boolean running() {
+        definitions();
+        return parse(progress.get(KEY))[1] != null;
+    }
+
     /**
      * One bounded step of a running recomputation: the next profiles after the cursor that hold custom events or
      * traits are recomputed, and published when their traits changed.

@@ -2,6 +2,9 @@ package io.profilestream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -34,20 +37,70 @@ class ProfileStoreTest {
     }
 
     @Test
-    void shouldWriteThroughAndKeepTheWrittenProfileDecoded() {
-        final ProfileStore profiles = new ProfileStore(store, 10);
+    void shouldKeepAWrittenProfileDecodedAndWriteItBackOnce() {
+        final ProfileStore profiles = new ProfileStore(store, 10, ProfileStore.RecordContexts.NONE);
         final CustomerProfile written = profile("c1", 3);
 
         profiles.put("c1", written);
+        written.getIdentity().setVersion(4);
+        profiles.put("c1", written);
 
         assertThat(profiles.get("c1")).isSameAs(written);
-        assertThat(store.get("c1")).as("written to the store at once").isEqualTo(written).isNotSameAs(written);
+        assertThat(store.get("c1")).as("not written before the commit").isNull();
+        assertThat(profiles.changed()).isEqualTo(1);
+
+        profiles.writeBack();
+
+        assertThat(store.get("c1")).as("the last version, at the commit").isEqualTo(profile("c1", 4))
+            .isNotSameAs(written);
+        assertThat(profiles.changed()).isZero();
+        assertThat(profiles.get("c1")).as("still kept decoded").isSameAs(written);
+    }
+
+    @Test
+    void shouldWriteNothingBackWhenNothingChanged() {
+        store.put("c1", profile("c1", 1));
+        final List<Object> stamped = new ArrayList<>();
+        final ProfileStore profiles = new ProfileStore(store, 10, recording(stamped));
+
+        profiles.get("c1");
+        profiles.writeBack();
+
+        assertThat(stamped).isEmpty();
+    }
+
+    @Test
+    void shouldStampEachWriteWithTheRecordContextOfTheLastChange() {
+        final List<Object> stamped = new ArrayList<>();
+        final Object[] current = {"first event"};
+        final ProfileStore profiles = new ProfileStore(store, 10, new ProfileStore.RecordContexts() {
+            @Override
+            public Object current() {
+                return current[0];
+            }
+
+            @Override
+            public void set(final Object context) {
+                stamped.add(context);
+                current[0] = context;
+            }
+        });
+        profiles.put("c1", profile("c1", 1));
+        current[0] = "second event";
+        profiles.put("c1", profile("c1", 2));
+        current[0] = "commit";
+
+        profiles.writeBack();
+
+        assertThat(stamped).as("set for the write, then restored").containsExactly("second event", "commit",
+            "commit");
+        assertThat(current[0]).isEqualTo("commit");
     }
 
     @Test
     void shouldKeepAProfileReadFromTheStoreForTheNextRead() {
         store.put("c1", profile("c1", 1));
-        final ProfileStore profiles = new ProfileStore(store, 10);
+        final ProfileStore profiles = new ProfileStore(store, 10, ProfileStore.RecordContexts.NONE);
 
         final CustomerProfile first = profiles.get("c1");
 
@@ -57,47 +110,95 @@ class ProfileStoreTest {
     }
 
     @Test
-    void shouldDecodeAgainOnceTheLeastRecentlyUsedProfileIsEvicted() {
-        final ProfileStore profiles = new ProfileStore(store, 2);
+    void shouldWriteAChangedProfileWhenItIsEvicted() {
+        final ProfileStore profiles = new ProfileStore(store, 2, ProfileStore.RecordContexts.NONE);
         final CustomerProfile c1 = profile("c1", 1);
         profiles.put("c1", c1);
         profiles.put("c2", profile("c2", 1));
         profiles.get("c1");
         profiles.put("c3", profile("c3", 1));
 
+        assertThat(store.get("c2")).as("evicted, so written").isEqualTo(profile("c2", 1));
+        assertThat(store.get("c1")).as("kept, so not written yet").isNull();
+        assertThat(profiles.changed()).isEqualTo(2);
         assertThat(profiles.get("c1")).as("used after c2, so kept").isSameAs(c1);
         assertThat(profiles.get("c2")).as("evicted: decoded from the store").isEqualTo(profile("c2", 1));
     }
 
     @Test
-    void shouldReadWhatTheStoreHoldsAfterForgettingAChangeThatWasNotWritten() {
-        final ProfileStore profiles = new ProfileStore(store, 10);
-        profiles.put("c1", profile("c1", 1));
+    void shouldReadWhatTheStoreHoldsAfterAFailedRecordChangedAnUnchangedProfile() {
+        store.put("c1", profile("c1", 1));
+        final ProfileStore profiles = new ProfileStore(store, 10, ProfileStore.RecordContexts.NONE);
+        profiles.get("c1");
+        profiles.recordDone();
+
         profiles.get("c1").getIdentity().setVersion(99);
 
-        profiles.forgetAll();
-
+        assertThat(profiles.forgetTouched()).isEmpty();
         assertThat(profiles.get("c1").getIdentity().getVersion()).isEqualTo(1);
     }
 
     @Test
-    void shouldForgetADeletedProfile() {
-        final ProfileStore profiles = new ProfileStore(store, 10);
+    void shouldForgetANewProfileOfAFailedRecord() {
+        final ProfileStore profiles = new ProfileStore(store, 10, ProfileStore.RecordContexts.NONE);
         profiles.put("c1", profile("c1", 1));
 
-        assertThat(profiles.delete("c1")).isEqualTo(profile("c1", 1));
+        assertThat(profiles.forgetTouched()).isEmpty();
 
+        assertThat(profiles.changed()).isZero();
+        assertThat(profiles.get("c1")).isNull();
+    }
+
+    @Test
+    void shouldKeepAProfileChangedByEarlierRecordsWhenALaterRecordFails() {
+        final ProfileStore profiles = new ProfileStore(store, 10, ProfileStore.RecordContexts.NONE);
+        profiles.put("c1", profile("c1", 1));
+        profiles.recordDone();
+
+        profiles.get("c1").getIdentity().setVersion(2);
+
+        assertThat(profiles.forgetTouched()).containsExactly("c1");
+        profiles.writeBack();
+        assertThat(store.get("c1").getIdentity().getVersion()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldDeleteAndReturnTheLatestVersionEvenIfNotWritten() {
+        store.put("c1", profile("c1", 1));
+        final ProfileStore profiles = new ProfileStore(store, 10, ProfileStore.RecordContexts.NONE);
+        profiles.put("c1", profile("c1", 2));
+
+        assertThat(profiles.delete("c1")).isEqualTo(profile("c1", 2));
+        profiles.writeBack();
+
+        assertThat(profiles.changed()).isZero();
         assertThat(profiles.get("c1")).isNull();
         assertThat(store.get("c1")).isNull();
     }
 
     @Test
-    void shouldKeepNothingWithCapacityZero() {
-        final ProfileStore profiles = new ProfileStore(store, 0);
+    void shouldWriteThroughWithCapacityZero() {
+        final ProfileStore profiles = new ProfileStore(store, 0, ProfileStore.RecordContexts.NONE);
         final CustomerProfile written = profile("c1", 1);
         profiles.put("c1", written);
 
+        assertThat(profiles.changed()).isZero();
+        assertThat(store.get("c1")).isEqualTo(written);
         assertThat(profiles.get("c1")).isEqualTo(written).isNotSameAs(written);
+    }
+
+    private static ProfileStore.RecordContexts recording(final List<Object> stamped) {
+        return new ProfileStore.RecordContexts() {
+            @Override
+            public Object current() {
+                return null;
+            }
+
+            @Override
+            public void set(final Object context) {
+                stamped.add(context);
+            }
+        };
     }
 
     private static CustomerProfile profile(final String id, final long version) {
