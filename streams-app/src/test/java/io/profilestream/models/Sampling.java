@@ -3,15 +3,15 @@ package io.profilestream.models;
 import java.util.SplittableRandom;
 
 /**
- * Gamma and Beta variates for the simulation checks (Marsaglia and Tsang 2000).
+ * Gamma and Beta variates for the simulation checks (Marsaglia and Tsang 2000), also of the integration tests.
  */
-final class Sampling {
+public final class Sampling {
 
     private Sampling() {
     }
 
     /** Gamma(shape, rate). */
-    static double gamma(final SplittableRandom random, final double shape, final double rate) {
+    public static double gamma(final SplittableRandom random, final double shape, final double rate) {
         if (shape < 1) {
             return gamma(random, shape + 1, rate) * Math.pow(random.nextDouble(), 1.0 / shape);
         }
@@ -27,7 +27,7 @@ final class Sampling {
     }
 
     /** Beta(a, b). */
-    static double beta(final SplittableRandom random, final double a, final double b) {
+    public static double beta(final SplittableRandom random, final double a, final double b) {
         final double left = gamma(random, a, 1.0);
         final double right = gamma(random, b, 1.0);
         return left / (left + right);
