@@ -46,6 +46,8 @@ public final class ModelFitter {
     static final String FIT_PATH = "/api/v1/models/fit";
     /** Path of one instance's summaries, read by the instance that fits. */
     static final String SUMMARIES_PATH = "/api/v1/models/summaries";
+    /** Path of one instance's now, read by the instance that fits. */
+    static final String NOW_PATH = "/api/v1/models/now";
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelFitter.class);
 
@@ -162,7 +164,8 @@ public final class ModelFitter {
     }
 
     /**
-     * Adds {@code POST /api/v1/models/fit} (admin key) and this instance's {@code GET /api/v1/models/summaries}.
+     * Adds {@code POST /api/v1/models/fit} (admin key), and this instance's {@code GET /api/v1/models/summaries} and
+     * {@code GET /api/v1/models/now} ({@code {"now": epoch milliseconds}}).
      */
     public void register(final Javalin app) {
         app.post(FIT_PATH, ctx -> {
@@ -176,11 +179,22 @@ public final class ModelFitter {
             final Long asOf = ctx.queryParamAsClass("asOf", Long.class).allowNullable().get();
             ctx.json(localJson(asOf == null ? now.get() : Instant.ofEpochMilli(asOf)));
         });
+        app.get(NOW_PATH, ctx -> ctx.json(JsonNodeFactory.instance.objectNode().put("now", now.get().toEpochMilli())));
     }
 
-    /** Every instance's summaries as of this instance's now. */
+    /**
+     * Every instance's summaries as of the cluster's now: the latest of the instances' nows.
+     * In event-time mode an instance's now is the highest event time of its own partitions, so the instance asked may
+     * be behind another; the fit must not depend on which instance is asked.
+     */
     ModelSummaries.Split gather() {
-        final Instant asOf = now.get();
+        Instant asOf = now.get();
+        if (cluster != null) {
+            for (final JsonNode answer : cluster.gather("GET", NOW_PATH, null)) {
+                final Instant other = Instant.ofEpochMilli(answer.get("now").asLong());
+                asOf = other.isAfter(asOf) ? other : asOf;
+            }
+        }
         ModelSummaries.Split all = local.summarize(asOf, evaluators.unit());
         if (cluster != null) {
             for (final JsonNode answer : cluster.gather("GET", SUMMARIES_PATH + "?asOf=" + asOf.toEpochMilli(),
