@@ -15,12 +15,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 import io.profilestream.events.LineItem;
 import io.profilestream.events.PurchaseEvent;
@@ -68,7 +67,7 @@ class ClusterServingIT {
         producer = nodes.inProcess("a");
         final int a = producer.startApp().httpPort();
         final int b = nodes.startProcess("b");
-        awaitInstances(List.of(a, b));
+        nodes.awaitInstances(List.of(a, b), WAIT);
 
         assertThat(nodes.put(a, "/api/v1/segments/big", SEGMENT, KEY).statusCode()).isEqualTo(200);
         IntStream.range(0, CUSTOMERS).forEach(i -> order(customer(i), 100 + 1_000L * (i % 10)));
@@ -84,7 +83,7 @@ class ClusterServingIT {
             assertThat(meanwhile.headers().firstValue("Retry-After")).isPresent();
             assertThat(meanwhile.body()).contains("127.0.0.1:" + b).contains("incomplete");
         }
-        awaitInstances(List.of(a));
+        nodes.awaitInstances(List.of(a), WAIT);
         awaitEveryProfileThrough(List.of(a));
         awaitSegmentAgreement(List.of(a), 1);
     }
@@ -96,7 +95,7 @@ class ClusterServingIT {
         final List<EngineHarness> engines = List.of(nodes.inProcess("a"), nodes.inProcess("b"), nodes.inProcess("c"));
         producer = engines.get(0);
         engines.forEach(EngineHarness::startApp);
-        awaitInstances(ports(engines));
+        nodes.awaitInstances(ports(engines), WAIT);
 
         assertThat(nodes.put(ports(engines).get(0), "/api/v1/segments/big", SEGMENT, KEY).statusCode())
             .isEqualTo(200);
@@ -110,7 +109,7 @@ class ClusterServingIT {
             engine.stopApp();
             IntStream.range(0, CUSTOMERS).filter(i -> i % 3 == third).forEach(i -> order(customer(i), 700));
             engine.startApp();
-            awaitInstances(ports(engines));
+            nodes.awaitInstances(ports(engines), WAIT);
         }
         awaitEveryProfileThrough(ports(engines));
         awaitSegmentAgreement(ports(engines), 3);
@@ -124,19 +123,6 @@ class ClusterServingIT {
 
     private static List<Integer> ports(final List<EngineHarness> engines) {
         return engines.stream().map(engine -> engine.app.httpPort()).toList();
-    }
-
-    /** Every instance lists exactly these instances. */
-    private void awaitInstances(final List<Integer> ports) {
-        await().atMost(WAIT).untilAsserted(() -> {
-            for (final int port : ports) {
-                final JsonNode answer = nodes.json(port, "/api/v1/instances");
-                assertThat(answer).as("instances from %s", port).isNotNull();
-                final List<Integer> listed = new ArrayList<>();
-                answer.path("instances").forEach(instance -> listed.add(instance.path("port").asInt()));
-                assertThat(listed).as("instances listed by %s", port).containsExactlyInAnyOrderElementsOf(ports);
-            }
-        });
     }
 
     /** Every profile, with every order sent so far, through every instance. */

@@ -1,5 +1,8 @@
 package io.profilestream.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -114,6 +117,19 @@ final class EngineNodes implements AutoCloseable {
     HttpResponse<String> post(final int port, final String path, final String body) {
         return send(withKey(HttpRequest.newBuilder(uri(port, path))).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** Waits until every instance lists exactly these instances. */
+    void awaitInstances(final List<Integer> ports, final Duration wait) {
+        await().atMost(wait).untilAsserted(() -> {
+            for (final int port : ports) {
+                final JsonNode answer = json(port, "/api/v1/instances");
+                assertThat(answer).as("instances from %s", port).isNotNull();
+                final List<Integer> listed = new ArrayList<>();
+                answer.path("instances").forEach(instance -> listed.add(instance.path("port").asInt()));
+                assertThat(listed).as("instances listed by %s", port).containsExactlyInAnyOrderElementsOf(ports);
+            }
+        });
     }
 
     /**

@@ -94,7 +94,7 @@ class ModelFitIT {
         final EngineHarness second = nodes.inProcess("b");
         final int a = first.startApp().httpPort();
         final int b = second.startApp().httpPort();
-        awaitInstances(List.of(a, b));
+        nodes.awaitInstances(List.of(a, b), WAIT);
 
         simulate(new SplittableRandom(11));
         // The replay ends with an event on one of the second instance's partitions: the cluster's now is later than
@@ -321,19 +321,6 @@ class ModelFitIT {
         final JsonNode profile = nodes.json(port, "/api/v1/profiles/" + customer);
         assertThat(profile).as("profile %s", customer).isNotNull();
         return profile;
-    }
-
-    /** Every instance lists exactly these instances. */
-    private void awaitInstances(final List<Integer> ports) {
-        await().atMost(WAIT).untilAsserted(() -> {
-            for (final int port : ports) {
-                final JsonNode answer = nodes.json(port, "/api/v1/instances");
-                assertThat(answer).as("instances from %s", port).isNotNull();
-                final List<Integer> listed = new ArrayList<>();
-                answer.path("instances").forEach(instance -> listed.add(instance.path("port").asInt()));
-                assertThat(listed).as("instances listed by %s", port).containsExactlyInAnyOrderElementsOf(ports);
-            }
-        });
     }
 
     /** A POST with the admin key and time for a fit on a busy machine. */
