@@ -171,6 +171,10 @@ public final class Bench {
                 return results;
             }
             final CatchUp catchUp = new CatchUp(admin, events);
+            // Reading the end offsets waits until every partition's leader answers before the first record is sent:
+            // a partition just created can refuse records for a moment after its leader is known, and the idempotent
+            // producer of a pre-load did not always recover from that on a loaded machine.
+            catchUp.endOffsets();
             final int warmUpCustomers = preloadWarmUp(servers, registry.url(), topics);
             final Map<TopicPartition, Long> boundary = catchUp.endOffsets();
             preload(servers, registry.url(), topics);
