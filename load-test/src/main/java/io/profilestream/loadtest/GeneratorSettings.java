@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param purchases the population's BG/NBD purchase model
  * @param time live, or simulated from a start, with an optional speed-up and number of days
  * @param noise late, duplicate and malformed records to mix in
+ * @param firstCustomer the number of the population's first customer (1 for {@code c-000001}); another number keeps a
+ *                      second population's customers apart from the first's in the same topics
  */
 public record GeneratorSettings(int customers,
                                 long seed,
@@ -22,7 +24,8 @@ public record GeneratorSettings(int customers,
                                 Duration maxDuration,
                                 PurchaseModel purchases,
                                 SimulatedTime time,
-                                Noise noise) {
+                                Noise noise,
+                                int firstCustomer) {
 
     /** Default target rate in events per second. */
     public static final double DEFAULT_EVENTS_PER_SECOND = 200;
@@ -34,6 +37,9 @@ public record GeneratorSettings(int customers,
         Objects.requireNonNull(noise, "noise");
         if (customers <= 0) {
             throw new IllegalArgumentException("The number of customers must be positive.");
+        }
+        if (firstCustomer <= 0) {
+            throw new IllegalArgumentException("Customers are numbered from a positive number.");
         }
         if (eventsPerSecond < 0 || Double.isNaN(eventsPerSecond) || Double.isInfinite(eventsPerSecond)) {
             throw new IllegalArgumentException(
@@ -49,6 +55,20 @@ public record GeneratorSettings(int customers,
             throw new IllegalArgumentException("Pace the events either by a rate or by a speed-up of simulated time, "
                 + "not both.");
         }
+    }
+
+    /**
+     * Settings whose customers are numbered from 1.
+     */
+    public GeneratorSettings(final int customers,
+                             final long seed,
+                             final double eventsPerSecond,
+                             final long maxEvents,
+                             final Duration maxDuration,
+                             final PurchaseModel purchases,
+                             final SimulatedTime time,
+                             final Noise noise) {
+        this(customers, seed, eventsPerSecond, maxEvents, maxDuration, purchases, time, noise, 1);
     }
 
     /**
@@ -74,36 +94,46 @@ public record GeneratorSettings(int customers,
      * The population these settings describe, drawn from the seed.
      */
     public Population population() {
-        return Population.generate(customers, seed, purchases);
+        return Population.generate(customers, seed, purchases, firstCustomer);
     }
 
     public GeneratorSettings withCustomers(final int count) {
-        return new GeneratorSettings(count, seed, eventsPerSecond, maxEvents, maxDuration, purchases, time, noise);
+        return new GeneratorSettings(count, seed, eventsPerSecond, maxEvents, maxDuration, purchases, time, noise,
+            firstCustomer);
     }
 
     public GeneratorSettings withEventsPerSecond(final double rate) {
-        return new GeneratorSettings(customers, seed, rate, maxEvents, maxDuration, purchases, time, noise);
+        return new GeneratorSettings(customers, seed, rate, maxEvents, maxDuration, purchases, time, noise,
+            firstCustomer);
     }
 
     public GeneratorSettings withMaxEvents(final long count) {
-        return new GeneratorSettings(customers, seed, eventsPerSecond, count, maxDuration, purchases, time, noise);
+        return new GeneratorSettings(customers, seed, eventsPerSecond, count, maxDuration, purchases, time, noise,
+            firstCustomer);
     }
 
     public GeneratorSettings withMaxDuration(final Duration duration) {
-        return new GeneratorSettings(customers, seed, eventsPerSecond, maxEvents, duration, purchases, time, noise);
+        return new GeneratorSettings(customers, seed, eventsPerSecond, maxEvents, duration, purchases, time, noise,
+            firstCustomer);
     }
 
     public GeneratorSettings withPurchases(final PurchaseModel model) {
-        return new GeneratorSettings(customers, seed, eventsPerSecond, maxEvents, maxDuration, model, time, noise);
+        return new GeneratorSettings(customers, seed, eventsPerSecond, maxEvents, maxDuration, model, time, noise,
+            firstCustomer);
     }
 
     public GeneratorSettings withTime(final SimulatedTime simulatedTime) {
         return new GeneratorSettings(customers, seed, eventsPerSecond, maxEvents, maxDuration, purchases,
-            simulatedTime, noise);
+            simulatedTime, noise, firstCustomer);
     }
 
     public GeneratorSettings withNoise(final Noise mixedIn) {
         return new GeneratorSettings(customers, seed, eventsPerSecond, maxEvents, maxDuration, purchases, time,
-            mixedIn);
+            mixedIn, firstCustomer);
+    }
+
+    public GeneratorSettings withFirstCustomer(final int number) {
+        return new GeneratorSettings(customers, seed, eventsPerSecond, maxEvents, maxDuration, purchases, time, noise,
+            number);
     }
 }

@@ -62,15 +62,32 @@ public final class Population {
      * purchase rate, dropout probability and first purchase come from the purchase model.
      */
     public static Population generate(final int customers, final long seed, final PurchaseModel model) {
+        return generate(customers, seed, model, 1);
+    }
+
+    /**
+     * Draws a population as {@link #generate(int, long, PurchaseModel)} does, with its customers numbered from
+     * {@code firstCustomer} ({@code c-}{@code firstCustomer}, and up), so that it can share topics with a population
+     * numbered from 1 without sharing a customer.
+     * The draws do not depend on the numbering: only the ids differ from those of the population numbered from 1.
+     */
+    public static Population generate(final int customers,
+                                      final long seed,
+                                      final PurchaseModel model,
+                                      final int firstCustomer) {
         if (customers <= 0) {
             throw new IllegalArgumentException("A population needs at least one customer.");
+        }
+        if (firstCustomer <= 0 || firstCustomer - 1 > Integer.MAX_VALUE - customers) {
+            throw new IllegalArgumentException("Customers are numbered from a positive number, and the last one must "
+                + "be at most " + Integer.MAX_VALUE + ".");
         }
         final Catalogue catalogue = Catalogue.standard();
         final SplittableRandom root = new SplittableRandom(seed);
         final int anonymous = (int) Math.round(customers * ANONYMOUS_SHARE);
         final List<Visitor> visitors = new ArrayList<>(customers + anonymous);
         for (int i = 0; i < customers + anonymous; i++) {
-            final String customerId = i < customers ? customerId(i + 1) : null;
+            final String customerId = i < customers ? customerId(firstCustomer + i) : null;
             visitors.add(draw(root.split(), i, customerId, catalogue, model));
         }
         return new Population(seed, model, catalogue, visitors);

@@ -84,7 +84,31 @@ class PopulationTest {
     }
 
     @Test
+    void shouldNumberCustomersFromTheGivenFirstNumberWithTheSameDraws() {
+        final Population numberedFromOne = Population.generate(300, 9);
+        final Population shifted = Population.generate(300, 9, PurchaseModel.DEFAULT, 301);
+
+        assertThat(shifted.customers().get(0).customerId()).isEqualTo("c-000301");
+        assertThat(shifted.customers().get(299).customerId()).isEqualTo("c-000600");
+        assertThat(shifted.customers()).extracting(Visitor::customerId)
+            .doesNotContainAnyElementsOf(numberedFromOne.customers().stream().map(Visitor::customerId).toList());
+        assertThat(shifted.visitors()).hasSameSizeAs(numberedFromOne.visitors());
+        for (int i = 0; i < shifted.visitors().size(); i++) {
+            assertThat(shifted.visitor(i).browsers()).isEqualTo(numberedFromOne.visitor(i).browsers());
+            assertThat(shifted.visitor(i).habit()).isEqualTo(numberedFromOne.visitor(i).habit());
+        }
+        assertThat(Population.generate(2, 1, PurchaseModel.DEFAULT, 1_000_000).customers())
+            .extracting(Visitor::customerId).containsExactly("c-1000000", "c-1000001");
+    }
+
+    @Test
     void shouldRejectAnEmptyPopulation() {
         assertThatThrownBy(() -> Population.generate(0, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Population.generate(10, 1, PurchaseModel.DEFAULT, 0))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Population.generate(10, 1, PurchaseModel.DEFAULT, Integer.MAX_VALUE - 8))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThat(Population.generate(10, 1, PurchaseModel.DEFAULT, Integer.MAX_VALUE - 9).customers())
+            .hasSize(10);
     }
 }

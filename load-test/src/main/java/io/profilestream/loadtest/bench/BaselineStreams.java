@@ -32,15 +32,18 @@ final class BaselineStreams {
     }
 
     /**
-     * Runs the application on the input topics until caught up and returns the records per second.
+     * Runs the application on the measured input until caught up and returns its records per second.
+     * A fresh group starts at the beginning; when there is a warm-up input, its offsets are first committed at the
+     * boundary, so that the application reads exactly the measured records.
      *
      * @param bootstrapServers the cluster
-     * @param applicationId a fresh application id, so that it starts from the beginning
+     * @param applicationId a fresh application id
      * @param guarantee {@code exactly_once_v2} or {@code at_least_once}
      * @param commitIntervalMs the commit interval
      * @param stateDir the state directory
      * @param inputs the input topics
      * @param catchUp checks the committed offsets
+     * @param input where the measured input starts and ends
      */
     static double eventsPerSecond(final String bootstrapServers,
                                   final String applicationId,
@@ -48,30 +51,33 @@ final class BaselineStreams {
                                   final long commitIntervalMs,
                                   final Path stateDir,
                                   final List<String> inputs,
-                                  final CatchUp catchUp) {
-        final long total = catchUp.totalRecords();
+                                  final CatchUp catchUp,
+                                  final PreloadedInput input) {
+        if (input.warmUpRecords() > 0) {
+            catchUp.startAt(applicationId, input.boundary());
+        }
         final Properties props = properties(bootstrapServers, applicationId, guarantee, commitIntervalMs, stateDir);
         final long start = System.nanoTime();
         try (KafkaStreams streams = new KafkaStreams(topology(inputs, new AtomicLong()), props)) {
             streams.start();
             final long end = catchUp.await(applicationId, TIMEOUT, () -> isAlive(streams));
-            return RawConsumerRun.rate(total, end - start);
+            return RawConsumerRun.rate(input.measuredRecords(), end - start);
         }
     }
 
     /**
-     * Runs the application at least once until it has processed {@code records} records (or caught up), to warm
-     * up the JIT; measures nothing.
+     * Runs the application at least once from the beginning until it has processed {@code records} records (or
+     * committed {@code ends}), to warm up the JIT; measures nothing.
      */
     static void warmUp(final String bootstrapServers,
                        final String applicationId,
                        final long records,
                        final Path stateDir,
                        final List<String> inputs,
-                       final CatchUp catchUp) {
+                       final CatchUp catchUp,
+                       final Map<TopicPartition, Long> ends) {
         final AtomicLong processed = new AtomicLong();
         final Properties props = properties(bootstrapServers, applicationId, "at_least_once", 1000, stateDir);
-        final Map<TopicPartition, Long> ends = catchUp.endOffsets();
         try (KafkaStreams streams = new KafkaStreams(topology(inputs, processed), props)) {
             streams.start();
             final long deadline = System.nanoTime() + TIMEOUT.toNanos();

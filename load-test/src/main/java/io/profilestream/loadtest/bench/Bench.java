@@ -27,11 +27,14 @@ import io.profilestream.registry.EmbeddedSchemaRegistry;
 import io.profilestream.registry.RestSchemaRegistryClient;
 
 /**
- * The {@code bench} run: an embedded broker and registry, the simulator's events pre-loaded into the event topics,
- * then the throughput of a raw consumer, a minimal Kafka Streams application and the engine (its own JVM) on the same
- * input, each with {@code exactly_once_v2} and {@code at_least_once} where that applies; latency from event to
+ * The {@code bench} run: an embedded broker and registry, the simulator's events pre-loaded into the event topics (a
+ * warm-up input of another population, then the measured input), then the throughput of a raw consumer, a minimal
+ * Kafka Streams application and the engine (its own JVM) on the same measured input, each warmed up on the warm-up
+ * input and each with {@code exactly_once_v2} and {@code at_least_once} where that applies; latency from event to
  * output with the bench's commit interval and with the engine's own default; profile lookups over HTTP next to a
  * trivial endpoint; the models' accuracy.
+ * The engine starts from the beginning of the topics like the others and is timed over the measured input only: from
+ * the moment its committed offsets cover the warm-up input to caught up ({@link EngineRun#catchUp(CatchUp, long)}).
  * Results are flat keys such as {@code throughput.engine_eos} (events per second) and
  * {@code resources.engine_peak_rss_mb} (the engine process's peak RSS, CPU seconds and state size, read from
  * {@code /proc} and the state directory when it has caught up), {@code latency.*},
@@ -42,7 +45,8 @@ public final class Bench {
     /** The simulated time the pre-loaded events start at. */
     static final Instant SIMULATED_START = Instant.parse("2025-01-01T00:00:00Z");
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
-    private static final long WARM_UP_EVENTS = 100_000;
+    /** Records the baselines warm up on when there is no warm-up input: the first of the measured input. */
+    private static final long WARM_UP_EVENTS = Options.DEFAULT_WARM_UP_EVENTS;
     private static final double[] LATENCY_SHARES = {0.2, 0.5};
     /** Share of the engine's measured rate that it ingests while the serving client runs. */
     private static final double SERVING_SHARE = 0.2;
@@ -81,7 +85,8 @@ public final class Bench {
     /**
      * What to run.
      *
-     * @param events events to pre-load
+     * @param events events to pre-load and measure
+     * @param warmUpEvents events of the warm-up input pre-loaded before them (at most {@code events}; 0 for none)
      * @param customers customers of the simulated population
      * @param partitions partitions of every topic
      * @param commitIntervalMs commit interval of the Streams applications, the engine included (not in the run with
@@ -95,16 +100,18 @@ public final class Bench {
      * @param engineJvmOptions options of the engine's JVM (heap size, a flight recording...)
      * @param out output directory (results, logs, broker and state data under {@code work/})
      */
-    public record Options(long events, int customers, int partitions, long commitIntervalMs, long seed,
-                          long latencySeconds, long servingSeconds, int servingConcurrency, Scope scope,
+    public record Options(long events, long warmUpEvents, int customers, int partitions, long commitIntervalMs,
+                          long seed, long latencySeconds, long servingSeconds, int servingConcurrency, Scope scope,
                           Map<String, String> engineSettings, List<String> engineJvmOptions, Path out) {
 
+        /** Default events of the warm-up input. */
+        public static final long DEFAULT_WARM_UP_EVENTS = 100_000;
         /** Default seconds of each serving endpoint. */
         public static final long DEFAULT_SERVING_SECONDS = 20;
         /** Default requests in flight of the serving client. */
         public static final int DEFAULT_SERVING_CONCURRENCY = 8;
 
-        /** Everything, with the default serving client. */
+        /** Everything, with the default warm-up and serving client. */
         public Options(final long events,
                        final int customers,
                        final int partitions,
@@ -114,8 +121,8 @@ public final class Bench {
                        final Map<String, String> engineSettings,
                        final List<String> engineJvmOptions,
                        final Path out) {
-            this(events, customers, partitions, commitIntervalMs, seed, latencySeconds, DEFAULT_SERVING_SECONDS,
-                DEFAULT_SERVING_CONCURRENCY, Scope.ALL, engineSettings, engineJvmOptions, out);
+            this(events, DEFAULT_WARM_UP_EVENTS, customers, partitions, commitIntervalMs, seed, latencySeconds,
+                DEFAULT_SERVING_SECONDS, DEFAULT_SERVING_CONCURRENCY, Scope.ALL, engineSettings, engineJvmOptions, out);
         }
     }
 
@@ -163,24 +170,35 @@ public final class Bench {
                 write(results, accuracy);
                 return results;
             }
-            preload(servers, registry.url(), topics);
             final CatchUp catchUp = new CatchUp(admin, events);
-            final long total = catchUp.totalRecords();
-            progress.accept(String.format("Pre-loaded %,d records into %s.", total, events));
-            results.put("input.events", (double) total);
+            // Reading the end offsets waits until every partition's leader answers before the first record is sent:
+            // a partition just created can refuse records for a moment after its leader is known, and the idempotent
+            // producer of a pre-load did not always recover from that on a loaded machine.
+            catchUp.endOffsets();
+            final int warmUpCustomers = preloadWarmUp(servers, registry.url(), topics);
+            final Map<TopicPartition, Long> boundary = catchUp.endOffsets();
+            preload(servers, registry.url(), topics);
+            final PreloadedInput input = new PreloadedInput(boundary, catchUp.endOffsets());
+            progress.accept(String.format("Pre-loaded %,d records into %s, after %,d of the warm-up input.",
+                input.measuredRecords(), events, input.warmUpRecords()));
+            results.put("input.events", (double) input.measuredRecords());
             results.put("input.customers", (double) options.customers());
             results.put("input.partitions", (double) options.partitions());
+            results.put("input.warm_up_events", (double) input.warmUpRecords());
+            results.put("input.warm_up_customers", (double) warmUpCustomers);
             if (all) {
-                baselines(servers, work, events, catchUp, results);
+                baselines(servers, work, events, catchUp, input, results);
             }
             for (final String guarantee : all ? List.of(EOS, ALOS) : List.of(EOS)) {
                 final String suffix = guarantee.equals(EOS) ? "eos" : "alos";
                 try (EngineRun engine = EngineRun.start(work.resolve("engine-" + suffix), "engine",
                     engineSettings(servers, registry.url(), guarantee, true), options.engineJvmOptions())) {
-                    final EngineRun.Result result = engine.catchUp(catchUp);
+                    final EngineRun.Result result = engine.catchUp(catchUp, input.warmUpRecords());
                     results.put("throughput.engine_" + suffix, result.eventsPerSecond());
-                    progress.accept(String.format("throughput.engine_%s = %,.0f events/s (first record after %.1f s)",
-                        suffix, result.eventsPerSecond(), result.startupSeconds()));
+                    if (input.warmUpRecords() > 0) {
+                        results.put("throughput.engine_" + suffix + "_warm_up", result.warmUpEventsPerSecond());
+                    }
+                    engineProgress(suffix, result, input);
                     engineResources.put(suffix, result);
                     if (guarantee.equals(EOS)) {
                         profiles = ProfileKeys.read(servers, topics.profileUpdates(), KNOWN_IDS);
@@ -226,25 +244,49 @@ public final class Bench {
         Report.write(options.out(), results, accuracy);
     }
 
-    /** The raw consumer and the minimal Kafka Streams application, after a warm-up of both. */
+    /**
+     * The raw consumer and the minimal Kafka Streams application on the measured input, after a warm-up of both on
+     * the warm-up input (without one, on the first records of the measured input).
+     */
     private void baselines(final String servers,
                            final Path work,
                            final List<String> events,
                            final CatchUp catchUp,
+                           final PreloadedInput input,
                            final Map<String, Double> results) {
-        final Map<TopicPartition, Long> ends = catchUp.endOffsets();
+        final boolean warmUpInput = input.warmUpRecords() > 0;
+        final Map<TopicPartition, Long> warmUpEnds = warmUpInput ? input.boundary() : input.ends();
         progress.accept("Warm-up: raw consumer and a Kafka Streams run.");
-        RawConsumerRun.eventsPerSecond(servers, ends, TIMEOUT);
-        BaselineStreams.warmUp(servers, "bench-warm-up", Math.min(WARM_UP_EVENTS, catchUp.totalRecords()),
-            work.resolve("streams-warm-up"), events, catchUp);
-        results.put("throughput.raw_consumer", RawConsumerRun.eventsPerSecond(servers, ends, TIMEOUT));
+        RawConsumerRun.eventsPerSecond(servers, Map.of(), warmUpEnds, TIMEOUT);
+        BaselineStreams.warmUp(servers, "bench-warm-up",
+            warmUpInput ? input.warmUpRecords() : Math.min(WARM_UP_EVENTS, input.measuredRecords()),
+            work.resolve("streams-warm-up"), events, catchUp, warmUpEnds);
+        results.put("throughput.raw_consumer",
+            RawConsumerRun.eventsPerSecond(servers, input.boundary(), input.ends(), TIMEOUT));
         report("throughput.raw_consumer", results);
         for (final String guarantee : List.of(EOS, ALOS)) {
             final String suffix = guarantee.equals(EOS) ? "eos" : "alos";
             results.put("throughput.baseline_streams_" + suffix, BaselineStreams.eventsPerSecond(servers,
                 "bench-baseline-" + suffix, guarantee, options.commitIntervalMs(),
-                work.resolve("streams-" + suffix), events, catchUp));
+                work.resolve("streams-" + suffix), events, catchUp, input));
             report("throughput.baseline_streams_" + suffix, results);
+        }
+    }
+
+    /** Prints an engine run's rates, and says so when its rate could not leave the warm-up out. */
+    private void engineProgress(final String suffix, final EngineRun.Result result, final PreloadedInput input) {
+        if (input.warmUpRecords() == 0) {
+            progress.accept(String.format("throughput.engine_%s = %,.0f events/s (first record after %.1f s)",
+                suffix, result.eventsPerSecond(), result.startupSeconds()));
+            return;
+        }
+        progress.accept(String.format("throughput.engine_%s = %,.0f events/s over %,d records after the warm-up "
+            + "(warm-up: %,.0f events/s for %.1f s; first record after %.1f s)", suffix, result.eventsPerSecond(),
+            result.records(), result.warmUpEventsPerSecond(), result.warmUpSeconds(), result.startupSeconds()));
+        if (result.records() > input.measuredRecords()) {
+            progress.accept(String.format("The engine committed the whole input with its first commit after the "
+                + "warm-up, so its %s rate counts every record from the first processed one, warm-up included: "
+                + "give more events or a shorter commit interval.", suffix));
         }
     }
 
@@ -346,6 +388,30 @@ public final class Bench {
             options.events(), Duration.ZERO).withTime(SimulatedTime.simulated(SIMULATED_START, 0, 0));
         progress.accept(String.format("Pre-loading %,d events of %,d customers.", options.events(),
             options.customers()));
+        preload(servers, registryUrl, topics, settings);
+    }
+
+    /**
+     * Pre-loads the warm-up input ({@link WarmUp}), if any, and returns its number of customers (0 without one).
+     */
+    private int preloadWarmUp(final String servers, final String registryUrl, final Topics topics)
+        throws InterruptedException {
+        final long warmUpEvents = Math.min(options.warmUpEvents(), options.events());
+        if (warmUpEvents == 0) {
+            return 0;
+        }
+        final GeneratorSettings settings = WarmUp.settings(warmUpEvents, options.events(), options.customers(),
+            options.seed(), SIMULATED_START);
+        progress.accept(String.format("Pre-loading a warm-up input of %,d events of %,d other customers (%s to %s).",
+            warmUpEvents, settings.customers(), settings.time().start(), settings.time().end()));
+        preload(servers, registryUrl, topics, settings);
+        return settings.customers();
+    }
+
+    private static void preload(final String servers,
+                                final String registryUrl,
+                                final Topics topics,
+                                final GeneratorSettings settings) throws InterruptedException {
         try (LoadGenerator generator = LoadGenerator.start(servers, new RestSchemaRegistryClient(registryUrl), topics,
             settings, line -> { })) {
             if (generator.awaitCompletion().errors() > 0) {
@@ -357,16 +423,24 @@ public final class Bench {
     /**
      * Resource keys of one engine run; the exactly-once run's keys carry no suffix, the at-least-once run's end in
      * {@code _alos}.
+     * CPU is per million records the engine processed and state per million customers it was given, the warm-up
+     * input's included.
      */
-    private void resources(final Map<String, Double> results, final String suffix, final EngineRun.Result result) {
+    private static void resources(final Map<String, Double> results,
+                                  final String suffix,
+                                  final EngineRun.Result result) {
         final String end = "eos".equals(suffix) ? "" : "_" + suffix;
-        final double events = results.get("input.events");
+        final double events = results.get("input.events") + results.get("input.warm_up_events");
+        final double customers = results.get("input.customers") + results.get("input.warm_up_customers");
         results.put("resources.engine_peak_rss_mb" + end, result.peakRssMb());
         results.put("resources.engine_cpu_seconds_per_million_events" + end, result.cpuSeconds() * 1e6 / events);
-        results.put("resources.engine_state_mb_per_million_profiles" + end,
-            result.stateMb() * 1e6 / options.customers());
+        results.put("resources.engine_state_mb_per_million_profiles" + end, result.stateMb() * 1e6 / customers);
         results.put("resources.engine_startup_seconds" + end, result.startupSeconds());
+        if (results.get("input.warm_up_events") > 0) {
+            results.put("resources.engine_warm_up_seconds" + end, result.warmUpSeconds());
+        }
         results.put("resources.engine_seconds_to_catch_up" + end, result.seconds());
+        results.put("resources.engine_measured_records" + end, (double) result.records());
     }
 
     private void report(final String key, final Map<String, Double> results) {

@@ -22,9 +22,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = {"Starts an embedded broker and schema registry, pre-loads simulated events, then measures, after a "
-        + "warm-up, the throughput of a plain KafkaConsumer, of a minimal Kafka Streams count+sum in RocksDB and of "
-        + "the engine in its own JVM, with exactly_once_v2 and at_least_once.",
+    description = {"Starts an embedded broker and schema registry, pre-loads a warm-up input and then the simulated "
+        + "events to measure, then measures on those events, each after a warm-up on the warm-up input, the "
+        + "throughput of a plain KafkaConsumer, of a minimal Kafka Streams count+sum in RocksDB and of the engine in "
+        + "its own JVM, with exactly_once_v2 and at_least_once.",
         "Then, against the exactly-once engine, the latency from event to profile-updates and to segment-changes "
             + "at 20%% and 50%% of its measured maximum rate, profile lookups over HTTP next to /health/live while it "
             + "ingests at 20%%, and, restarted with its own default commit interval, the latency at 50%%.",
@@ -37,6 +38,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--events", paramLabel = "N", defaultValue = "1000000",
         description = "Events to pre-load (default: ${DEFAULT-VALUE}).")
     private long events;
+
+    @Option(names = "--warm-up-events", paramLabel = "N", defaultValue = "100000",
+        description = "Events of a warm-up input (another population, simulated just before the measured input) "
+            + "pre-loaded ahead of the measured events, at most --events: the baselines warm up on it in the bench's "
+            + "JVM, the engine processes it first and is timed from the moment it has committed it; 0 for none: the "
+            + "engine is then timed cold from its first record, the baselines warm up on the measured input "
+            + "(default: ${DEFAULT-VALUE}).")
+    private long warmUpEvents;
 
     @Option(names = "--customers", paramLabel = "C", defaultValue = "100000",
         description = "Customers of the simulated population (default: ${DEFAULT-VALUE}).")
@@ -100,9 +109,13 @@ public final class BenchCommand implements Callable<Integer> {
                 + "--serving-seconds and --serving-concurrency must be positive.");
             return 1;
         }
+        if (warmUpEvents < 0) {
+            err.println("--warm-up-events must be zero (no warm-up input) or positive.");
+            return 1;
+        }
         final Map<String, Double> results;
         try {
-            results = new Bench(new Bench.Options(events, customers, partitions, commitIntervalMs, seed,
+            results = new Bench(new Bench.Options(events, warmUpEvents, customers, partitions, commitIntervalMs, seed,
                 latencySeconds, servingSeconds, servingConcurrency, scope, engineSettings, engineJvmOptions, out),
                 line -> {
                     err.println(line);

@@ -45,16 +45,24 @@ final class EngineRun implements AutoCloseable {
     /**
      * What one catch-up run measured.
      *
-     * @param eventsPerSecond records of the event topics per second, from the first processed record to caught up
+     * @param eventsPerSecond records of the event topics per second over the timed part of the catch-up: from the
+     *                        moment the warm-up input was seen committed (or from the first processed record, when
+     *                        there is no warm-up input) to caught up
      * @param seconds that duration in seconds
+     * @param records the records that rate counts: every record of the event topics less those already committed
+     *                when the timed part started
+     * @param warmUpEventsPerSecond the records committed when the warm-up input was seen committed, per second from the
+     *                              first processed record to that moment (the engine's cold rate); 0 without a warm-up
+     * @param warmUpSeconds that duration in seconds; 0 without a warm-up input
      * @param startupSeconds from the start of the process to its first processed record (JVM start, topic checks,
      *                       group join, task assignment)
      * @param peakRssMb the engine process's peak resident set size in MiB, when caught up
-     * @param cpuSeconds CPU seconds (user and system) the engine process had used when caught up, start-up included
+     * @param cpuSeconds CPU seconds (user and system) the engine process had used when caught up, start-up and warm-up
+     *                   included
      * @param stateMb size of the engine's state directory in MiB when caught up
      */
-    record Result(double eventsPerSecond, double seconds, double startupSeconds, double peakRssMb, double cpuSeconds,
-                  double stateMb) {
+    record Result(double eventsPerSecond, double seconds, long records, double warmUpEventsPerSecond,
+                  double warmUpSeconds, double startupSeconds, double peakRssMb, double cpuSeconds, double stateMb) {
     }
 
     private EngineRun(final Process process,
@@ -118,20 +126,42 @@ final class EngineRun implements AutoCloseable {
     }
 
     /**
-     * Waits for the engine's first processed record, then until it has caught up with the event topics.
+     * Waits for the engine's first processed record, then until it has caught up with the event topics, timed from
+     * its first processed record.
+     */
+    Result catchUp(final CatchUp catchUp) throws InterruptedException {
+        return catchUp(catchUp, 0);
+    }
+
+    /**
+     * Waits for the engine's first processed record, then until its committed offsets of the event topics sum to at
+     * least {@code warmUpRecords} (the warm-up input, which comes first in every partition), then until it has caught
+     * up; the rate counts the records committed between the last two moments, so the warm-up is not timed.
+     * When that first commit already holds every record (an input too small for the commit interval), nothing is
+     * left to time after the warm-up and the rate falls back to every record from the first processed one.
      * The start-up ends at the first processed record, seen on the engine's {@code /metrics} as Kafka Streams'
      * thread-level {@code process-total} above zero. That counter is the engine's own report of work done, it does
      * not wait for a commit (committed offsets appear a commit interval later, up to a second here), and the engine
      * serves {@code /metrics} before it starts Kafka Streams; reading it every 50 ms costs the engine little.
+     *
+     * @param catchUp checks the committed offsets of the event topics
+     * @param warmUpRecords records of the warm-up input; 0 when there is none
      */
-    Result catchUp(final CatchUp catchUp) throws InterruptedException {
+    Result catchUp(final CatchUp catchUp, final long warmUpRecords) throws InterruptedException {
         final long total = catchUp.totalRecords();
         try {
             final long first = awaitFirstRecord();
+            final CatchUp.Committed cold = new CatchUp.Committed(0, first);
+            final CatchUp.Committed warm = warmUpRecords > 0
+                ? catchUp.awaitCommitted(applicationId, warmUpRecords, TIMEOUT, process::isAlive) : cold;
             final long end = catchUp.await(applicationId, TIMEOUT, process::isAlive);
-            final long nanos = end - first;
-            return new Result(RawConsumerRun.rate(total, nanos), nanos / 1e9, (first - startNanos) / 1e9,
-                ProcessResources.peakRssMb(process.pid()), ProcessResources.cpuSeconds(process.toHandle()),
+            final CatchUp.Committed from = warm.records() < total ? warm : cold;
+            final long warmUpNanos = warm.nanos() - first;
+            return new Result(RawConsumerRun.rate(total - from.records(), end - from.nanos()),
+                (end - from.nanos()) / 1e9, total - from.records(),
+                warmUpRecords > 0 ? RawConsumerRun.rate(warm.records(), warmUpNanos) : 0, warmUpNanos / 1e9,
+                (first - startNanos) / 1e9, ProcessResources.peakRssMb(process.pid()),
+                ProcessResources.cpuSeconds(process.toHandle()),
                 ProcessResources.directoryMb(workDir.resolve("state")));
         } catch (final IllegalStateException e) {
             throw new IllegalStateException(e.getMessage() + " See " + log + ".", e);

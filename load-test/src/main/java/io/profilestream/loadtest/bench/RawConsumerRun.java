@@ -12,7 +12,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * The read limit: a plain consumer reading every partition of the input topics from the beginning to the end.
+ * The read limit: a plain consumer reading every partition of the input topics from given offsets to the end.
  */
 final class RawConsumerRun {
 
@@ -22,16 +22,21 @@ final class RawConsumerRun {
     }
 
     /**
-     * Reads the partitions end to end and returns the records per second.
+     * Reads the partitions from the given offsets to their ends and returns the records per second.
      *
      * @param bootstrapServers the cluster
+     * @param from where to start in every partition
      * @param ends end offset of every partition to read
      * @param timeout how long the read may take at most
      */
     static double eventsPerSecond(final String bootstrapServers,
+                                  final Map<TopicPartition, Long> from,
                                   final Map<TopicPartition, Long> ends,
                                   final Duration timeout) {
-        final long total = ends.values().stream().mapToLong(Long::longValue).sum();
+        long total = 0;
+        for (final Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+            total += end.getValue() - from.getOrDefault(end.getKey(), 0L);
+        }
         final Map<String, Object> config = Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -42,7 +47,7 @@ final class RawConsumerRun {
             final List<TopicPartition> partitions = new ArrayList<>(ends.keySet());
             final long start = System.nanoTime();
             consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            partitions.forEach(partition -> consumer.seek(partition, from.getOrDefault(partition, 0L)));
             final long deadline = start + timeout.toNanos();
             long read = 0;
             while (read < total) {

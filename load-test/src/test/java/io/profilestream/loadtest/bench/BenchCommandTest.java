@@ -2,10 +2,13 @@ package io.profilestream.loadtest.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * The bench's printed table and its scope option.
@@ -29,5 +32,14 @@ class BenchCommandTest {
     void shouldReadTheScopeInAnyCase() {
         assertThat(new BenchCommand.ScopeConverter().convert("engine")).isEqualTo(Bench.Scope.ENGINE);
         assertThat(new BenchCommand.ScopeConverter().convert("ALL")).isEqualTo(Bench.Scope.ALL);
+    }
+
+    @Test
+    void shouldRejectANegativeWarmUpBeforeStartingAnything() {
+        final StringWriter err = new StringWriter();
+        final CommandLine command = new CommandLine(new BenchCommand()).setErr(new PrintWriter(err));
+
+        assertThat(command.execute("--warm-up-events", "-1")).isEqualTo(1);
+        assertThat(err.toString()).contains("--warm-up-events must be zero");
     }
 }

@@ -1,6 +1,7 @@
 package io.profilestream.loadtest.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,9 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole bench, embedded broker and engine JVMs included, on a tiny input: every throughput and resource key is
- * measured, positive, and written to results.json with the report and its charts; the latency with the engine's
- * default commit interval and the serving figures are there, with counts above zero and ordered percentiles.
+ * The whole bench, embedded broker and engine JVMs included, on a tiny input after a tiny warm-up input: every
+ * throughput and resource key is measured, positive, and written to results.json with the report and its charts; the
+ * engine's rate counts records of the measured input only, its cold rate on the warm-up is reported apart; the latency
+ * with the engine's default commit interval and the serving figures are there, with counts above zero and ordered
+ * percentiles.
  * No timed assertions.
  */
 @Tag("integration")
@@ -27,25 +30,42 @@ class BenchIT {
         "throughput.engine_alos",
         "throughput.baseline_streams_eos",
         "throughput.baseline_streams_alos",
-        "throughput.raw_consumer");
+        "throughput.raw_consumer",
+        "throughput.engine_eos_warm_up",
+        "throughput.engine_alos_warm_up");
 
     @Test
     void shouldMeasureEveryThroughputOnATinyInput(@TempDir final Path out) throws Exception {
         final List<String> progress = new ArrayList<>();
-        final Map<String, Double> results = new Bench(new Bench.Options(2_000, 200, 2, 500, 7L, 3, 2, 4,
+        // A short commit interval, so that the engine commits several times within the measured input.
+        final Map<String, Double> results = new Bench(new Bench.Options(2_000, 1_000, 200, 2, 100, 7L, 3, 2, 4,
             Bench.Scope.ALL, Map.of("num.stream.threads", "1"), List.of("-Xmx512m"), out),
             progress::add).run();
 
         assertThat(results).containsKeys(KEYS.toArray(String[]::new));
         KEYS.forEach(key -> assertThat(results.get(key)).as(key).isPositive().isFinite());
         assertThat(results.get("input.events")).isGreaterThanOrEqualTo(2_000);
+        assertThat(results.get("input.warm_up_events")).isGreaterThanOrEqualTo(1_000);
+        assertThat(results.get("input.warm_up_customers")).isEqualTo(100);
+        // Timed from the warm-up's commit: records of the measured input only, and the rate is over them. (The
+        // at-least-once run comes after the latency and serving runs, so it also counts the live events they wrote.)
+        assertThat(results.get("resources.engine_measured_records")).isPositive()
+            .isLessThanOrEqualTo(results.get("input.events"));
+        for (final String run : List.of("", "_alos")) {
+            final double records = results.get("resources.engine_measured_records" + run);
+            assertThat(records).as(run).isPositive();
+            assertThat(results.get("throughput.engine_" + (run.isEmpty() ? "eos" : "alos"))).as(run)
+                .isCloseTo(records / results.get("resources.engine_seconds_to_catch_up" + run), within(1e-6));
+            assertThat(results.get("resources.engine_warm_up_seconds" + run)).as(run).isPositive();
+        }
         final String json = Files.readString(out.resolve("results.json"), StandardCharsets.UTF_8);
         assertThat(json).contains("\"throughput\"", "\"engine_eos\"", "\"engine_alos\"", "\"baseline_streams_eos\"",
             "\"baseline_streams_alos\"", "\"raw_consumer\"");
         assertThat(results.get("resources.engine_peak_rss_mb")).isPositive();
         assertThat(results.get("resources.engine_cpu_seconds_per_million_events")).isPositive();
         assertThat(results.get("resources.engine_state_mb_per_million_profiles")).isPositive();
-        assertThat(json).contains("\"resources\"", "\"engine_peak_rss_mb\"");
+        assertThat(json).contains("\"resources\"", "\"engine_peak_rss_mb\"", "\"engine_eos_warm_up\"",
+            "\"warm_up_events\"");
         assertThat(results.get("latency.profile_update.count")).isPositive();
         assertThat(results.get("latency.profile_update.p99_ms")).isNotNegative();
         assertThat(results).containsKeys("latency.segment_change.p99_ms", "latency.at_50pct.profile_update.p99_ms");
