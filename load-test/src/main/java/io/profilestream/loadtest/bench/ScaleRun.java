@@ -129,7 +129,7 @@ final class ScaleRun {
             final double estimate = await(probe, STORE_ENTRIES, List.of("store=\"" + Stores.PROFILES + "\""));
             final double applied = await(probe, EVENTS, List.of("topic=\"" + topics.purchases() + "\"",
                 "outcome=\"applied\""));
-            final List<String> sample = sample();
+            final List<String> sample = sample(profiles, LOOKUP_SAMPLE);
             progress.accept(String.format("Serving: %d clients look up %,d of the %,d customers, then ask "
                 + "/health/live, %d s each, with no ingestion.", options.servingConcurrency(), sample.size(),
                 profiles, options.servingSeconds()));
@@ -203,12 +203,15 @@ final class ScaleRun {
         }
     }
 
-    /** {@link #LOOKUP_SAMPLE} customer ids (all of them when there are fewer), spread evenly over the population. */
-    private List<String> sample() {
-        final int size = Math.min(profiles, LOOKUP_SAMPLE);
-        final List<String> ids = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
-            ids.add(ScalePopulation.customerId((int) (1 + (long) i * profiles / size)));
+    /**
+     * {@code size} customer ids of a population of {@code profiles} (all of them when there are fewer), spread evenly
+     * over it, the first and every {@code profiles / size}-th after it.
+     */
+    static List<String> sample(final int profiles, final int size) {
+        final int count = Math.min(profiles, size);
+        final List<String> ids = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ids.add(ScalePopulation.customerId((int) (1 + (long) i * profiles / count)));
         }
         return ids;
     }

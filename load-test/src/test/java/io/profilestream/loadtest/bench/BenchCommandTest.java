@@ -2,15 +2,10 @@ package io.profilestream.loadtest.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The bench's printed table and its scope option.
@@ -28,18 +23,6 @@ class BenchCommandTest {
 
         assertThat(table.indexOf("throughput.engine_alos")).isLessThan(table.indexOf("serving.lookup_rps"));
         assertThat(table.indexOf("throughput.engine_eos")).isLessThan(table.indexOf("throughput.engine_alos"));
-    }
-
-    @Test
-    void shouldRefuseNoProfilesBeforeStartingAnything(@TempDir final Path out) {
-        final StringWriter err = new StringWriter();
-
-        final int exit = new CommandLine(new BenchCommand()).setErr(new PrintWriter(err))
-            .execute("--only", "Scale", "--profiles", "0", "--out", out.toString());
-
-        assertThat(exit).isEqualTo(1);
-        assertThat(err.toString()).contains("--profiles must be positive.");
-        assertThat(out.resolve("work")).doesNotExist();
     }
 
     @Test
