@@ -180,7 +180,8 @@ final class ScaleRun {
                  new EngineSerdes(new RestSchemaRegistryClient(registryUrl), maxRecordBytes), topics,
                  new ScalePopulation(profiles, options.seed(), Bench.SIMULATED_START), settings,
                  line -> {
-                     if (++lines[0] % PROGRESS_EVERY == 0) {
+                     // One rate line a second, then a summary line, which the pre-load's own summary replaces.
+                     if (!line.startsWith("Done") && ++lines[0] % PROGRESS_EVERY == 0) {
                          progress.accept("Pre-load: " + line);
                      }
                  })) {
