@@ -99,6 +99,18 @@ public final class ProfileAggregator {
     }
 
     /**
+     * The top-level profile fields that applying an event of each kind can change: every event updates
+     * {@code identity} (first and last seen, version) and may refresh the age band in {@code demographics}; clicks,
+     * orders and email engagement add to {@code behaviour}'s recent activity. Traits can change several parts, merges
+     * and erasures replace the profile: no entry, so anything may change.
+     */
+    private static final Map<EventKind, Set<String>> CHANGED_FIELDS = Map.of(
+        EventKind.CLICK, Set.of("identity", "behaviour", "demographics"),
+        EventKind.PURCHASE, Set.of("identity", "behaviour", "transactions", "demographics"),
+        EventKind.EMAIL, Set.of("identity", "behaviour", "email", "demographics"),
+        EventKind.CUSTOM, Set.of("identity", "demographics", "customEvents"));
+
+    /**
      * An empty profile with every counter at zero and every score unset.
      */
     public static CustomerProfile newProfile(final String profileId) {
@@ -126,6 +138,14 @@ public final class ProfileAggregator {
             .setComputedTraits(new HashMap<>())
             .setRecommendations(Recommendations.newBuilder().setNextCategories(new ArrayList<>()).build())
             .build();
+    }
+
+    /**
+     * The top-level fields of a profile (names of {@link CustomerProfile}'s schema) that {@link #apply} can change
+     * for a record of this kind, or {@code null} when it can change any.
+     */
+    public static Set<String> fieldsChangedBy(final EventKind kind) {
+        return CHANGED_FIELDS.get(kind);
     }
 
     /**

@@ -57,6 +57,8 @@ public final class EngineMetrics {
     private final Counter backfilled;
     private final Counter reevaluations;
     private final Counter punctuations;
+    private final Counter ruleEvaluations;
+    private final Counter ruleSkips;
     private final Map<IdentityAction, Counter> identity = new ConcurrentHashMap<>();
     private final Map<String, Counter> misrouted = new ConcurrentHashMap<>();
     private final Timer mergeLatency;
@@ -86,6 +88,8 @@ public final class EngineMetrics {
         this.backfilled = Counter.builder("profilestream.segment.backfilled")
             .description("Profiles evaluated by segment backfills.")
             .register(registry);
+        this.ruleEvaluations = ruleEvaluations(registry, "evaluated");
+        this.ruleSkips = ruleEvaluations(registry, "skipped");
         this.punctuations = Counter.builder("profilestream.reevaluation.punctuations")
             .description("Runs of the time-driven re-evaluation.")
             .register(registry);
@@ -133,6 +137,23 @@ public final class EngineMetrics {
                 .tag("kind", change.kind().name().toLowerCase(Locale.ROOT))
                 .tag("change", change.change().name().toLowerCase(Locale.ROOT))
                 .register(registry)).increment();
+    }
+
+    private static Counter ruleEvaluations(final MeterRegistry registry, final String outcome) {
+        return Counter.builder("profilestream.segment.rule.evaluations")
+            .description("Segment and persona rules evaluated for a profile (outcome=evaluated), or that kept their "
+                + "previous answer because none of the profile fields they read changed (outcome=skipped).")
+            .tag("outcome", outcome)
+            .register(registry);
+    }
+
+    /**
+     * Counts the segment and persona rules evaluated for a profile and those that kept their previous answer because
+     * none of the profile fields they read changed ({@code profilestream_segment_rule_evaluations_total}).
+     */
+    public void segmentRules(final int evaluated, final int skipped) {
+        ruleEvaluations.increment(evaluated);
+        ruleSkips.increment(skipped);
     }
 
     /**

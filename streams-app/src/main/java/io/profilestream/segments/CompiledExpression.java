@@ -2,6 +2,9 @@ package io.profilestream.segments;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Optional;
+import java.util.Set;
 
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
@@ -21,17 +24,21 @@ public final class CompiledExpression {
     private final int astNodes;
     private final int comprehensionDepth;
     private final TimeThresholds time;
+    /** The top-level profile fields the rule reads; {@code null} when it may read any. */
+    private final Set<String> reads;
 
     CompiledExpression(final String source,
                        final CelRuntime.Program program,
                        final int astNodes,
                        final int comprehensionDepth,
-                       final TimeThresholds time) {
+                       final TimeThresholds time,
+                       final Set<String> reads) {
         this.source = source;
         this.program = program;
         this.astNodes = astNodes;
         this.comprehensionDepth = comprehensionDepth;
         this.time = time;
+        this.reads = reads;
     }
 
     /**
@@ -99,6 +106,24 @@ public final class CompiledExpression {
      */
     public boolean usesNow() {
         return time.usesNow();
+    }
+
+    /**
+     * The top-level fields of the profile the rule reads ({@code transactions}, {@code email}, ...), or empty when it
+     * uses the profile whole and may read any.
+     */
+    public Optional<Set<String>> reads() {
+        return Optional.ofNullable(reads);
+    }
+
+    /**
+     * Whether the rule's answer is the same as before when only the given top-level fields of the profile changed:
+     * it reads none of them and does not read time.
+     *
+     * @param changedFields the top-level fields that changed; {@code null} when any may have
+     */
+    public boolean unaffectedBy(final Set<String> changedFields) {
+        return changedFields != null && reads != null && !usesNow() && Collections.disjoint(reads, changedFields);
     }
 
     /**

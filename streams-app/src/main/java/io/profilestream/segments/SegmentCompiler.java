@@ -142,7 +142,7 @@ public final class SegmentCompiler {
         }
         try {
             return new CompiledExpression(expression, cel.createProgram(ast), stats.nodes, stats.comprehensionDepth,
-                stats.time.result());
+                stats.time.result(), stats.reads.result());
         } catch (final CelEvaluationException e) {
             throw new InvalidExpressionException(e.getMessage(), null);
         }
@@ -189,6 +189,7 @@ public final class SegmentCompiler {
         private CelExpr deepestComprehension;
         private CelExpr structCreation;
         private final TimeThresholds.Finder time = new TimeThresholds.Finder();
+        private final FieldReads reads = new FieldReads();
 
         static AstStats of(final CelAbstractSyntaxTree ast) {
             final AstStats stats = new AstStats();
@@ -202,6 +203,7 @@ public final class SegmentCompiler {
                 final int depth = depths.pop();
                 stats.nodes++;
                 stats.time.visit(expr);
+                stats.reads.visit(expr);
                 switch (expr.getKind()) {
                     case SELECT:
                         push(pending, depths, expr.select().operand(), depth);

@@ -17,15 +17,21 @@ public final class SegmentEvaluation {
     private final String persona;
     private final List<MembershipChange> changes;
     private final int errors;
+    private final int evaluated;
+    private final int skipped;
 
     SegmentEvaluation(final List<String> segments,
                       final String persona,
                       final List<MembershipChange> changes,
-                      final int errors) {
+                      final int errors,
+                      final int evaluated,
+                      final int skipped) {
         this.segments = segments;
         this.persona = persona;
         this.changes = changes;
         this.errors = errors;
+        this.evaluated = evaluated;
+        this.skipped = skipped;
     }
 
     /**
@@ -62,6 +68,16 @@ public final class SegmentEvaluation {
      */
     public int errors() {
         return errors;
+    }
+
+    /** How many rules were evaluated. */
+    public int evaluated() {
+        return evaluated;
+    }
+
+    /** How many rules kept their previous answer because none of their inputs changed. */
+    public int skipped() {
+        return skipped;
     }
 
     /**

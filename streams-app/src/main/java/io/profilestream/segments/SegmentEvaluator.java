@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 
 import org.apache.avro.generic.IndexedRecord;
@@ -45,8 +46,26 @@ public final class SegmentEvaluator {
     public SegmentEvaluation evaluate(final SegmentCatalogue catalogue,
                                       final CustomerProfile profile,
                                       final Instant now) {
-        return evaluate(catalogue, catalogue.compiler().context(profile.getProfileId(), profile, now),
-            profile.getSegments(), profile.getPersona());
+        return evaluate(catalogue, profile, now, null);
+    }
+
+    /**
+     * Evaluates, for a profile of which only {@code changedFields} changed since it was last evaluated against this
+     * catalogue, the definitions whose answer can have changed; the others keep the profile's previous answer: a
+     * segment rule that reads none of those fields and not time ({@link CompiledExpression#unaffectedBy}), and the
+     * persona when no enabled persona's rule can have changed. The result is the same as {@link #evaluate(
+     * SegmentCatalogue, CustomerProfile, Instant)}, as long as the profile's memberships are the answers of this
+     * catalogue's definitions to the profile as it was before the change (no backfill running).
+     *
+     * @param changedFields top-level fields of the profile that changed; {@code null} evaluates every definition
+     */
+    public SegmentEvaluation evaluate(final SegmentCatalogue catalogue,
+                                      final CustomerProfile profile,
+                                      final Instant now,
+                                      final Set<String> changedFields) {
+        final Diff diff = new Diff(catalogue.compiler().context(profile.getProfileId(), profile, now),
+            previousInOrder(profile.getSegments()), changedFields);
+        return evaluate(catalogue, diff, profile.getPersona(), null);
     }
 
     /**
@@ -137,7 +156,14 @@ public final class SegmentEvaluator {
                                        final List<String> previousSegments,
                                        final String previousPersona,
                                        final String onlyId) {
-        final Diff diff = new Diff(context, sortedDistinct(previousSegments == null ? List.of() : previousSegments));
+        return evaluate(catalogue, new Diff(context, previousInOrder(previousSegments), null), previousPersona,
+            onlyId);
+    }
+
+    private SegmentEvaluation evaluate(final SegmentCatalogue catalogue,
+                                       final Diff diff,
+                                       final String previousPersona,
+                                       final String onlyId) {
         diffSegments(catalogue, diff, onlyId);
         final String persona = onlyId == null || isPersonaScope(catalogue, onlyId, previousPersona)
             ? diffPersona(catalogue, diff, previousPersona)
@@ -148,7 +174,11 @@ public final class SegmentEvaluator {
         final List<MembershipChange> changes = diff.changes == null
             ? List.of()
             : Collections.unmodifiableList(diff.changes);
-        return new SegmentEvaluation(segments, persona, changes, diff.errors);
+        return new SegmentEvaluation(segments, persona, changes, diff.errors, diff.evaluated, diff.skipped);
+    }
+
+    private static List<String> previousInOrder(final List<String> previousSegments) {
+        return sortedDistinct(previousSegments == null ? List.of() : previousSegments);
     }
 
     private static boolean isPersonaScope(final SegmentCatalogue catalogue,
@@ -176,7 +206,7 @@ public final class SegmentEvaluator {
             final int order = definition == null ? 1 : member == null ? -1 : definition.id().compareTo(member);
             if (order < 0) {
                 // Not a member before.
-                if (inScope(definition.id(), onlyId) && definition.enabled()
+                if (inScope(definition.id(), onlyId) && definition.enabled() && !diff.unaffected(definition)
                     && evaluate(definition, diff) == Match.MATCH) {
                     diff.enter(definition.id(), entered(ChangeKind.SEGMENT, definition));
                 }
@@ -188,6 +218,8 @@ public final class SegmentEvaluator {
                 } else if (!definition.enabled()) {
                     diff.exit(exited(ChangeKind.SEGMENT, member, definition.version(),
                         ChangeReason.DISABLED));
+                } else if (diff.unaffected(definition)) {
+                    diff.keep(member);
                 } else {
                     final Match match = evaluate(definition, diff);
                     if (match == Match.MATCH) {
@@ -215,6 +247,9 @@ public final class SegmentEvaluator {
     }
 
     private String diffPersona(final SegmentCatalogue catalogue, final Diff diff, final String previousPersona) {
+        if (personasUnaffected(catalogue, diff, previousPersona)) {
+            return previousPersona;
+        }
         CompiledDefinition winner = null;
         for (final CompiledDefinition persona : catalogue.personas()) {
             if (persona.enabled() && evaluate(persona, diff) == Match.MATCH) {
@@ -280,11 +315,39 @@ public final class SegmentEvaluator {
     }
 
     private Match evaluate(final CompiledDefinition definition, final Diff diff) {
+        diff.evaluated++;
         final Match match = test(definition, diff.context);
         if (match == Match.ERROR) {
             diff.fail(definition.id());
         }
         return match;
+    }
+
+    /**
+     * Whether no enabled persona's answer can have changed and the previous persona (if any) is still an enabled
+     * persona: the previous winner is still the first that matches.
+     */
+    private static boolean personasUnaffected(final SegmentCatalogue catalogue,
+                                              final Diff diff,
+                                              final String previousPersona) {
+        if (diff.changed == null) {
+            return false;
+        }
+        boolean previousEnabled = previousPersona == null;
+        int enabled = 0;
+        for (final CompiledDefinition persona : catalogue.personas()) {
+            if (persona.enabled()) {
+                if (!persona.expression().unaffectedBy(diff.changed)) {
+                    return false;
+                }
+                enabled++;
+                previousEnabled |= persona.id().equals(previousPersona);
+            }
+        }
+        if (previousEnabled) {
+            diff.skipped += enabled;
+        }
+        return previousEnabled;
     }
 
     private static boolean inScope(final String id, final String onlyId) {
@@ -308,6 +371,10 @@ public final class SegmentEvaluator {
     private static final class Diff {
         private final EvaluationContext context;
         private final List<String> previous;
+        /** Top-level profile fields that changed since the previous memberships; {@code null}: any. */
+        private final Set<String> changed;
+        private int evaluated;
+        private int skipped;
         private List<String> members;
         private int kept;
         private List<MembershipChange> changes;
@@ -315,9 +382,19 @@ public final class SegmentEvaluator {
         private String lastFailed;
         private List<String> failed;
 
-        Diff(final EvaluationContext context, final List<String> previous) {
+        Diff(final EvaluationContext context, final List<String> previous, final Set<String> changed) {
             this.context = context;
             this.previous = previous;
+            this.changed = changed;
+        }
+
+        /** Whether a definition keeps its previous answer (counted as skipped). */
+        boolean unaffected(final CompiledDefinition definition) {
+            if (changed != null && definition.expression().unaffectedBy(changed)) {
+                skipped++;
+                return true;
+            }
+            return false;
         }
 
         void keep(final String id) {

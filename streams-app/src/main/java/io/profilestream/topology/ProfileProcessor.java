@@ -3,8 +3,10 @@ package io.profilestream.topology;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -62,6 +64,14 @@ import io.profilestream.segments.SegmentEvaluator;
 final class ProfileProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProfileProcessor.class);
+    /**
+     * Top-level profile fields every evaluation recomputes as of now: scores and stage, computed traits (their windows
+     * move with time), recommendations. A rule that reads one of them is evaluated every time.
+     */
+    private static final Set<String> EVALUATED = Set.of("scores", "lifecycleStage", "lifecycleSince",
+        "computedTraits", "recommendations");
+    /** Per kind of event: the fields applying it and evaluating the profile can change; no entry when any can. */
+    private static final Map<EventKind, Set<String>> CHANGED_BY = changedBy();
 
     private final EngineSettings settings;
     private final EngineMetrics metrics;
@@ -154,6 +164,19 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         profiles.recordDone();
     }
 
+    private static Map<EventKind, Set<String>> changedBy() {
+        final Map<EventKind, Set<String>> changed = new EnumMap<>(EventKind.class);
+        for (final EventKind kind : EventKind.values()) {
+            final Set<String> applied = ProfileAggregator.fieldsChangedBy(kind);
+            if (applied != null) {
+                final Set<String> all = new HashSet<>(applied);
+                all.addAll(EVALUATED);
+                changed.put(kind, Set.copyOf(all));
+            }
+        }
+        return changed;
+    }
+
     /** After a failure: profiles the failed record may have changed half-way are read again from the store. */
     private void forgetTouched() {
         final int keptAsLeft = profiles.forgetTouched().size();
@@ -216,7 +239,8 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         if (deduplicate) {
             seenEvents.remember(profileId, eventId, eventTime);
         }
-        final List<MembershipChange> changes = evaluate(profile, now);
+        final List<MembershipChange> changes = evaluate(profile, now,
+            stored == null || kind == EventKind.MERGE ? null : CHANGED_BY.get(kind));
         publish(profile, previousDue, changes, kind == EventKind.MERGE ? SegmentChanges.CAUSE_MERGE : eventId,
             Instant.ofEpochMilli(eventTime));
         metrics.eventToOutput(eventTime, context.currentSystemTimeMs());
@@ -246,13 +270,22 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     /**
      * Scores, stage and segment memberships of a profile as of now; returns what entered and exited.
      * The profile is due again when its stage or a rule's answer can next change with time alone, whichever is first.
+     *
+     * @param changed the top-level profile fields changed since its memberships were last evaluated, besides those
+     *                this evaluation recomputes ({@link #EVALUATED}); {@code null} when any may have changed
      */
-    private List<MembershipChange> evaluate(final CustomerProfile profile, final Instant now) {
+    private List<MembershipChange> evaluate(final CustomerProfile profile,
+                                            final Instant now,
+                                            final Set<String> changed) {
         final ProfileEvaluator evaluator = models.evaluator();
         final List<MembershipChange> changes = new ArrayList<>(evaluator.evaluate(profile, now));
         traits.apply(profile, now);
         final SegmentCatalogue current = catalogue.catalogue();
-        final SegmentEvaluation segments = segmentEvaluator.evaluate(current, profile, now);
+        // Rules whose inputs did not change keep their answer, unless a backfill may not have given it to this
+        // profile yet (a definition added or changed since).
+        final SegmentEvaluation segments = segmentEvaluator.evaluate(current, profile, now,
+            changed == null || catalogue.running() ? null : changed);
+        metrics.segmentRules(segments.evaluated(), segments.skipped());
         segments.applyTo(profile);
         changes.addAll(segments.changes());
         ReevaluationSchedule.dueBy(profile,
@@ -330,7 +363,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                 || profile.getReevaluateAt().toEpochMilli() != entry.dueMs()) {
                 continue;
             }
-            final List<MembershipChange> changes = evaluate(profile, now);
+            final List<MembershipChange> changes = evaluate(profile, now, EVALUATED);
             // The entry was taken off the schedule, so publish must not try to delete it again. The changes are dated
             // when they became due, not when the punctuator got to them, so a replay gives them the same ids.
             publish(profile, null, changes, SegmentChanges.CAUSE_TIME, Instant.ofEpochMilli(entry.dueMs()));
@@ -343,7 +376,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         metrics.backfilled(catalogue.step(now, (profile, previousDue, changes, time) ->
             publish(profile, previousDue, changes, SegmentChanges.CAUSE_BACKFILL, time)));
         metrics.backfilled(traits.step(now, (profile, previousDue, time) ->
-            publish(profile, previousDue, evaluate(profile, time), SegmentChanges.CAUSE_BACKFILL, time)));
+            publish(profile, previousDue, evaluate(profile, time, EVALUATED), SegmentChanges.CAUSE_BACKFILL, time)));
     }
 
     private void erase(final String customerId,
