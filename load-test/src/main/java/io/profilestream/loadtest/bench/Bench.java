@@ -64,6 +64,7 @@ public final class Bench {
     private static final double HOLDOUT_DAYS = 273;
 
     private final Options options;
+    private final int scaleProfiles;
     private final Consumer<String> progress;
 
     /** Which parts of the bench run. */
@@ -79,7 +80,12 @@ public final class Bench {
          * The accuracy of the engine's own output alone: the population's calibration purchases through the engine in
          * event-time mode, the engine's fit, its served scores judged against the truth.
          */
-        ACCURACY
+        ACCURACY,
+        /**
+         * The exactly-once engine holding a given number of profiles ({@link ScaleRun}): one order of each of that many
+         * new customers pre-loaded, the engine's catch-up, its resources, then lookups with no ingestion.
+         */
+        SCALE
     }
 
     /**
@@ -133,7 +139,22 @@ public final class Bench {
      * @param progress receives a line at every step
      */
     public Bench(final Options options, final Consumer<String> progress) {
+        this(options, ScaleRun.DEFAULT_PROFILES, progress);
+    }
+
+    /**
+     * A bench with the given options and the number of profiles of a {@link Scope#SCALE} run.
+     *
+     * @param options what to run
+     * @param scaleProfiles new customers, one profile each, of a {@link Scope#SCALE} run; positive
+     * @param progress receives a line at every step
+     */
+    public Bench(final Options options, final int scaleProfiles, final Consumer<String> progress) {
+        if (scaleProfiles <= 0) {
+            throw new IllegalArgumentException("The number of profiles must be positive.");
+        }
         this.options = options;
+        this.scaleProfiles = scaleProfiles;
         this.progress = progress;
     }
 
@@ -160,6 +181,12 @@ public final class Bench {
             final String servers = broker.bootstrapServers();
             final Live live = new Live(servers, registry.url(), topics);
             new TopicProvisioner(admin, topics).provision(true, options.partitions(), (short) 1);
+            if (options.scope() == Scope.SCALE) {
+                new ScaleRun(options, scaleProfiles, progress).run(servers, registry.url(), topics, admin, work,
+                    engineSettings(servers, registry.url(), EOS, true), results);
+                write(results, null);
+                return results;
+            }
             if (options.scope() == Scope.ACCURACY) {
                 progress.accept("Accuracy: the engine's own fit and scores on the simulated population.");
                 final Accuracy.Result accuracy = EngineAccuracy.measure(options, servers, registry.url(), topics, admin,
@@ -365,19 +392,7 @@ public final class Bench {
         } else {
             result = ServingRun.measure(engine.baseUri(), ids, options.servingConcurrency(), phase);
         }
-        results.put("serving.concurrency", (double) options.servingConcurrency());
-        results.put("serving.ingest_rate", ingestRate);
-        results.put("serving.known_customers", (double) ids.size());
-        results.put("serving.lookup_rps", result.lookups().perSecond());
-        results.put("serving.lookup_p50_ms", result.lookups().percentileMs(50));
-        results.put("serving.lookup_p99_ms", result.lookups().percentileMs(99));
-        results.put("serving.lookup_count", (double) result.lookups().answered());
-        results.put("serving.lookup_failures", (double) result.lookups().failed());
-        results.put("serving.baseline_rps", result.baseline().perSecond());
-        results.put("serving.baseline_p50_ms", result.baseline().percentileMs(50));
-        results.put("serving.baseline_p99_ms", result.baseline().percentileMs(99));
-        results.put("serving.baseline_count", (double) result.baseline().answered());
-        results.put("serving.baseline_failures", (double) result.baseline().failed());
+        result.putInto(options.servingConcurrency(), ingestRate, ids.size(), results);
         progress.accept(String.format("serving.lookup_rps = %,.0f (p99 %.1f ms), serving.baseline_rps = %,.0f",
             result.lookups().perSecond(), result.lookups().percentileMs(99), result.baseline().perSecond()));
     }

@@ -82,8 +82,15 @@ public final class BenchCommand implements Callable<Integer> {
         converter = ScopeConverter.class,
         description = "all: everything; engine: the exactly-once engine alone (catch-up, resources, then lookups on "
             + "the state it built, no ingestion), for large populations; accuracy: the engine's own fit and scores "
-            + "judged against the simulated truth (default: ${DEFAULT-VALUE}).")
+            + "judged against the simulated truth; scale: the exactly-once engine on one order of each of --profiles "
+            + "new customers (its catch-up, lookups with no ingestion, resources), for memory, state size and "
+            + "lookups at millions of profiles (default: ${DEFAULT-VALUE}).")
     private Bench.Scope scope;
+
+    @Option(names = "--profiles", paramLabel = "N", defaultValue = "5000000",
+        description = "With --only scale: new customers pre-loaded with one order each, so the engine holds N "
+            + "profiles; --events and --customers do not apply (default: ${DEFAULT-VALUE}).")
+    private int profiles;
 
     @Option(names = "--engine-setting", paramLabel = "KEY=VALUE",
         description = "An engine setting (README, Configuration; Kafka settings pass through) on top of the bench's, "
@@ -103,6 +110,10 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         final PrintWriter err = spec.commandLine().getErr();
         final PrintWriter stdout = spec.commandLine().getOut();
+        if (profiles <= 0) {
+            err.println("--profiles must be positive.");
+            return 1;
+        }
         if (events <= 0 || customers <= 0 || partitions <= 0 || commitIntervalMs <= 0
             || latencySeconds <= 0 || servingSeconds <= 0 || servingConcurrency <= 0) {
             err.println("--events, --customers, --partitions, --commit-interval-ms, --latency-seconds, "
@@ -117,7 +128,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             results = new Bench(new Bench.Options(events, warmUpEvents, customers, partitions, commitIntervalMs, seed,
                 latencySeconds, servingSeconds, servingConcurrency, scope, engineSettings, engineJvmOptions, out),
-                line -> {
+                profiles, line -> {
                     err.println(line);
                     err.flush();
                 }).run();
@@ -130,7 +141,7 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code all}, {@code engine} or {@code accuracy}, in any case. */
+    /** {@code all}, {@code engine}, {@code accuracy} or {@code scale}, in any case. */
     static final class ScopeConverter implements ITypeConverter<Bench.Scope> {
         @Override
         public Bench.Scope convert(final String value) {

@@ -6,10 +6,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalDouble;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
- * Reads the engine's own HTTP endpoints: the sum of a Prometheus series on {@code /metrics}, and readiness.
+ * Reads the engine's own HTTP endpoints: the sum of a Prometheus series on {@code /metrics}, readiness, and the
+ * number of profiles it holds.
  */
 final class EngineProbe {
 
@@ -20,6 +25,8 @@ final class EngineProbe {
     static final String PROCESSED_RECORDS = "kafka_stream_thread_process_total";
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    private static final String PREVIEW = "/api/v1/segments/preview";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(REQUEST_TIMEOUT).build();
@@ -41,6 +48,37 @@ final class EngineProbe {
         return sum(response.body(), series);
     }
 
+    /**
+     * The sum of the samples of a series on {@code /metrics} that carry every label given, such as
+     * {@code store="profiles-store"}; empty while the engine does not answer or does not show such a sample yet.
+     */
+    OptionalDouble sum(final String series, final List<String> labels) throws InterruptedException {
+        final HttpResponse<String> response = get("/metrics", HttpResponse.BodyHandlers.ofString());
+        if (response == null || response.statusCode() != 200) {
+            return OptionalDouble.empty();
+        }
+        return sum(response.body(), series, labels);
+    }
+
+    /**
+     * Every profile the engine holds, counted exactly: the size of a segment preview of the rule {@code true}
+     * ({@code POST /api/v1/segments/preview}), for which the engine reads its whole profile store.
+     *
+     * @param timeout how long the engine may take to answer
+     */
+    long countProfiles(final Duration timeout) throws IOException, InterruptedException {
+        final HttpResponse<String> response = client.send(HttpRequest.newBuilder(base.resolve(PREVIEW))
+            .timeout(timeout).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"expression\":\"true\"}")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        final JsonNode size = response.statusCode() == 200 ? JSON.readTree(response.body()).path("size") : null;
+        if (size == null || !size.canConvertToLong()) {
+            throw new IllegalStateException("The engine could not count its profiles: " + PREVIEW + " answered "
+                + response.statusCode() + " " + response.body());
+        }
+        return size.asLong();
+    }
+
     /** Whether {@code /health/ready} answers 200 (Kafka Streams running). */
     boolean ready() throws InterruptedException {
         final HttpResponse<Void> response = get("/health/ready", HttpResponse.BodyHandlers.discarding());
@@ -49,11 +87,18 @@ final class EngineProbe {
 
     /** The sum of the samples of one series in Prometheus text; empty when there is none. */
     static OptionalDouble sum(final String exposition, final String series) {
+        return sum(exposition, series, List.of());
+    }
+
+    /** The sum of the samples of one series in Prometheus text that carry every label given. */
+    static OptionalDouble sum(final String exposition, final String series, final List<String> labels) {
         double total = 0;
         boolean found = false;
         for (final String line : exposition.split("\n")) {
             if (line.startsWith(series) && line.length() > series.length()
-                && (line.charAt(series.length()) == '{' || line.charAt(series.length()) == ' ')) {
+                && (line.charAt(series.length()) == '{' || line.charAt(series.length()) == ' ')
+                && hasLabels(line.substring(series.length(), Math.max(series.length(), line.lastIndexOf(' '))),
+                    labels)) {
                 final String value = line.substring(line.lastIndexOf(' ') + 1).trim();
                 try {
                     total += Double.parseDouble(value);
@@ -64,6 +109,15 @@ final class EngineProbe {
             }
         }
         return found ? OptionalDouble.of(total) : OptionalDouble.empty();
+    }
+
+    private static boolean hasLabels(final String labelPart, final List<String> labels) {
+        for (final String label : labels) {
+            if (!labelPart.contains(label)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private <T> HttpResponse<T> get(final String path, final HttpResponse.BodyHandler<T> body)

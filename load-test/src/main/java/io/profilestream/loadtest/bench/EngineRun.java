@@ -210,6 +210,11 @@ final class EngineRun implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The engine process's peak resident set size so far in MiB; NaN when {@code /proc} cannot tell. */
+    double peakRssMb() {
+        return ProcessResources.peakRssMb(process.pid());
+    }
+
     /**
      * Kills the engine's process with SIGKILL and waits for it: no shutdown hook runs, the group is not left, open
      * transactions stay open until the broker aborts them.

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -68,6 +69,33 @@ final class ServingRun {
      * @param baseline {@code GET /health/live}
      */
     record Result(Endpoint lookups, Endpoint baseline) {
+
+        /**
+         * Adds the {@code serving.*} keys of this run to the results.
+         *
+         * @param concurrency requests the client kept in flight
+         * @param ingestRate events per second the engine ingested meanwhile
+         * @param knownCustomers customer ids the lookups were drawn from
+         * @param results where the keys go
+         */
+        void putInto(final int concurrency,
+                     final double ingestRate,
+                     final int knownCustomers,
+                     final Map<String, Double> results) {
+            results.put("serving.concurrency", (double) concurrency);
+            results.put("serving.ingest_rate", ingestRate);
+            results.put("serving.known_customers", (double) knownCustomers);
+            results.put("serving.lookup_rps", lookups.perSecond());
+            results.put("serving.lookup_p50_ms", lookups.percentileMs(50));
+            results.put("serving.lookup_p99_ms", lookups.percentileMs(99));
+            results.put("serving.lookup_count", (double) lookups.answered());
+            results.put("serving.lookup_failures", (double) lookups.failed());
+            results.put("serving.baseline_rps", baseline.perSecond());
+            results.put("serving.baseline_p50_ms", baseline.percentileMs(50));
+            results.put("serving.baseline_p99_ms", baseline.percentileMs(99));
+            results.put("serving.baseline_count", (double) baseline.answered());
+            results.put("serving.baseline_failures", (double) baseline.failed());
+        }
     }
 
     /**

@@ -2,6 +2,8 @@ package io.profilestream.loadtest.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,11 +18,22 @@ class EngineProbeTest {
         "kafka_stream_thread_process_total{client_id=\"a\",thread_id=\"a-StreamThread-2\"} 34.0",
         "kafka_stream_thread_process_total_other{client_id=\"a\"} 99.0",
         "kafka_stream_thread_process_rate{client_id=\"a\",thread_id=\"a-StreamThread-1\"} 5.0",
+        "profilestream_store_entries{application_server=\"h:1\",store=\"profiles-store\"} 2000.0",
+        "profilestream_store_entries{application_server=\"h:1\",store=\"event-dedup-store\"} 2100.0",
         "");
 
     @Test
     void shouldSumEverySampleOfTheSeriesAndNothingElse() {
         assertThat(EngineProbe.sum(METRICS, EngineProbe.PROCESSED_RECORDS)).hasValue(1234.0);
+    }
+
+    @Test
+    void shouldSumOnlyTheSamplesThatCarryTheLabel() {
+        assertThat(EngineProbe.sum(METRICS, "profilestream_store_entries", List.of("store=\"profiles-store\"",
+            "application_server=\"h:1\""))).hasValue(2000.0);
+        assertThat(EngineProbe.sum(METRICS, "profilestream_store_entries")).hasValue(4100.0);
+        assertThat(EngineProbe.sum(METRICS, "profilestream_store_entries", List.of("store=\"profiles-store\"",
+            "application_server=\"h:2\""))).isEmpty();
     }
 
     @Test
