@@ -21,7 +21,10 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  *
  * <p>The store always holds one entry, {@link #SENTINEL}: Kafka Streams keeps a window store's committed changelog
  * offset in its segments, so a store without one (a task that never saw such an event) had none after a clean
- * shutdown, and under exactly-once the task was declared corrupted and its whole state wiped and restored.
+ * shutdown, and under exactly-once the task was declared corrupted and its whole state wiped and restored. The
+ * sentinel is written when the processor starts, so a task stopped before it ever ran (still restoring on its first
+ * assignment, its changelogs empty) is still wiped on the next start, at no cost; once written, the sentinel is
+ * restored with the changelog and never expires on its own (segments expire only as newer entries are written).
  */
 final class DedupWindow {
 
