@@ -103,20 +103,38 @@ public final class ModelFitter {
     }
 
     /**
+     * Summaries gathered across the cluster.
+     *
+     * @param summaries every answering instance's summaries, merged
+     * @param instances how many instances they cover, this one included
+     */
+    record Gathered(ModelSummaries.Split summaries, int instances) {
+    }
+
+    /**
+     * A fit asked for by an operator.
+     *
+     * @param outcome the models fitted (and published)
+     * @param instances how many instances' customers it covers, this one included
+     */
+    public record Fitted(ModelRefit.Outcome outcome, int instances) {
+    }
+
+    /**
      * Fits both models on every customer with a purchase in the cluster and publishes them.
      *
      * @throws ModelFitException when there is nothing to fit or the optimiser did not converge
      */
-    public synchronized ModelRefit.Outcome fit() {
-        final ModelSummaries.Split summaries = gather();
-        final ModelRefit.Outcome outcome = ModelRefit.fit(summaries.all(), 1);
+    public synchronized Fitted fit() {
+        final Gathered gathered = gather();
+        final ModelRefit.Outcome outcome = ModelRefit.fit(gathered.summaries().all(), 1);
         if (!outcome.bgNbd().publish()) {
             count("not_converged");
             throw new ModelFitException("The BG/NBD fit did not converge; nothing was "
                 + "published.");
         }
         publish(outcome, "asked for");
-        return outcome;
+        return new Fitted(outcome, gathered.instances());
     }
 
     /**
@@ -126,7 +144,7 @@ public final class ModelFitter {
      * @return what was decided; a refused model's reason is logged
      */
     public synchronized ModelRefit.Outcome refit() {
-        final ModelSummaries.Split summaries = gather();
+        final ModelSummaries.Split summaries = gather().summaries();
         final ModelParameters bgNbdInUse = published.apply(BgNbdParameters.MODEL_NAME);
         final ModelParameters spendInUse = published.apply(GammaGammaParameters.MODEL_NAME);
         final BgNbdParameters currentBgNbd = bgNbdInUse == null
@@ -170,7 +188,9 @@ public final class ModelFitter {
     public void register(final Javalin app) {
         app.post(FIT_PATH, ctx -> {
             try {
-                ctx.json(answer(fit()));
+                final Fitted fitted = fit();
+                ctx.header(ClusterFanOut.INSTANCES_HEADER, Integer.toString(fitted.instances()));
+                ctx.json(answer(fitted.outcome()));
             } catch (final ModelFitException e) {
                 Responses.error(ctx, HttpStatus.UNPROCESSABLE_CONTENT.getCode(), e.getMessage());
             }
@@ -187,7 +207,7 @@ public final class ModelFitter {
      * In event-time mode an instance's now is the highest event time of its own partitions, so the instance asked may
      * be behind another; the fit must not depend on which instance is asked.
      */
-    ModelSummaries.Split gather() {
+    Gathered gather() {
         Instant asOf = now.get();
         if (cluster != null) {
             for (final JsonNode answer : cluster.gather("GET", NOW_PATH, null)) {
@@ -196,13 +216,15 @@ public final class ModelFitter {
             }
         }
         ModelSummaries.Split all = local.summarize(asOf, evaluators.unit());
+        int instances = 1;
         if (cluster != null) {
             for (final JsonNode answer : cluster.gather("GET", SUMMARIES_PATH + "?asOf=" + asOf.toEpochMilli(),
                 null)) {
                 all = all.plus(new ModelSummaries.Split(rows(answer.get("training")), rows(answer.get("holdout"))));
+                instances++;
             }
         }
-        return all;
+        return new Gathered(all, instances);
     }
 
     /** This instance's summaries as JSON: {@code {"training": [[x, t_x, T, m, weight], ...], "holdout": [...]}}. */

@@ -126,6 +126,8 @@ class ModelFitIT {
         final Instant asked = Instant.now();
         final HttpResponse<String> response = post(a, "/api/v1/models/fit");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Instances-Answered")).as("the fit covers both instances")
+            .hasValue("2");
         final JsonNode fit = EngineNodes.parse(response.body());
 
         final CustomerSummaries independent = independentSummaries(day(END));
