@@ -29,6 +29,12 @@ interface QueryableStreams {
 
     <V> ReadOnlyKeyValueStore<String, V> store(String storeName, Class<V> valueType);
 
+    /**
+     * One partition of a store, active on this instance: the only copy a key of that partition can be in, so a
+     * lookup reads one store instead of trying each of this instance's tasks in turn.
+     */
+    <V> ReadOnlyKeyValueStore<String, V> store(String storeName, Class<V> valueType, int partition);
+
     Collection<StreamsMetadata> metadataForAllStreamsClients();
 
     /**
@@ -61,6 +67,15 @@ interface QueryableStreams {
                 return streams.store(StoreQueryParameters.fromNameAndType(
                     storeName,
                     QueryableStoreTypes.<String, V>keyValueStore()));
+            }
+
+            @Override
+            public <V> ReadOnlyKeyValueStore<String, V> store(final String storeName,
+                                                               final Class<V> valueType,
+                                                               final int partition) {
+                return streams.store(StoreQueryParameters.fromNameAndType(
+                    storeName,
+                    QueryableStoreTypes.<String, V>keyValueStore()).withPartition(partition));
             }
 
             @Override

@@ -78,7 +78,7 @@ final class StoreLookup<V> {
         }
         final V value;
         try {
-            value = streams.store(storeName, valueType).get(key);
+            value = streams.store(storeName, valueType, metadata.partition()).get(key);
         } catch (final InvalidStateStoreException e) {
             LOG.debug("Store {} is not queryable ({}); trying this instance's copy.", storeName, e.getMessage());
             return readCopy(key, metadata.partition());

@@ -92,6 +92,19 @@ final class FakeStreams implements QueryableStreams {
     }
 
     @Override
+    public <V> ReadOnlyKeyValueStore<String, V> store(final String storeName,
+                                                       final Class<V> valueType,
+                                                       final int partition) {
+        queriedStores.add(storeName + "#" + partition);
+        if (storeFailure != null) {
+            throw storeFailure;
+        }
+        final List<NavigableMap<String, Object>> partitions = stores.getOrDefault(storeName, List.of());
+        return new PartitionedStore<>(partition < partitions.size() ? List.of(partitions.get(partition)) : List.of(),
+            valueType);
+    }
+
+    @Override
     public <V> ReadOnlyKeyValueStore<String, V> staleStore(final String storeName,
                                                             final Class<V> valueType,
                                                             final int partition) {

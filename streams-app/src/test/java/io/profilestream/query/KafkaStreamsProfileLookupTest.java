@@ -41,7 +41,18 @@ class KafkaStreamsProfileLookupTest {
         streams.put(STORE, "c-1", profile);
 
         assertThat(lookup.lookup("c-1")).isEqualTo(new LookupResult.Found<>(profile));
-        assertThat(streams.queriedStores).containsExactly(STORE);
+        assertThat(streams.queriedStores).containsExactly(STORE + "#0");
+    }
+
+    @Test
+    void shouldReadOnlyThePartitionOfTheKey() {
+        final CustomerProfile profile = profile("c-1");
+        streams.partition(STORE).put("c-1", profile("elsewhere"));
+        streams.partition(STORE).put("c-1", profile);
+        streams.metadata = new KeyQueryMetadata(SELF, Set.of(), 1);
+
+        assertThat(lookup.lookup("c-1")).isEqualTo(new LookupResult.Found<>(profile));
+        assertThat(streams.queriedStores).containsExactly(STORE + "#1");
     }
 
     @Test
@@ -92,7 +103,7 @@ class KafkaStreamsProfileLookupTest {
         streams.copy(STORE, 3).put("c-1", profile);
 
         assertThat(lookup.lookup("c-1")).isEqualTo(new LookupResult.Found<>(profile, true));
-        assertThat(streams.queriedStores).containsExactly(STORE, STORE + "#3 (stale)");
+        assertThat(streams.queriedStores).containsExactly(STORE + "#3", STORE + "#3 (stale)");
     }
 
     @Test
