@@ -45,8 +45,9 @@ class StreamsPropertiesTest {
     }
 
     @Test
-    void shouldCommitEverySecondUnderAtLeastOnceUnlessTold() {
-        assertThat(commitIntervalMs(Map.of())).isEqualTo(100L);
+    void shouldCommitOftenUnderExactlyOnceAndEverySecondUnderAtLeastOnceUnlessTold() {
+        assertThat(commitIntervalMs(Map.of())).isEqualTo(50L);
+        assertThat(commitIntervalMs(Map.of("commit.interval.ms", "200"))).isEqualTo(200L);
         assertThat(commitIntervalMs(Map.of("processing.guarantee", "at_least_once")))
             .isEqualTo(StreamsProperties.AT_LEAST_ONCE_COMMIT_INTERVAL_MS);
         assertThat(commitIntervalMs(Map.of("processing.guarantee", "at_least_once", "commit.interval.ms", "5000")))

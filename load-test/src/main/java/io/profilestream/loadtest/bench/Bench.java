@@ -343,7 +343,7 @@ public final class Bench {
 
     /**
      * {@code latency_engine_defaults}: the exactly-once engine restarted on its caught-up state with its own default
-     * commit interval (Kafka Streams' 100 ms under exactly_once_v2), then, after an unmeasured warm-up at the same
+     * commit interval (50 ms under exactly_once_v2), then, after an unmeasured warm-up at the same
      * rate (the JVM is new), latency at 50% of the rate it measured with the bench's settings.
      */
     private void engineDefaultsLatency(final Path work, final Live live, final Map<String, Double> results)
