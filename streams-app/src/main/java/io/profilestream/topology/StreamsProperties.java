@@ -47,8 +47,8 @@ public final class StreamsProperties {
             // Profiles reach profile-updates at each commit (ProfileUpdates), and under exactly_once_v2 a click is
             // committed twice on its way (into profile-events, then out of the profile processor), so the commit
             // interval sets the latency: Kafka's 30 s default for at_least_once would hold profiles that long, and
-            // its 100 ms for exactly_once_v2 gave a p99 of 515-560 ms from event to output where 50 ms gave 240-283 ms,
-            // at some cost in throughput (docs/benchmarks.md).
+            // under exactly_once_v2 50 ms instead of Kafka's 100 ms cut the p99 from event to output by a third to a
+            // half, for some throughput (docs/benchmarks.md).
             properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
                 StreamsConfig.AT_LEAST_ONCE.equals(properties.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
                     ? AT_LEAST_ONCE_COMMIT_INTERVAL_MS : EXACTLY_ONCE_COMMIT_INTERVAL_MS);
