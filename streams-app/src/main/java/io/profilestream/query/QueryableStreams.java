@@ -73,18 +73,14 @@ interface QueryableStreams {
             public <V> ReadOnlyKeyValueStore<String, V> store(final String storeName,
                                                                final Class<V> valueType,
                                                                final int partition) {
-                return streams.store(StoreQueryParameters.fromNameAndType(
-                    storeName,
-                    QueryableStoreTypes.<String, V>keyValueStore()).withPartition(partition));
+                return streams.store(QueryableStreams.<V>partition(storeName, partition));
             }
 
             @Override
             public <V> ReadOnlyKeyValueStore<String, V> staleStore(final String storeName,
                                                                     final Class<V> valueType,
                                                                     final int partition) {
-                return streams.store(StoreQueryParameters.fromNameAndType(
-                    storeName,
-                    QueryableStoreTypes.<String, V>keyValueStore()).enableStaleStores().withPartition(partition));
+                return streams.store(QueryableStreams.<V>partition(storeName, partition).enableStaleStores());
             }
 
             @Override
@@ -92,5 +88,11 @@ interface QueryableStreams {
                 return streams.metadataForAllStreamsClients();
             }
         };
+    }
+
+    private static <V> StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> partition(final String storeName,
+                                                                                         final int partition) {
+        return StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.<String, V>keyValueStore())
+            .withPartition(partition);
     }
 }
