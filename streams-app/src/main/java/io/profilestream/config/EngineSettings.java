@@ -38,7 +38,8 @@ import io.profilestream.segments.SegmentLimits;
  * @param identity identity resolution rules (links, re-links, quarantine)
  * @param merger how an anonymous profile merges into a customer's
  * @param evaluators scores and lifecycle stages, for the default or published model parameters
- * @param reevaluationInterval how often due profiles are re-evaluated (wall clock, or stream time in event-time mode)
+ * @param reevaluationInterval how often due profiles are re-evaluated, in wall-clock time (in event-time mode what is
+ *                             due is judged by stream time)
  * @param reevaluationBatchSize the most profiles one re-evaluation run touches
  * @param rfmRefreshInterval how often RFM breakpoints are recomputed from the local profiles
  * @param rfmMinPopulation fewer buyers than this keeps the fixed RFM breakpoints

@@ -83,7 +83,8 @@ public final class EngineMetrics {
         this.registry = registry;
         this.instance = instance;
         this.reevaluations = Counter.builder("profilestream.reevaluations")
-            .description("Profiles re-evaluated because their re-evaluation time had come.")
+            .description("Profiles re-evaluated because their re-evaluation time had come, by the punctuator or before "
+                + "their next event.")
             .register(registry);
         this.backfilled = Counter.builder("profilestream.segment.backfilled")
             .description("Profiles evaluated by segment backfills.")
@@ -204,6 +205,11 @@ public final class EngineMetrics {
     public void reevaluated(final int profiles) {
         reevaluations.increment(profiles);
         punctuations.increment();
+    }
+
+    /** Counts a due profile re-evaluated before its next event, which reached it ahead of the punctuator. */
+    public void reevaluatedBeforeEvent() {
+        reevaluations.increment();
     }
 
     /**

@@ -7,7 +7,6 @@ import java.util.List;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -50,7 +49,6 @@ final class IdentityResolver implements Processor<String, ClickEvent, String, Sp
     private DedupWindow seenClicks;
     /** Where the link expiry sweep goes on: the last anonymous id it visited, or null to start at the first. */
     private String sweepCursor;
-    private long lastSweepWallMs = Long.MIN_VALUE / 2;
 
     IdentityResolver(final EngineSettings settings, final EngineMetrics metrics) {
         this.settings = settings;
@@ -67,20 +65,7 @@ final class IdentityResolver implements Processor<String, ClickEvent, String, Sp
         if (settings.linkRetention().isZero()) {
             return;
         }
-        if (settings.eventTime()) {
-            // A replay moves stream time by more than the interval between most clicks, so a stream-time punctuation
-            // alone would sweep on nearly every click (half the thread in the bench). Sweep on stream time, inside
-            // record processing, but at most once per interval of wall-clock time.
-            context.schedule(EXPIRY_INTERVAL, PunctuationType.STREAM_TIME, nowMs -> {
-                final long wallMs = context.currentSystemTimeMs();
-                if (wallMs - lastSweepWallMs >= EXPIRY_INTERVAL.toMillis()) {
-                    lastSweepWallMs = wallMs;
-                    expireLinks(nowMs);
-                }
-            });
-        } else {
-            context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::expireLinks);
-        }
+        EngineTimePunctuation.schedule(context, EXPIRY_INTERVAL, settings.eventTime(), this::expireLinks);
     }
 
     /**

@@ -127,8 +127,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             context.taskId().partition());
         context.schedule(Duration.ofMillis(limits.publishIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
             nowMs -> coPurchase.publish(context, nowMs));
-        context.schedule(settings.reevaluationInterval(),
-            settings.eventTime() ? PunctuationType.STREAM_TIME : PunctuationType.WALL_CLOCK_TIME,
+        // A due profile's own next event brings it up to date first (apply), so its time-driven changes come before
+        // that event's whatever the punctuation's pace.
+        EngineTimePunctuation.schedule(context, settings.reevaluationInterval(), settings.eventTime(),
             this::reevaluateDue);
         // Newly published parameters reach reads (LiveModels) within a second even while no event arrives.
         context.schedule(ScoringModels.CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, nowMs -> models.evaluator());
@@ -220,9 +221,12 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             metrics.event(settings.topics().of(kind), Outcome.ERASED);
             return;
         }
+        final Instant now = now(eventTime);
+        if (stored != null && stored.getReevaluateAt() != null && !stored.getReevaluateAt().isAfter(now)) {
+            reevaluateBeforeEvent(stored, now);
+        }
         final Instant previousDue = stored == null ? null : stored.getReevaluateAt();
         final CustomerProfile profile = stored == null ? ProfileAggregator.newProfile(profileId) : stored;
-        final Instant now = now(eventTime);
         if (kind == EventKind.MERGE) {
             merges.mergeIn(profile, (ProfileMerge) event, record, now);
         } else {
@@ -245,6 +249,16 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             Instant.ofEpochMilli(eventTime));
         metrics.eventToOutput(eventTime, context.currentSystemTimeMs());
         metrics.event(settings.topics().of(kind), Outcome.APPLIED);
+    }
+
+    /**
+     * A profile that fell due before the punctuator reached it is re-evaluated as the punctuator would have, before
+     * the event that came first is applied: what time alone changed is published with its own cause and time.
+     */
+    private void reevaluateBeforeEvent(final CustomerProfile profile, final Instant now) {
+        final Instant due = profile.getReevaluateAt();
+        publish(profile, due, evaluate(profile, now, EVALUATED), SegmentChanges.CAUSE_TIME, due);
+        metrics.reevaluatedBeforeEvent();
     }
 
     /** The categories of a customer's earlier orders (a profile written before categoryOrders existed has spend). */

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import io.profilestream.domain.ProfileAggregator;
 import io.profilestream.events.ClickType;
+import io.profilestream.events.EmailEventType;
 import io.profilestream.models.BgNbd;
 import io.profilestream.models.BgNbdParameters;
 import io.profilestream.profile.ChangeKind;
@@ -118,6 +119,57 @@ class LifecycleTopologyTest {
         fixture.purchases.pipeInput("c1", order("back", "c1", churnDue, 1_000));
         assertThat(fixture.changes.readValuesToList()).extracting(SegmentChange::getSegmentId)
             .containsExactly("CHURNED", "REACTIVATED");
+    }
+
+    @Test
+    void shouldPublishWhatTimeChangedBeforeTheEventThatReachesADueProfileFirst() {
+        try (TopologyFixture replay = new TopologyFixture(Map.of("time.mode", "event-time"), null)) {
+            final Instant atRiskDue = loyalCustomer(replay);
+            final double reevaluated = replay.counter("profilestream.reevaluations");
+
+            // Stream time jumps past the due time with this event: the punctuation has not run yet.
+            replay.emails.pipeInput("c1", TestEvents.email("m1", "c1", EmailEventType.OPENED,
+                atRiskDue.plus(Duration.ofDays(1))));
+
+            final List<SegmentChange> lifecycle = replay.changes.readValuesToList().stream()
+                .filter(change -> change.getKind() == ChangeKind.LIFECYCLE).collect(Collectors.toList());
+            assertThat(lifecycle).extracting(SegmentChange::getSegmentId, SegmentChange::getChange,
+                    SegmentChange::getCauseEventId, SegmentChange::getEventTime)
+                .containsExactly(tuple("LOYAL", ChangeType.EXITED, SegmentChanges.CAUSE_TIME, atRiskDue),
+                    tuple("AT_RISK", ChangeType.ENTERED, SegmentChanges.CAUSE_TIME, atRiskDue));
+            assertThat(replay.profile("c1").getEmail().getOpens()).isEqualTo(1);
+            assertThat(replay.counter("profilestream.reevaluations")).isEqualTo(reevaluated + 1);
+        }
+    }
+
+    @Test
+    void shouldReevaluateOnTheWallClockAsOfStreamTimeInEventTimeMode() {
+        try (TopologyFixture replay = new TopologyFixture(Map.of("time.mode", "event-time"), null)) {
+            final Instant atRiskDue = loyalCustomer(replay);
+
+            // Another customer's order moves stream time past c1's due time: no punctuation on stream time.
+            replay.purchases.pipeInput("c2", order("q1", "c2", atRiskDue.plus(Duration.ofDays(1)), 1_000));
+            replay.changes.readValuesToList();
+            assertThat(replay.counter("profilestream.reevaluation.punctuations")).isZero();
+
+            replay.driver.advanceWallClockTime(Duration.ofSeconds(1));
+            assertThat(replay.changes.readValuesToList()).extracting(SegmentChange::getCustomerId,
+                    SegmentChange::getSegmentId, SegmentChange::getCauseEventId, SegmentChange::getEventTime)
+                .containsExactly(tuple("c1", "LOYAL", SegmentChanges.CAUSE_TIME, atRiskDue),
+                    tuple("c1", "AT_RISK", SegmentChanges.CAUSE_TIME, atRiskDue));
+            assertThat(replay.counter("profilestream.reevaluation.punctuations")).isEqualTo(1.0);
+        }
+    }
+
+    /** Six monthly-ish orders in event time; returns when the customer, now LOYAL, falls due (AT_RISK). */
+    private static Instant loyalCustomer(final TopologyFixture replay) {
+        final Instant start = Instant.parse("2025-01-01T00:00:00Z");
+        for (int i = 0; i < 6; i++) {
+            replay.purchases.pipeInput("c1", order("p" + i, "c1", start.plus(Duration.ofDays(10L * i)), 1_000));
+        }
+        assertThat(replay.profile("c1").getLifecycleStage()).isEqualTo(LifecycleStage.LOYAL);
+        replay.changes.readValuesToList();
+        return replay.profile("c1").getReevaluateAt();
     }
 
     @Test
