@@ -2,6 +2,7 @@ package io.profilestream.topology;
 
 import java.util.Properties;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -11,8 +12,8 @@ import io.profilestream.metrics.EngineMetrics;
 
 /**
  * Turns the engine configuration into Kafka Streams properties: Kafka settings pass through (with defaults of the
- * engine's own for {@code max.task.idle.ms}, {@code commit.interval.ms} and the changelogs'
- * {@code topic.max.compaction.lag.ms}), then the
+ * engine's own for {@code max.task.idle.ms}, {@code commit.interval.ms}, the main consumer's {@code max.poll.records}
+ * and the changelogs' {@code topic.max.compaction.lag.ms}), then the
  * engine wires its dead-letter handling, which is not optional, and bounds RocksDB's memory
  * ({@link BoundedMemoryRocksDBConfig}) unless {@code rocksdb.config.setter} names another setter (or is empty: Kafka
  * Streams' defaults).
@@ -24,6 +25,9 @@ public final class StreamsProperties {
 
     /** The commit interval under {@code at_least_once} unless one is set, in milliseconds. */
     static final long AT_LEAST_ONCE_COMMIT_INTERVAL_MS = 1_000;
+
+    /** The main consumer's {@code max.poll.records} unless one is set (Kafka Streams' default is 1,000). */
+    static final int MAX_POLL_RECORDS = 10_000;
 
     private StreamsProperties() {
     }
@@ -39,6 +43,15 @@ public final class StreamsProperties {
             // Replays (event time) keep Kafka Streams' default, 0: records are taken in event-time order across
             // topics when the data is on the broker. docs/benchmarks.md has the measurements.
             properties.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        }
+        if (!properties.containsKey(ConsumerConfig.MAX_POLL_RECORDS_CONFIG)
+            && !properties.containsKey(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG))
+            && !properties.containsKey(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG))) {
+            // In event-time mode a task processes only while each of its input partitions has records buffered or
+            // none on the broker, and one poll hands out at most this many of the records already fetched, partition
+            // by partition: with 1,000 the tasks of a catching-up engine kept waiting for a partition's turn. The
+            // records are fetched either way; this hands more of them out per poll (docs/benchmarks.md).
+            properties.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), MAX_POLL_RECORDS);
         }
         // Changelogs keep an erased customer's earlier values until compaction: bound how long (docs/security.md).
         properties.putIfAbsent(StreamsConfig.topicPrefix(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG),

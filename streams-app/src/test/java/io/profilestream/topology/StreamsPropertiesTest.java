@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.metrics.JmxReporter;
 import org.apache.kafka.streams.StreamsConfig;
@@ -52,6 +53,20 @@ class StreamsPropertiesTest {
             .isEqualTo(StreamsProperties.AT_LEAST_ONCE_COMMIT_INTERVAL_MS);
         assertThat(commitIntervalMs(Map.of("processing.guarantee", "at_least_once", "commit.interval.ms", "5000")))
             .isEqualTo(5000L);
+    }
+
+    @Test
+    void shouldHandOutMoreRecordsPerPollToTheMainConsumerUnlessTold() {
+        assertThat(mainConsumerMaxPollRecords(Map.of())).isEqualTo(StreamsProperties.MAX_POLL_RECORDS);
+        assertThat(mainConsumerMaxPollRecords(Map.of("max.poll.records", "500"))).isEqualTo(500);
+        assertThat(mainConsumerMaxPollRecords(Map.of("consumer.max.poll.records", "600"))).isEqualTo(600);
+        assertThat(mainConsumerMaxPollRecords(Map.of("main.consumer.max.poll.records", "700"))).isEqualTo(700);
+    }
+
+    private static int mainConsumerMaxPollRecords(final Map<String, String> settings) {
+        final Object value = streamsConfig(settings).getMainConsumerConfigs("group", "client", 0)
+            .get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG);
+        return Integer.parseInt(value.toString());
     }
 
     private static long maxTaskIdleMs(final Map<String, String> settings) {
