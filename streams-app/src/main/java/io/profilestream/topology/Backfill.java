@@ -24,6 +24,11 @@ public record Backfill(State state, long version, long processed, long total, St
         return new Backfill(State.RUNNING, version, 0, total, "");
     }
 
+    /** A backfill with nothing to fill: the task held no profile when the definition arrived. */
+    static Backfill filled(final long version) {
+        return new Backfill(State.DONE, version, 0, 0, "");
+    }
+
     /**
      * Reads progress as stored in {@code segment-backfill-store}, the text {@link #format()} writes.
      */

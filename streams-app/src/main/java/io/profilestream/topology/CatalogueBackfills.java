@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 import org.apache.kafka.streams.KeyValue;
@@ -42,6 +43,7 @@ final class CatalogueBackfills {
     private final KeyValueStore<String, String> backfills;
     private final KeyValueStore<String, CustomerProfile> profiles;
     private final SegmentEvaluator evaluator;
+    private final BooleanSupplier holdsNoProfiles;
     private final LongSupplier wallClockMs;
     private SegmentCatalogue catalogue;
     private long checkedAtMs = -CHECK_INTERVAL_MS;
@@ -53,12 +55,14 @@ final class CatalogueBackfills {
                        final KeyValueStore<String, String> backfills,
                        final KeyValueStore<String, CustomerProfile> profiles,
                        final SegmentEvaluator evaluator,
+                       final BooleanSupplier holdsNoProfiles,
                        final LongSupplier wallClockMs) {
         this.settings = settings;
         this.definitions = definitions;
         this.backfills = backfills;
         this.profiles = profiles;
         this.evaluator = evaluator;
+        this.holdsNoProfiles = holdsNoProfiles;
         this.wallClockMs = wallClockMs;
         this.catalogue = SegmentCatalogue.empty(settings.segmentCompiler());
     }
@@ -80,11 +84,18 @@ final class CatalogueBackfills {
         }
         catalogue = updated;
         final long total = profiles.approximateNumEntries();
+        Boolean empty = null;
         for (final SegmentDefinition definition : latest.values()) {
             final String recorded = backfills.get(definition.getId());
             if (recorded == null || Backfill.parse(recorded).version() != definition.getVersion()) {
-                backfills.put(definition.getId(), Backfill.start(definition.getVersion(), total).format());
-                pending = true;
+                if (empty == null) {
+                    empty = holdsNoProfiles.getAsBoolean();
+                }
+                // A task that holds no profile yet (its first start) has nothing to fill: the profiles to come are
+                // evaluated with this catalogue as their events arrive.
+                backfills.put(definition.getId(), (empty ? Backfill.filled(definition.getVersion())
+                    : Backfill.start(definition.getVersion(), total)).format());
+                pending |= !empty;
             }
         }
         try (KeyValueIterator<String, String> all = backfills.all()) {

@@ -115,13 +115,14 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             context.getStateStore(Stores.MODEL_PARAMETERS), context::currentSystemTimeMs, settings.live());
         this.segmentEvaluator = new SegmentEvaluator(metrics::segmentRuleFailed);
         this.catalogue = new CatalogueBackfills(settings, context.getStateStore(Stores.SEGMENT_DEFINITIONS),
-            context.getStateStore(Stores.SEGMENT_BACKFILL), store, segmentEvaluator, context::currentSystemTimeMs);
+            context.getStateStore(Stores.SEGMENT_BACKFILL), store, segmentEvaluator, profiles::isEmpty,
+            context::currentSystemTimeMs);
         this.members = new SegmentMembers(context.getStateStore(Stores.SEGMENT_MEMBERS), metrics);
         this.members.count(1);
         this.merges = new ProfileMerges(settings, metrics, context, profiles);
         this.traits = new TraitCatalogue(context.getStateStore(Stores.TRAIT_DEFINITIONS),
             context.getStateStore(Stores.TRAIT_BACKFILL), store, settings.aggregator().customEvents(),
-            settings.reevaluationBatchSize(), context::currentSystemTimeMs);
+            settings.reevaluationBatchSize(), profiles::isEmpty, context::currentSystemTimeMs);
         final CoPurchase.Limits limits = settings.live().coPurchase().limits();
         this.coPurchase = new CoPurchaseCounts(context.getStateStore(Stores.CO_PURCHASE_COUNTS), limits,
             context.taskId().partition());

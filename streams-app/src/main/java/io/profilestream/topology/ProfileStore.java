@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import io.profilestream.profile.CustomerProfile;
@@ -149,6 +150,16 @@ final class ProfileStore {
             }
         } finally {
             contexts.set(current);
+        }
+    }
+
+    /** Whether the task holds no profile: none stored and none waiting to be written. */
+    boolean isEmpty() {
+        if (changed > 0) {
+            return false;
+        }
+        try (KeyValueIterator<String, CustomerProfile> all = store.all()) {
+            return !all.hasNext();
         }
     }
 

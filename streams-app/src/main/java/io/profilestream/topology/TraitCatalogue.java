@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -39,6 +40,7 @@ final class TraitCatalogue {
     private final KeyValueStore<String, CustomerProfile> profiles;
     private final CustomEventLog log;
     private final int batchSize;
+    private final BooleanSupplier holdsNoProfiles;
     private final LongSupplier wallClockMs;
     private List<TraitDefinition> current = List.of();
     private String fingerprint = "";
@@ -49,12 +51,14 @@ final class TraitCatalogue {
                    final KeyValueStore<String, CustomerProfile> profiles,
                    final CustomEventLog log,
                    final int batchSize,
+                   final BooleanSupplier holdsNoProfiles,
                    final LongSupplier wallClockMs) {
         this.definitions = definitions;
         this.progress = progress;
         this.profiles = profiles;
         this.log = log;
         this.batchSize = batchSize;
+        this.holdsNoProfiles = holdsNoProfiles;
         this.wallClockMs = wallClockMs;
     }
 
@@ -77,7 +81,8 @@ final class TraitCatalogue {
             current = List.copyOf(latest.values());
             final String[] recorded = parse(progress.get(KEY));
             if (!fingerprint.equals(recorded[0])) {
-                progress.put(KEY, fingerprint + Stores.KEY_SEPARATOR);
+                // A task that holds no profile yet has nothing to recompute.
+                progress.put(KEY, holdsNoProfiles.getAsBoolean() ? fingerprint : fingerprint + Stores.KEY_SEPARATOR);
             }
         }
         return current;

@@ -144,6 +144,23 @@ class SegmentTopologyTest {
     }
 
     @Test
+    void shouldNotBackfillADefinitionThatArrivedBeforeAnyProfile() {
+        definitions.pipeInput("buyers", SegmentDefinition.newBuilder().setId("buyers").setName("buyers")
+            .setKind(DefinitionKind.SEGMENT).setExpression("profile.transactions.orders > 0").setVersion(1)
+            .setUpdatedAt(WALL_CLOCK).build());
+        for (int i = 0; i < 50; i++) {
+            fixture.purchases.pipeInput("c" + i, order("p" + i, "c" + i, daysBefore(1), 1_000));
+        }
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(11));
+
+        assertThat(segmentChanges()).hasSize(50).allSatisfy(change ->
+            assertThat(change.getCauseEventId()).isEqualTo("p" + change.getCustomerId().substring(1)));
+        assertThat(fixture.counter("profilestream.segment.backfilled")).isZero();
+        final KeyValueStore<String, String> backfills = fixture.driver.getKeyValueStore(Stores.SEGMENT_BACKFILL);
+        assertThat(Backfill.parse(backfills.get("buyers")).state()).isEqualTo(Backfill.State.DONE);
+    }
+
+    @Test
     void shouldExitEveryMemberOfADeletedDefinition() {
         define("buyers", DefinitionKind.SEGMENT, "profile.transactions.orders > 0", 1, 0);
         fixture.purchases.pipeInput("c1", order("p1", "c1", daysBefore(1), 1_000));
