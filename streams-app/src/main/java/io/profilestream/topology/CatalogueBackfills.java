@@ -84,15 +84,12 @@ final class CatalogueBackfills {
         }
         catalogue = updated;
         final long total = profiles.approximateNumEntries();
-        Boolean empty = null;
+        // A task that holds no profile yet (its first start) has nothing to fill: the profiles to come are evaluated
+        // with this catalogue as their events arrive.
+        final boolean empty = holdsNoProfiles.getAsBoolean();
         for (final SegmentDefinition definition : latest.values()) {
             final String recorded = backfills.get(definition.getId());
             if (recorded == null || Backfill.parse(recorded).version() != definition.getVersion()) {
-                if (empty == null) {
-                    empty = holdsNoProfiles.getAsBoolean();
-                }
-                // A task that holds no profile yet (its first start) has nothing to fill: the profiles to come are
-                // evaluated with this catalogue as their events arrive.
                 backfills.put(definition.getId(), (empty ? Backfill.filled(definition.getVersion())
                     : Backfill.start(definition.getVersion(), total)).format());
                 pending |= !empty;
