@@ -36,8 +36,8 @@ import io.profilestream.registry.RestSchemaRegistryClient;
  * The engine starts from the beginning of the topics like the others and is timed over the measured input only: from
  * the moment its committed offsets cover the warm-up input to caught up ({@link EngineRun#catchUp(CatchUp, long)}).
  * Results are flat keys such as {@code throughput.engine_eos} (events per second) and
- * {@code resources.engine_peak_rss_mb} (the engine process's peak RSS, CPU seconds and state size, read from
- * {@code /proc} and the state directory when it has caught up), {@code latency.*},
+ * {@code resources.engine_peak_rss_mb} (the engine process's peak RSS and CPU seconds, read from {@code /proc} when
+ * it has caught up, and its state size, read from the state directory after it stopped), {@code latency.*},
  * {@code latency_engine_defaults.*}, {@code serving.*} and {@code accuracy.*}.
  */
 public final class Bench {
@@ -170,6 +170,7 @@ public final class Bench {
         final boolean all = options.scope() == Scope.ALL;
         final Map<String, Double> results = new LinkedHashMap<>();
         final Map<String, EngineRun.Result> engineResources = new LinkedHashMap<>();
+        final Map<String, Double> engineStateMb = new LinkedHashMap<>();
         final ProfileStreamConfig defaults = ProfileStreamConfig.of(Map.of());
         final Topics topics = Topics.from(defaults);
         final List<String> events = List.of(topics.clickstream(), topics.purchases(), topics.email());
@@ -216,38 +217,45 @@ public final class Bench {
             if (all) {
                 baselines(servers, work, events, catchUp, input, results);
             }
+            // Both catch-up runs come before the live phases: those write their events into the same input topics,
+            // and a catch-up run after them would time a different, longer input.
             for (final String guarantee : all ? List.of(EOS, ALOS) : List.of(EOS)) {
                 final String suffix = guarantee.equals(EOS) ? "eos" : "alos";
-                try (EngineRun engine = EngineRun.start(work.resolve("engine-" + suffix), "engine",
-                    engineSettings(servers, registry.url(), guarantee, true), options.engineJvmOptions())) {
-                    final EngineRun.Result result = engine.catchUp(catchUp, input.warmUpRecords());
-                    results.put("throughput.engine_" + suffix, result.eventsPerSecond());
-                    if (input.warmUpRecords() > 0) {
-                        results.put("throughput.engine_" + suffix + "_warm_up", result.warmUpEventsPerSecond());
-                    }
-                    engineProgress(suffix, result, input);
-                    engineResources.put(suffix, result);
-                    if (guarantee.equals(EOS)) {
-                        profiles = ProfileKeys.read(servers, topics.profileUpdates(), KNOWN_IDS);
-                        if (all) {
-                            Latencies.warmUp(live, options, LATENCY_SHARES[0] * result.eventsPerSecond(), progress);
-                            Latencies.measure(live, options, result.eventsPerSecond(), LATENCY_SHARES, results,
-                                progress);
-                        }
-                        serving(engine, live, profiles.customerSample(),
-                            all ? SERVING_SHARE * result.eventsPerSecond() : 0, results);
-                    }
+                final EngineRun engine = EngineRun.start(work.resolve("engine-" + suffix), "engine",
+                    engineSettings(servers, registry.url(), guarantee, true), options.engineJvmOptions());
+                final EngineRun.Result result;
+                try (engine) {
+                    result = engine.catchUp(catchUp, input.warmUpRecords());
                 }
+                results.put("throughput.engine_" + suffix, result.eventsPerSecond());
+                if (input.warmUpRecords() > 0) {
+                    results.put("throughput.engine_" + suffix + "_warm_up", result.warmUpEventsPerSecond());
+                }
+                engineProgress(suffix, result, input);
+                engineResources.put(suffix, result);
+                engineStateMb.put(suffix, engine.stateMb());
+            }
+            progress.accept("Restarting the exactly-once engine on its caught-up state for the live phases.");
+            try (EngineRun engine = EngineRun.start(work.resolve("engine-eos"), "engine-live",
+                engineSettings(servers, registry.url(), EOS, true), options.engineJvmOptions())) {
+                engine.awaitReady();
+                profiles = ProfileKeys.read(servers, topics.profileUpdates(), KNOWN_IDS);
+                final double rate = results.get("throughput.engine_eos");
+                if (all) {
+                    Latencies.warmUp(live, options, LATENCY_SHARES[0] * rate, progress);
+                    Latencies.measure(live, options, rate, LATENCY_SHARES, results, progress);
+                }
+                serving(engine, live, profiles.customerSample(), all ? SERVING_SHARE * rate : 0, results);
             }
             if (all) {
                 engineDefaultsLatency(work, live, results);
             }
         }
-        engineResources.forEach((suffix, result) -> resources(results, suffix, result));
+        engineResources.forEach((suffix, result) -> resources(results, suffix, result, engineStateMb.get(suffix)));
         if (profiles != null) {
             results.put("resources.engine_profiles", (double) profiles.profiles());
             results.put("resources.engine_state_bytes_per_profile",
-                engineResources.get("eos").stateMb() * BYTES_PER_MIB / Math.max(1, profiles.profiles()));
+                engineStateMb.get("eos") * BYTES_PER_MIB / Math.max(1, profiles.profiles()));
         }
         Accuracy.Result accuracy = null;
         if (all) {
@@ -438,18 +446,19 @@ public final class Bench {
     /**
      * Resource keys of one engine run; the exactly-once run's keys carry no suffix, the at-least-once run's end in
      * {@code _alos}.
-     * CPU is per million records the engine processed and state per million customers it was given, the warm-up
-     * input's included.
+     * CPU is per million records the engine processed and state (measured after the run's clean stop) per million
+     * customers it was given, the warm-up input's included.
      */
     private static void resources(final Map<String, Double> results,
                                   final String suffix,
-                                  final EngineRun.Result result) {
+                                  final EngineRun.Result result,
+                                  final double stateMb) {
         final String end = "eos".equals(suffix) ? "" : "_" + suffix;
         final double events = results.get("input.events") + results.get("input.warm_up_events");
         final double customers = results.get("input.customers") + results.get("input.warm_up_customers");
         results.put("resources.engine_peak_rss_mb" + end, result.peakRssMb());
         results.put("resources.engine_cpu_seconds_per_million_events" + end, result.cpuSeconds() * 1e6 / events);
-        results.put("resources.engine_state_mb_per_million_profiles" + end, result.stateMb() * 1e6 / customers);
+        results.put("resources.engine_state_mb_per_million_profiles" + end, stateMb * 1e6 / customers);
         results.put("resources.engine_startup_seconds" + end, result.startupSeconds());
         if (results.get("input.warm_up_events") > 0) {
             results.put("resources.engine_warm_up_seconds" + end, result.warmUpSeconds());

@@ -119,8 +119,9 @@ final class ScaleRun {
         results.put("input.partitions", (double) options.partitions());
         results.put("input.preload_seconds", preloadSeconds);
         results.put("input.preload_events_per_second", preload.eventsPerSecond());
-        try (EngineRun engine = EngineRun.start(work.resolve("engine-scale"), "engine", engineSettings,
-            options.engineJvmOptions())) {
+        final EngineRun engine = EngineRun.start(work.resolve("engine-scale"), "engine", engineSettings,
+            options.engineJvmOptions());
+        try (engine) {
             final EngineRun.Result result = engine.catchUp(catchUp);
             results.put("throughput.engine_eos", result.eventsPerSecond());
             progress.accept(String.format("throughput.engine_eos = %,.0f events/s (first record after %.1f s, caught up "
@@ -152,12 +153,13 @@ final class ScaleRun {
             results.put("resources.engine_peak_rss_mb", result.peakRssMb());
             results.put("resources.engine_peak_rss_mb_after_lookups", peakAfterLookups);
             results.put("resources.engine_cpu_seconds_per_million_events", result.cpuSeconds() * 1e6 / profiles);
-            results.put("resources.engine_state_mb", result.stateMb());
-            results.put("resources.engine_state_mb_per_million_profiles", result.stateMb() * 1e6 / profiles);
-            results.put("resources.engine_state_bytes_per_profile", result.stateMb() * BYTES_PER_MIB / profiles);
             results.put("resources.engine_startup_seconds", result.startupSeconds());
             results.put("resources.engine_seconds_to_catch_up", result.seconds());
         }
+        final double stateMb = engine.stateMb();
+        results.put("resources.engine_state_mb", stateMb);
+        results.put("resources.engine_state_mb_per_million_profiles", stateMb * 1e6 / profiles);
+        results.put("resources.engine_state_bytes_per_profile", stateMb * BYTES_PER_MIB / profiles);
     }
 
     /** The orders, produced as fast as the broker takes them, with the load generator's producer and serdes. */
