@@ -326,7 +326,8 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                          final String cause,
                          final Instant eventTime) {
         final String profileId = profile.getProfileId();
-        schedule.reschedule(profileId, previousDue, profile.getReevaluateAt());
+        schedule.reschedule(profileId, previousDue, profile.getReevaluateAt(),
+            settings.eventTime() ? context.currentStreamTimeMs() : context.currentSystemTimeMs());
         // Published to profile-updates when the store's cache flushes: see ProfileUpdates.
         profiles.put(profileId, profile);
         forwardChanges(profile, changes, cause, eventTime);
@@ -370,20 +371,25 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     }
 
     private void reevaluate(final long nowMs) {
-        final List<ReevaluationSchedule.Due> due = schedule.takeDue(nowMs);
         final Instant now = Instant.ofEpochMilli(nowMs);
-        for (final ReevaluationSchedule.Due entry : due) {
-            final CustomerProfile profile = profiles.get(entry.profileId());
-            if (profile == null || profile.getReevaluateAt() == null
-                || profile.getReevaluateAt().toEpochMilli() != entry.dueMs()) {
+        int reevaluated = 0;
+        for (final String profileId : schedule.takeDue(nowMs)) {
+            final CustomerProfile profile = profiles.get(profileId);
+            if (profile == null || profile.getReevaluateAt() == null) {
                 continue;
             }
-            final List<MembershipChange> changes = evaluate(profile, now, EVALUATED);
+            final Instant due = profile.getReevaluateAt();
+            if (due.isAfter(now)) {
+                // Filed at the start of the hour its due time falls in: filed again at that time.
+                schedule.reschedule(profileId, null, due, nowMs);
+                continue;
+            }
             // The entry was taken off the schedule, so publish must not try to delete it again. The changes are dated
             // when they became due, not when the punctuator got to them, so a replay gives them the same ids.
-            publish(profile, null, changes, SegmentChanges.CAUSE_TIME, Instant.ofEpochMilli(entry.dueMs()));
+            publish(profile, null, evaluate(profile, now, EVALUATED), SegmentChanges.CAUSE_TIME, due);
+            reevaluated++;
         }
-        metrics.reevaluated(due.size());
+        metrics.reevaluated(reevaluated);
         if (catalogue.running() || traits.running()) {
             // Backfills scan the store: it must hold every profile changed since the last commit.
             profiles.writeBack();

@@ -2,6 +2,7 @@ package io.profilestream.topology;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,13 @@ import io.profilestream.profile.CustomerProfile;
  * The {@code reevaluation-schedule-store}: when each profile is next due for re-evaluation without a new event.
  * Keys are the due time as 8 big-endian bytes, then the profile id, so a range scan up to "now" returns exactly the
  * profiles that are due, earliest first; values are empty. One more key holds where scans start ({@link #FLOOR_KEY}).
+ *
+ * <p>A profile's entry is filed at the start of the hour its due time falls in ({@link #HOUR}), or at the due time
+ * itself once that hour has begun. A due time that moves within its hour writes nothing: one that follows the last
+ * click (a rule such as {@code daysSince(profile.identity.lastSeen) <= 7}) moves on every click of a session, and each
+ * move was a delete and a put in the store and its changelog. An entry taken before its profile is due is filed again
+ * at the due time itself by the caller of {@link #takeDue}. A profile's entry is therefore always at one of two keys,
+ * which {@link #remove} deletes.
  */
 final class ReevaluationSchedule {
 
@@ -25,6 +33,8 @@ final class ReevaluationSchedule {
      * entry (due times are positive, so entries start with a byte below 0x80) and so never falls in a scan.
      */
     static final Bytes FLOOR_KEY = Bytes.wrap(new byte[] {(byte) 0xFF});
+    /** Entries are filed at the start of the hour their due time falls in, until that hour begins. */
+    static final long HOUR = Duration.ofHours(1).toMillis();
 
     private final KeyValueStore<Bytes, byte[]> store;
     private final int batchSize;
@@ -34,15 +44,11 @@ final class ReevaluationSchedule {
      * in an event-time replay). Kept in the store under {@link #FLOOR_KEY}, so it survives restarts.
      */
     private long floorMs;
-
     /**
-     * A profile that is due, as the schedule recorded it.
-     *
-     * @param profileId the profile
-     * @param dueMs the due time of the entry, which the profile's own {@code reevaluateAt} must still equal
+     * The latest engine time seen: where an entry is filed depends on whether its hour has begun, and the wall clock
+     * may step back.
      */
-    record Due(String profileId, long dueMs) {
-    }
+    private long latestNowMs;
 
     ReevaluationSchedule(final KeyValueStore<Bytes, byte[]> store,
                          final int batchSize) {
@@ -64,28 +70,52 @@ final class ReevaluationSchedule {
         }
     }
 
-    /** Moves a profile's entry from its previous due time (null: none) to its new one (null: none). */
-    void reschedule(final String profileId, final Instant previousDue, final Instant due) {
-        if (previousDue != null && !previousDue.equals(due)) {
-            store.delete(key(previousDue, profileId));
+    /**
+     * Files a profile's entry for its new due time (null: none) in place of the one for its previous due time (null:
+     * none, or its entry was taken).
+     */
+    void reschedule(final String profileId, final Instant previousDue, final Instant due, final long engineNowMs) {
+        final long now = advance(engineNowMs);
+        if (previousDue != null) {
+            if (previousDue.equals(due)) {
+                return;
+            }
+            final long previousHour = hourOf(previousDue.toEpochMilli());
+            if (previousHour > now) {
+                // Its hour has not begun, so the entry is at the start of it and not taken yet.
+                if (due != null && hourOf(due.toEpochMilli()) == previousHour) {
+                    return;
+                }
+                store.delete(key(previousHour, profileId));
+            } else {
+                remove(profileId, previousDue);
+            }
         }
-        if (due != null && !due.equals(previousDue)) {
-            store.put(key(due, profileId), EMPTY);
-            moveFloor(Math.max(0, Math.min(floorMs, due.toEpochMilli())));
+        if (due != null) {
+            final long filed = fileTime(due.toEpochMilli(), now);
+            store.put(key(filed, profileId), EMPTY);
+            moveFloor(Math.max(0, Math.min(floorMs, filed)));
         }
     }
 
-    /** Removes a profile's entry, if it has one. */
+    /** Removes a profile's entry, if it has one, wherever it was filed for that due time. */
     void remove(final String profileId, final Instant due) {
         if (due != null) {
-            store.delete(key(due, profileId));
+            final long dueMs = due.toEpochMilli();
+            store.delete(key(dueMs, profileId));
+            if (hourOf(dueMs) != dueMs) {
+                store.delete(key(hourOf(dueMs), profileId));
+            }
         }
     }
 
     /**
-     * Removes and returns, earliest first, at most one batch of the entries due at or before {@code nowMs}.
+     * Removes and returns, earliest first, the profile ids of at most one batch of the entries filed at or before
+     * {@code nowMs}. An entry may come up to an hour before its profile is due: the caller files it again
+     * ({@link #reschedule}, with no previous due time) unless the profile is due.
      */
-    List<Due> takeDue(final long nowMs) {
+    List<String> takeDue(final long nowMs) {
+        advance(nowMs);
         final List<Bytes> keys = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> entries = store.range(lowerBound(floorMs), upperBound(nowMs))) {
             while (entries.hasNext() && keys.size() < batchSize) {
@@ -94,12 +124,27 @@ final class ReevaluationSchedule {
         }
         // Entries scheduled later below this floor lower it again in reschedule.
         moveFloor(Math.max(floorMs, keys.size() < batchSize ? nowMs + 1 : due(keys.get(keys.size() - 1))));
-        final List<Due> due = new ArrayList<>(keys.size());
+        final List<String> due = new ArrayList<>(keys.size());
         for (final Bytes key : keys) {
             store.delete(key);
-            due.add(new Due(profileId(key), due(key)));
+            due.add(profileId(key));
         }
         return due;
+    }
+
+    private long advance(final long engineNowMs) {
+        latestNowMs = Math.max(latestNowMs, engineNowMs);
+        return latestNowMs;
+    }
+
+    /** Where an entry for a due time goes: the start of its hour, or the time itself once that hour has begun. */
+    private static long fileTime(final long dueMs, final long nowMs) {
+        final long hour = hourOf(dueMs);
+        return hour > nowMs ? hour : dueMs;
+    }
+
+    private static long hourOf(final long ms) {
+        return ms - Math.floorMod(ms, HOUR);
     }
 
     /** Brings the profile's re-evaluation time forward to {@code due} when that is earlier (or it has none). */
@@ -109,9 +154,9 @@ final class ReevaluationSchedule {
         }
     }
 
-    static Bytes key(final Instant due, final String profileId) {
+    static Bytes key(final long filedMs, final String profileId) {
         final byte[] id = profileId.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length).putLong(due.toEpochMilli()).put(id).array());
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length).putLong(filedMs).put(id).array());
     }
 
     /** The smallest key after every entry due at or before {@code now}. */

@@ -162,6 +162,34 @@ class LifecycleTopologyTest {
     }
 
     /** Six monthly-ish orders in event time; returns when the customer, now LOYAL, falls due (AT_RISK). */
+    @Test
+    void shouldReevaluateAtItsDueTimeAProfileWhoseEntryCameUpAtTheStartOfItsHour() {
+        for (int i = 0; i < 6; i++) {
+            fixture.purchases.pipeInput("c1", order("p" + i, "c1",
+                daysBefore(60 - 10 * i).plus(Duration.ofMinutes(30)), 1_000));
+        }
+        fixture.changes.readValuesToList();
+        final Instant due = fixture.profile("c1").getReevaluateAt();
+        final Instant hour = due.truncatedTo(ChronoUnit.HOURS);
+        assertThat(Duration.between(hour, due)).isGreaterThan(Duration.ofMinutes(5));
+        final KeyValueStore<Bytes, byte[]> schedule = fixture.driver.getKeyValueStore(Stores.REEVALUATION_SCHEDULE);
+        assertThat(schedule.get(ReevaluationSchedule.key(hour.toEpochMilli(), "c1"))).isNotNull();
+
+        fixture.driver.advanceWallClockTime(Duration.between(WALL_CLOCK, hour).plusMinutes(1));
+
+        assertThat(fixture.changes.isEmpty()).isTrue();
+        assertThat(fixture.counter("profilestream.reevaluations")).isZero();
+        assertThat(schedule.get(ReevaluationSchedule.key(hour.toEpochMilli(), "c1"))).isNull();
+        assertThat(schedule.get(ReevaluationSchedule.key(due.toEpochMilli(), "c1"))).isNotNull();
+
+        fixture.driver.advanceWallClockTime(Duration.between(hour.plus(Duration.ofMinutes(1)), due).plusSeconds(2));
+
+        assertThat(fixture.changes.readValuesToList())
+            .extracting(SegmentChange::getSegmentId, SegmentChange::getCauseEventId, SegmentChange::getEventTime)
+            .containsExactly(tuple("LOYAL", "time", due), tuple("AT_RISK", "time", due));
+        assertThat(fixture.counter("profilestream.reevaluations")).isEqualTo(1.0);
+    }
+
     private static Instant loyalCustomer(final TopologyFixture replay) {
         final Instant start = Instant.parse("2025-01-01T00:00:00Z");
         for (int i = 0; i < 6; i++) {
@@ -222,7 +250,8 @@ class LifecycleTopologyTest {
             if (due) {
                 profiles.put(profile.getProfileId(), profile);
             }
-            schedule.put(ReevaluationSchedule.key(profile.getReevaluateAt(), profile.getProfileId()), new byte[0]);
+            schedule.put(ReevaluationSchedule.key(profile.getReevaluateAt().toEpochMilli(), profile.getProfileId()),
+                new byte[0]);
         }
 
         fixture.driver.advanceWallClockTime(Duration.ofSeconds(10));
