@@ -23,7 +23,9 @@ import io.profilestream.profile.CustomerProfile;
  * click (a rule such as {@code daysSince(profile.identity.lastSeen) <= 7}) moves on every click of a session, and each
  * move was a delete and a put in the store and its changelog. An entry taken before its profile is due is filed again
  * at the due time itself by the caller of {@link #takeDue}. A profile's entry is therefore always at one of two keys,
- * which {@link #remove} deletes.
+ * which {@link #remove} deletes. (Versions before this filing wrote every entry at its due time: such an entry, for a
+ * profile whose due time then moves within its hour, comes up at the old time, at most an hour late, and one for a
+ * profile erased meanwhile is dropped when it comes up.)
  */
 final class ReevaluationSchedule {
 

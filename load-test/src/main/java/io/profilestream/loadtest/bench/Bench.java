@@ -243,12 +243,13 @@ public final class Bench {
                 final double rate = results.get("throughput.engine_eos");
                 if (all) {
                     Latencies.warmUp(live, options, LATENCY_SHARES[0] * rate, progress);
+                    results.put("latency.warm_up_drain_seconds", drain(engine, catchUp));
                     Latencies.measure(live, options, rate, LATENCY_SHARES, results, progress);
                 }
                 serving(engine, live, profiles.customerSample(), all ? SERVING_SHARE * rate : 0, results);
             }
             if (all) {
-                engineDefaultsLatency(work, live, results);
+                engineDefaultsLatency(work, live, catchUp, results);
             }
         }
         engineResources.forEach((suffix, result) -> resources(results, suffix, result, engineStateMb.get(suffix)));
@@ -354,8 +355,10 @@ public final class Bench {
      * commit interval (50 ms under exactly_once_v2), then, after an unmeasured warm-up at the same
      * rate (the JVM is new), latency at 50% of the rate it measured with the bench's settings.
      */
-    private void engineDefaultsLatency(final Path work, final Live live, final Map<String, Double> results)
-        throws IOException, InterruptedException {
+    private void engineDefaultsLatency(final Path work,
+                                       final Live live,
+                                       final CatchUp catchUp,
+                                       final Map<String, Double> results) throws IOException, InterruptedException {
         final double rate = Math.max(1, DEFAULTS_SHARE * results.get("throughput.engine_eos"));
         progress.accept("Restarting the exactly-once engine with its own default commit interval.");
         try (EngineRun engine = EngineRun.start(work.resolve("engine-eos"), "engine-defaults",
@@ -365,6 +368,7 @@ public final class Bench {
                 options.latencySeconds()));
             LatencyRun.measure(live.servers(), live.registryUrl(), live.topics(), live.settings(options,
                 options.seed() + 3, rate, options.latencySeconds()));
+            results.put("latency_engine_defaults.warm_up_drain_seconds", drain(engine, catchUp));
             progress.accept(String.format("Latency (engine defaults) at %,.0f events/s for %d s.", rate,
                 options.latencySeconds()));
             final LatencyRun.Result result = LatencyRun.measure(live.servers(), live.registryUrl(), live.topics(),
@@ -373,6 +377,18 @@ public final class Bench {
             Latencies.percentiles(results, "latency_engine_defaults.profile_update", result.profileUpdates());
             Latencies.percentiles(results, "latency_engine_defaults.segment_change", result.segmentChanges());
         }
+    }
+
+    /**
+     * Waits, after a live warm-up, until the engine has committed every event written so far, so that a measurement
+     * starts with no backlog: the warm-up runs in a new JVM, whose compiler competes with the stream thread for the
+     * machine's cores while it compiles the engine's code. Returns the seconds it took.
+     */
+    private double drain(final EngineRun engine, final CatchUp catchUp) {
+        final double seconds = engine.awaitCaughtUp(catchUp);
+        progress.accept(String.format("The engine had committed every warm-up event %.1f s after the warm-up ended.",
+            seconds));
+        return seconds;
     }
 
     /**

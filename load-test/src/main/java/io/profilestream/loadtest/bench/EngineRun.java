@@ -166,6 +166,20 @@ final class EngineRun implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the engine has committed every record of the event topics written so far, such as the backlog a
+     * live warm-up left behind in a new JVM; returns how long that took, in seconds.
+     */
+    double awaitCaughtUp(final CatchUp catchUp) {
+        final long start = System.nanoTime();
+        try {
+            catchUp.await(applicationId, TIMEOUT, process::isAlive);
+        } catch (final IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + " See " + log + ".", e);
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
     /** Waits until Kafka Streams runs ({@code /health/ready}), for an engine restarted on state that is caught up. */
     void awaitReady() throws InterruptedException {
         final long deadline = System.nanoTime() + TIMEOUT.toNanos();
