@@ -15,8 +15,9 @@ import io.profilestream.profile.CustomerProfile;
 
 /**
  * The {@code reevaluation-schedule-store}: when each profile is next due for re-evaluation without a new event.
- * Keys are the due time as 8 big-endian bytes, then the profile id, so a range scan up to "now" returns exactly the
- * profiles that are due, earliest first; values are empty. One more key holds where scans start ({@link #FLOOR_KEY}).
+ * Keys are the time an entry comes up as 8 big-endian bytes, then the profile id, so a range scan up to "now" returns
+ * every entry that has come up, earliest first; values are empty. One more key holds where scans start
+ * ({@link #FLOOR_KEY}).
  *
  * <p>A profile's entry is filed at the start of the hour its due time falls in ({@link #HOUR}), or at the due time
  * itself once that hour has begun. A due time that moves within its hour writes nothing: one that follows the last
