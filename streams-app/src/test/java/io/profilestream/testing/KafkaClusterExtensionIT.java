@@ -1,7 +1,9 @@
 package io.profilestream.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,7 +50,10 @@ class KafkaClusterExtensionIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
             cluster.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(topic);
+            // Created means committed by the controller; the broker that answers listTopics learns of it a moment
+            // later (CI saw the list without it once).
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(topic));
         }
         final RestSchemaRegistryClient registry = new RestSchemaRegistryClient(cluster.registryUrl());
         final Schema schema = SchemaBuilder.record("Reachable").fields().requiredString("id").endRecord();
