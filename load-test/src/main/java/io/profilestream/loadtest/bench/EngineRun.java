@@ -59,9 +59,23 @@ final class EngineRun implements AutoCloseable {
      * @param peakRssMb the engine process's peak resident set size in MiB, when caught up
      * @param cpuSeconds CPU seconds (user and system) the engine process had used when caught up, start-up and warm-up
      *                   included
+     * @param timedCpu CPU the engine used over the timed part only
      */
     record Result(double eventsPerSecond, double seconds, long records, double warmUpEventsPerSecond,
-                  double warmUpSeconds, double startupSeconds, double peakRssMb, double cpuSeconds) {
+                  double warmUpSeconds, double startupSeconds, double peakRssMb, double cpuSeconds, Cpu timedCpu) {
+    }
+
+    /**
+     * CPU seconds (user and system) over a span of the run: of the whole process (the compiler and the garbage
+     * collector included), and of Kafka Streams' own threads, those named after the application id (its stream
+     * threads, and its state updater, idle once restored). Unlike a rate, these hardly depend on what else the
+     * machine runs at the time. NaN when {@code /proc} cannot tell.
+     */
+    record Cpu(double process, double streamThreads) {
+
+        Cpu minus(final Cpu earlier) {
+            return new Cpu(process - earlier.process, streamThreads - earlier.streamThreads);
+        }
     }
 
     private EngineRun(final Process process,
@@ -150,17 +164,21 @@ final class EngineRun implements AutoCloseable {
         final long total = catchUp.totalRecords();
         try {
             final long first = awaitFirstRecord();
+            final Cpu coldCpu = cpu();
             final CatchUp.Committed cold = new CatchUp.Committed(0, first);
             final CatchUp.Committed warm = warmUpRecords > 0
                 ? catchUp.awaitCommitted(applicationId, warmUpRecords, TIMEOUT, process::isAlive) : cold;
+            final Cpu warmCpu = warmUpRecords > 0 ? cpu() : coldCpu;
             final long end = catchUp.await(applicationId, TIMEOUT, process::isAlive);
-            final CatchUp.Committed from = warm.records() < total ? warm : cold;
+            final Cpu endCpu = cpu();
+            final boolean timedFromWarm = warm.records() < total;
+            final CatchUp.Committed from = timedFromWarm ? warm : cold;
             final long warmUpNanos = warm.nanos() - first;
             return new Result(RawConsumerRun.rate(total - from.records(), end - from.nanos()),
                 (end - from.nanos()) / 1e9, total - from.records(),
                 warmUpRecords > 0 ? RawConsumerRun.rate(warm.records(), warmUpNanos) : 0, warmUpNanos / 1e9,
-                (first - startNanos) / 1e9, ProcessResources.peakRssMb(process.pid()),
-                ProcessResources.cpuSeconds(process.toHandle()));
+                (first - startNanos) / 1e9, ProcessResources.peakRssMb(process.pid()), endCpu.process(),
+                endCpu.minus(timedFromWarm ? warmCpu : coldCpu));
         } catch (final IllegalStateException e) {
             throw new IllegalStateException(e.getMessage() + " See " + log + ".", e);
         }
@@ -178,6 +196,11 @@ final class EngineRun implements AutoCloseable {
             throw new IllegalStateException(e.getMessage() + " See " + log + ".", e);
         }
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    private Cpu cpu() {
+        return new Cpu(ProcessResources.cpuSeconds(process.toHandle()),
+            ProcessResources.threadCpuSeconds(process.pid(), applicationId + "-"));
     }
 
     /** Waits until Kafka Streams runs ({@code /health/ready}), for an engine restarted on state that is caught up. */

@@ -56,6 +56,11 @@ class BenchIT {
             assertThat(results.get("throughput.engine_" + (run.isEmpty() ? "eos" : "alos"))).as(run)
                 .isCloseTo(records / results.get("resources.engine_seconds_to_catch_up" + run), within(1e-6));
             assertThat(results.get("resources.engine_warm_up_seconds" + run)).as(run).isPositive();
+            // The stream thread did the timed work, and the process's CPU holds its own.
+            final double streamThreads =
+                results.get("resources.engine_timed_stream_thread_cpu_seconds_per_million_events" + run);
+            assertThat(streamThreads).as(run).isPositive()
+                .isLessThan(results.get("resources.engine_timed_cpu_seconds_per_million_events" + run));
         }
         final String json = Files.readString(out.resolve("results.json"), StandardCharsets.UTF_8);
         assertThat(json).contains("\"throughput\"", "\"engine_eos\"", "\"engine_alos\"", "\"baseline_streams_eos\"",
