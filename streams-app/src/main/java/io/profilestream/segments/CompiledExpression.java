@@ -123,7 +123,18 @@ public final class CompiledExpression {
      * @param changedFields the top-level fields that changed; {@code null} when any may have
      */
     public boolean unaffectedBy(final Set<String> changedFields) {
-        return changedFields != null && reads != null && !usesNow() && Collections.disjoint(reads, changedFields);
+        return unaffectedBy(changedFields, true);
+    }
+
+    /**
+     * As {@link #unaffectedBy(Set)}; when time has not moved past any of the rule's thresholds since its answer was
+     * given, a rule whose thresholds are known exactly ({@link TimeThresholds#exact()}) is unaffected by time.
+     *
+     * @param timeMoved whether time may have crossed one of the rule's thresholds since its answer was given
+     */
+    public boolean unaffectedBy(final Set<String> changedFields, final boolean timeMoved) {
+        return changedFields != null && reads != null && (!usesNow() || !timeMoved && time.exact())
+            && Collections.disjoint(reads, changedFields);
     }
 
     /**

@@ -63,8 +63,25 @@ public final class SegmentEvaluator {
                                       final CustomerProfile profile,
                                       final Instant now,
                                       final Set<String> changedFields) {
+        return evaluate(catalogue, profile, now, changedFields, true);
+    }
+
+    /**
+     * As {@link #evaluate(SegmentCatalogue, CustomerProfile, Instant, Set)}; when time has not crossed any rule's
+     * threshold since the profile was last evaluated, a rule that reads time only through thresholds known exactly
+     * ({@code daysSince(profile.x) <op> number}) also keeps its answer if it reads none of the changed fields.
+     *
+     * @param timeMoved whether time may have crossed a threshold since: {@code false} only when the profile's
+     *                  re-evaluation time, which that evaluation set to its rules' earliest next time change, was
+     *                  absent or still ahead of {@code now} (it had not come due)
+     */
+    public SegmentEvaluation evaluate(final SegmentCatalogue catalogue,
+                                      final CustomerProfile profile,
+                                      final Instant now,
+                                      final Set<String> changedFields,
+                                      final boolean timeMoved) {
         final Diff diff = new Diff(catalogue.compiler().context(profile.getProfileId(), profile, now),
-            previousInOrder(profile.getSegments()), changedFields);
+            previousInOrder(profile.getSegments()), changedFields, timeMoved);
         return evaluate(catalogue, diff, profile.getPersona(), null);
     }
 
@@ -156,7 +173,7 @@ public final class SegmentEvaluator {
                                        final List<String> previousSegments,
                                        final String previousPersona,
                                        final String onlyId) {
-        return evaluate(catalogue, new Diff(context, previousInOrder(previousSegments), null), previousPersona,
+        return evaluate(catalogue, new Diff(context, previousInOrder(previousSegments), null, true), previousPersona,
             onlyId);
     }
 
@@ -337,7 +354,7 @@ public final class SegmentEvaluator {
         int enabled = 0;
         for (final CompiledDefinition persona : catalogue.personas()) {
             if (persona.enabled()) {
-                if (!persona.expression().unaffectedBy(diff.changed)) {
+                if (!persona.expression().unaffectedBy(diff.changed, diff.timeMoved)) {
                     return false;
                 }
                 enabled++;
@@ -373,6 +390,8 @@ public final class SegmentEvaluator {
         private final List<String> previous;
         /** Top-level profile fields that changed since the previous memberships; {@code null}: any. */
         private final Set<String> changed;
+        /** Whether time may have crossed a rule's threshold since the previous memberships. */
+        private final boolean timeMoved;
         private int evaluated;
         private int skipped;
         private List<String> members;
@@ -382,15 +401,19 @@ public final class SegmentEvaluator {
         private String lastFailed;
         private List<String> failed;
 
-        Diff(final EvaluationContext context, final List<String> previous, final Set<String> changed) {
+        Diff(final EvaluationContext context,
+             final List<String> previous,
+             final Set<String> changed,
+             final boolean timeMoved) {
             this.context = context;
             this.previous = previous;
             this.changed = changed;
+            this.timeMoved = timeMoved;
         }
 
         /** Whether a definition keeps its previous answer (counted as skipped). */
         boolean unaffected(final CompiledDefinition definition) {
-            if (changed != null && definition.expression().unaffectedBy(changed)) {
+            if (changed != null && definition.expression().unaffectedBy(changed, timeMoved)) {
                 skipped++;
                 return true;
             }

@@ -189,6 +189,14 @@ final class TimeThresholds {
     }
 
     /**
+     * Whether {@link #next} gives every instant at which the rule's answer can flip with time alone, never later: no
+     * opaque use of {@code now}, and no score comparison (whose crossing is found to a minute, so up to a minute late).
+     */
+    boolean exact() {
+        return !opaque && scores.isEmpty();
+    }
+
+    /**
      * The earliest instant after {@code now} at which one of the rule's comparisons can flip for this profile, or
      * {@code null} when none can (every threshold has passed, or its field is absent); for an opaque rule,
      * {@code now} plus the fallback interval.

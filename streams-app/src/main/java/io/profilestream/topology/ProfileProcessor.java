@@ -292,6 +292,10 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private List<MembershipChange> evaluate(final CustomerProfile profile,
                                             final Instant now,
                                             final Set<String> changed) {
+        // The previous evaluation set this to its rules' earliest next time change (among others), so while it is
+        // ahead no rule's time threshold has been crossed since.
+        final Instant due = profile.getReevaluateAt();
+        final boolean timeMoved = due != null && !due.isAfter(now);
         final ProfileEvaluator evaluator = models.evaluator();
         final List<MembershipChange> changes = new ArrayList<>(evaluator.evaluate(profile, now));
         traits.apply(profile, now);
@@ -299,7 +303,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         // Rules whose inputs did not change keep their answer, unless a backfill may not have given it to this
         // profile yet (a definition added or changed since).
         final SegmentEvaluation segments = segmentEvaluator.evaluate(current, profile, now,
-            changed == null || catalogue.running() ? null : changed);
+            changed == null || catalogue.running() ? null : changed, timeMoved);
         metrics.segmentRules(segments.evaluated(), segments.skipped());
         segments.applyTo(profile);
         changes.addAll(segments.changes());
