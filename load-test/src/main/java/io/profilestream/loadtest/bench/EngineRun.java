@@ -68,8 +68,8 @@ final class EngineRun implements AutoCloseable {
     /**
      * CPU seconds (user and system) over a span of the run: of the whole process (the compiler and the garbage
      * collector included), and of Kafka Streams' own threads, those named after the application id (its stream
-     * threads, and its state updater, idle once restored). Unlike a rate, these hardly depend on what else the
-     * machine runs at the time. NaN when {@code /proc} cannot tell.
+     * threads, and its state updater, idle once restored). Unlike a rate, these do not count time spent waiting for
+     * the broker or for a core, though contention for the cores still moves them. NaN when {@code /proc} cannot tell.
      */
     record Cpu(double process, double streamThreads) {
 
