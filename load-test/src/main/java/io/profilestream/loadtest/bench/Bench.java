@@ -463,8 +463,8 @@ public final class Bench {
      * Resource keys of one engine run; the exactly-once run's keys carry no suffix, the at-least-once run's end in
      * {@code _alos}.
      * CPU is per million records the engine processed (the whole run's per record of both inputs; the timed part's, of
-     * the process and of Kafka Streams' threads, per record timed) and state (measured after the run's clean stop) per
-     * million customers it was given, the warm-up input's included.
+     * the process and of Kafka Streams' threads, per record timed), the segment rules it ran per record timed, and
+     * state (measured after the run's clean stop) per million customers it was given, the warm-up input's included.
      */
     private static void resources(final Map<String, Double> results,
                                   final String suffix,
@@ -476,9 +476,11 @@ public final class Bench {
         results.put("resources.engine_peak_rss_mb" + end, result.peakRssMb());
         results.put("resources.engine_cpu_seconds_per_million_events" + end, result.cpuSeconds() * 1e6 / events);
         results.put("resources.engine_timed_cpu_seconds_per_million_events" + end,
-            result.timedCpu().process() * 1e6 / result.records());
+            result.timed().processCpu() * 1e6 / result.records());
         results.put("resources.engine_timed_stream_thread_cpu_seconds_per_million_events" + end,
-            result.timedCpu().streamThreads() * 1e6 / result.records());
+            result.timed().streamThreadCpu() * 1e6 / result.records());
+        results.put("resources.engine_timed_rule_evaluations_per_event" + end,
+            result.timed().rulesEvaluated() / result.records());
         results.put("resources.engine_state_mb_per_million_profiles" + end, stateMb * 1e6 / customers);
         results.put("resources.engine_startup_seconds" + end, result.startupSeconds());
         if (results.get("input.warm_up_events") > 0) {

@@ -59,22 +59,26 @@ final class EngineRun implements AutoCloseable {
      * @param peakRssMb the engine process's peak resident set size in MiB, when caught up
      * @param cpuSeconds CPU seconds (user and system) the engine process had used when caught up, start-up and warm-up
      *                   included
-     * @param timedCpu CPU the engine used over the timed part only
+     * @param timed what the engine did over the timed part only
      */
     record Result(double eventsPerSecond, double seconds, long records, double warmUpEventsPerSecond,
-                  double warmUpSeconds, double startupSeconds, double peakRssMb, double cpuSeconds, Cpu timedCpu) {
+                  double warmUpSeconds, double startupSeconds, double peakRssMb, double cpuSeconds, Work timed) {
     }
 
     /**
-     * CPU seconds (user and system) over a span of the run: of the whole process (the compiler and the garbage
-     * collector included), and of Kafka Streams' own threads, those named after the application id (its stream
-     * threads, and its state updater, idle once restored). Unlike a rate, these do not count time spent waiting for
-     * the broker or for a core, though contention for the cores still moves them. NaN when {@code /proc} cannot tell.
+     * What the engine did over a span of the run.
+     * CPU seconds (user and system) of the whole process (the compiler and the garbage collector included), and of
+     * Kafka Streams' own threads, those named after the application id (its stream threads, and its state updater,
+     * idle once restored): unlike a rate, these do not count time spent waiting for the broker or for a core, though
+     * contention for the cores still moves them; NaN when {@code /proc} cannot tell. And the segment rules it ran
+     * ({@code profilestream_segment_rule_evaluations_total{outcome="evaluated"}}), a count the machine does not move;
+     * NaN when the engine did not answer.
      */
-    record Cpu(double process, double streamThreads) {
+    record Work(double processCpu, double streamThreadCpu, double rulesEvaluated) {
 
-        Cpu minus(final Cpu earlier) {
-            return new Cpu(process - earlier.process, streamThreads - earlier.streamThreads);
+        Work minus(final Work earlier) {
+            return new Work(processCpu - earlier.processCpu, streamThreadCpu - earlier.streamThreadCpu,
+                rulesEvaluated - earlier.rulesEvaluated);
         }
     }
 
@@ -164,21 +168,21 @@ final class EngineRun implements AutoCloseable {
         final long total = catchUp.totalRecords();
         try {
             final long first = awaitFirstRecord();
-            final Cpu coldCpu = cpu();
+            final Work coldWork = work();
             final CatchUp.Committed cold = new CatchUp.Committed(0, first);
             final CatchUp.Committed warm = warmUpRecords > 0
                 ? catchUp.awaitCommitted(applicationId, warmUpRecords, TIMEOUT, process::isAlive) : cold;
-            final Cpu warmCpu = warmUpRecords > 0 ? cpu() : coldCpu;
+            final Work warmWork = warmUpRecords > 0 ? work() : coldWork;
             final long end = catchUp.await(applicationId, TIMEOUT, process::isAlive);
-            final Cpu endCpu = cpu();
+            final Work endWork = work();
             final boolean timedFromWarm = warm.records() < total;
             final CatchUp.Committed from = timedFromWarm ? warm : cold;
             final long warmUpNanos = warm.nanos() - first;
             return new Result(RawConsumerRun.rate(total - from.records(), end - from.nanos()),
                 (end - from.nanos()) / 1e9, total - from.records(),
                 warmUpRecords > 0 ? RawConsumerRun.rate(warm.records(), warmUpNanos) : 0, warmUpNanos / 1e9,
-                (first - startNanos) / 1e9, ProcessResources.peakRssMb(process.pid()), endCpu.process(),
-                endCpu.minus(timedFromWarm ? warmCpu : coldCpu));
+                (first - startNanos) / 1e9, ProcessResources.peakRssMb(process.pid()), endWork.processCpu(),
+                endWork.minus(timedFromWarm ? warmWork : coldWork));
         } catch (final IllegalStateException e) {
             throw new IllegalStateException(e.getMessage() + " See " + log + ".", e);
         }
@@ -198,9 +202,11 @@ final class EngineRun implements AutoCloseable {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private Cpu cpu() {
-        return new Cpu(ProcessResources.cpuSeconds(process.toHandle()),
-            ProcessResources.threadCpuSeconds(process.pid(), applicationId + "-"));
+    private Work work() throws InterruptedException {
+        return new Work(ProcessResources.cpuSeconds(process.toHandle()),
+            ProcessResources.threadCpuSeconds(process.pid(), applicationId + "-"),
+            probe.sum("profilestream_segment_rule_evaluations_total", List.of("outcome=\"evaluated\""))
+                .orElse(Double.NaN));
     }
 
     /** Waits until Kafka Streams runs ({@code /health/ready}), for an engine restarted on state that is caught up. */
