@@ -108,6 +108,11 @@ public final class CompiledExpression {
         return time.usesNow();
     }
 
+    /** The rule's time thresholds, which a catalogue combines with its other rules'. */
+    TimeThresholds timeThresholds() {
+        return time;
+    }
+
     /**
      * The top-level fields of the profile the rule reads ({@code transactions}, {@code email}, ...), or empty when it
      * uses the profile whole and may read any.

@@ -41,7 +41,8 @@ public final class SegmentCatalogue {
     private final Map<String, InvalidDefinition> invalid;
     private final List<CompiledDefinition> segments;
     private final List<CompiledDefinition> personas;
-    private final boolean timeDependent;
+    /** The enabled definitions' time thresholds together. */
+    private final TimeThresholds time;
 
     private SegmentCatalogue(final SegmentCompiler compiler,
                              final Map<String, CompiledDefinition> byId,
@@ -51,19 +52,21 @@ public final class SegmentCatalogue {
         this.invalid = Collections.unmodifiableMap(new TreeMap<>(invalid));
         final List<CompiledDefinition> segmentList = new ArrayList<>();
         final List<CompiledDefinition> personaList = new ArrayList<>();
-        boolean usesNow = false;
+        final List<TimeThresholds> enabledTimes = new ArrayList<>();
         for (final CompiledDefinition definition : this.byId.values()) {
             if (definition.kind() == DefinitionKind.PERSONA) {
                 personaList.add(definition);
             } else {
                 segmentList.add(definition);
             }
-            usesNow |= definition.enabled() && definition.expression().usesNow();
+            if (definition.enabled()) {
+                enabledTimes.add(definition.expression().timeThresholds());
+            }
         }
         personaList.sort(PERSONA_ORDER);
         this.segments = List.copyOf(segmentList);
         this.personas = List.copyOf(personaList);
-        this.timeDependent = usesNow;
+        this.time = TimeThresholds.union(enabledTimes);
     }
 
     /**
@@ -225,7 +228,7 @@ public final class SegmentCatalogue {
      * time-driven re-evaluation.
      */
     public boolean isTimeDependent() {
-        return timeDependent;
+        return time.usesNow();
     }
 
     /**
@@ -246,17 +249,7 @@ public final class SegmentCatalogue {
                                   final Instant now,
                                   final Duration fallback,
                                   final ScoreCurve curve) {
-        if (!timeDependent) {
-            return null;
-        }
-        Instant next = null;
-        for (final CompiledDefinition definition : byId.values()) {
-            if (definition.enabled()) {
-                next = TimeThresholds.earliest(next,
-                    definition.expression().nextTimeChange(profile, now, fallback, curve));
-            }
-        }
-        return next;
+        return time.next(profile, now, fallback, curve);
     }
 
     /**

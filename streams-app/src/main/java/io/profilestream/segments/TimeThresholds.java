@@ -3,10 +3,16 @@ package io.profilestream.segments;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;
@@ -62,14 +68,54 @@ final class TimeThresholds {
     record ScoreThreshold(String score, double value) {
     }
 
-    private final List<Threshold> thresholds;
+    /**
+     * The thresholds on one field, their days in ascending order without repeats: the field is read once, and the
+     * first threshold still ahead is its earliest.
+     */
+    private record FieldThresholds(List<String> path, double[] days) {
+    }
+
     private final List<ScoreThreshold> scores;
     private final boolean opaque;
+    private final List<FieldThresholds> fields;
 
-    private TimeThresholds(final List<Threshold> thresholds, final List<ScoreThreshold> scores, final boolean opaque) {
-        this.thresholds = List.copyOf(thresholds);
+    private TimeThresholds(final Collection<Threshold> thresholds,
+                           final Collection<ScoreThreshold> scores,
+                           final boolean opaque) {
         this.scores = List.copyOf(scores);
         this.opaque = opaque;
+        final Map<List<String>, SortedSet<Double>> days = new LinkedHashMap<>();
+        for (final Threshold threshold : thresholds) {
+            days.computeIfAbsent(threshold.path(), path -> new TreeSet<>()).add(threshold.days());
+        }
+        final List<FieldThresholds> byField = new ArrayList<>(days.size());
+        days.forEach((path, sorted) -> byField.add(
+            new FieldThresholds(path, sorted.stream().mapToDouble(Double::doubleValue).toArray())));
+        this.fields = List.copyOf(byField);
+    }
+
+    /**
+     * The thresholds of several rules together: {@link #next} gives the earliest instant at which any of them can
+     * change with time alone, reading each field once however many rules compare it (a catalogue's rules share a few
+     * timestamps).
+     */
+    static TimeThresholds union(final Collection<TimeThresholds> rules) {
+        final List<Threshold> thresholds = new ArrayList<>();
+        final Set<ScoreThreshold> scores = new LinkedHashSet<>();
+        boolean opaque = false;
+        for (final TimeThresholds rule : rules) {
+            for (final FieldThresholds field : rule.fields) {
+                for (final double days : field.days()) {
+                    thresholds.add(new Threshold(field.path(), days));
+                }
+            }
+            scores.addAll(rule.scores);
+            opaque |= rule.opaque;
+        }
+        if (thresholds.isEmpty() && scores.isEmpty() && !opaque) {
+            return NONE;
+        }
+        return new TimeThresholds(thresholds, scores, opaque);
     }
 
     /**
@@ -214,14 +260,12 @@ final class TimeThresholds {
      * before then.
      */
     Instant next(final IndexedRecord profile, final Instant now, final Duration fallback, final ScoreCurve curve) {
-        if (opaque) {
-            return now.plus(fallback);
-        }
-        Instant crossing = null;
+        // A single opaque rule has no thresholds; a union may have both.
+        Instant next = opaque ? now.plus(fallback) : null;
         for (final ScoreThreshold score : scores) {
-            crossing = earliest(crossing, crossing(profile, now, score, curve));
+            next = earliest(next, crossing(profile, now, score, curve));
         }
-        return earliest(crossing, nextDay(profile, now));
+        return earliest(next, nextDay(profile, now));
     }
 
     private static Instant crossing(final IndexedRecord profile,
@@ -254,16 +298,17 @@ final class TimeThresholds {
     private Instant nextDay(final IndexedRecord profile, final Instant now) {
         final long nowMs = now.toEpochMilli();
         long next = Long.MAX_VALUE;
-        for (final Threshold threshold : thresholds) {
-            final Object value = read(profile, threshold.path());
-            if (!(value instanceof Instant at)) {
+        for (final FieldThresholds field : fields) {
+            if (!(read(profile, field.path()) instanceof Instant at)) {
                 continue;
             }
-            final long flip = at.toEpochMilli() + (long) Math.floor(threshold.days() * MILLIS_PER_DAY);
-            if (flip > nowMs) {
-                next = Math.min(next, flip);
-            } else if (flip + 1 > nowMs) {
-                next = Math.min(next, flip + 1);
+            // Flips grow with the days, so the first not behind now is the field's earliest.
+            for (final double days : field.days()) {
+                final long flip = at.toEpochMilli() + (long) Math.floor(days * MILLIS_PER_DAY);
+                if (flip >= nowMs) {
+                    next = Math.min(next, flip > nowMs ? flip : flip + 1);
+                    break;
+                }
             }
         }
         return next == Long.MAX_VALUE ? null : Instant.ofEpochMilli(next);

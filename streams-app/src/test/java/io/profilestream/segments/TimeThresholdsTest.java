@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import io.profilestream.domain.ScoreCurve;
 import io.profilestream.profile.CustomerProfile;
+import io.profilestream.profile.SegmentDefinition;
 
 class TimeThresholdsTest {
 
@@ -141,6 +142,68 @@ class TimeThresholdsTest {
         }
         // The thresholds are where answers change, not arbitrary instants.
         assertThat(flips).isGreaterThan(200);
+    }
+
+    /**
+     * A catalogue reads each timestamp once for all its rules; its next time change must still be the earliest of its
+     * enabled rules' own, with opaque rules, score crossings, disabled rules and thresholds shared by several rules.
+     */
+    @Test
+    void shouldGiveACatalogueTheEarliestNextTimeChangeOfItsEnabledRules() {
+        final List<SegmentDefinition> definitions = new ArrayList<>(CatalogueYaml.loadDefault(COMPILER, NOW));
+        definitions.add(SegmentFixtures.segment("opaque", "now - profile.identity.lastSeen > duration('72h')"));
+        definitions.add(SegmentFixtures.segment("scored",
+            "profile.scores.churnRisk > 0.75 || daysSince(profile.identity.lastSeen) <= 3"));
+        definitions.add(SegmentFixtures.segment("shared", "daysSince(profile.identity.lastSeen) > 3"));
+        definitions.add(SegmentDefinition.newBuilder(SegmentFixtures.segment("off",
+            "daysSince(profile.identity.firstSeen) > 1")).setEnabled(false).build());
+        final SegmentCatalogue withOpaque = SegmentCatalogue.of(COMPILER, definitions);
+        final SegmentCatalogue exact = SegmentCatalogue.of(COMPILER, definitions.stream()
+            .filter(definition -> !definition.getId().equals("opaque")).toList());
+        final ScoreCurve rising = (record, score, at) -> "churnRisk".equals(score)
+            ? 0.5 + 0.01 * Duration.between(NOW, at).toMillis() / Duration.ofDays(1).toMillis()
+            : Double.NaN;
+        final Random random = new Random(3);
+        int onThreshold = 0;
+        for (int i = 0; i < 200; i++) {
+            final CustomerProfile profile = randomProfile(random, "p-" + i);
+            if (i % 4 == 0) {
+                profile.getTransactions().setLastPurchaseAt(null);
+            }
+            for (final SegmentCatalogue catalogue : List.of(withOpaque, exact)) {
+                for (final ScoreCurve curve : List.of(ScoreCurve.NONE, rising)) {
+                    Instant at = NOW;
+                    for (int step = 0; step < 8; step++) {
+                        final Instant next = catalogue.nextTimeChange(profile, at, FALLBACK, curve);
+                        assertThat(next).as("%s at %s", profile, at)
+                            .isEqualTo(earliestOfRules(catalogue, profile, at, curve));
+                        if (next == null) {
+                            break;
+                        }
+                        // On a threshold itself half the time: a rule with <= flips a millisecond later.
+                        final boolean exactly = random.nextBoolean();
+                        onThreshold += exactly ? 1 : 0;
+                        at = exactly ? next : next.plusMillis(1 + random.nextInt(86_400_000));
+                    }
+                }
+            }
+        }
+        assertThat(onThreshold).isGreaterThan(500);
+        assertThat(withOpaque.nextTimeChange(richProfile("p-1"), NOW, FALLBACK)).isEqualTo(NOW.plus(FALLBACK));
+    }
+
+    private static Instant earliestOfRules(final SegmentCatalogue catalogue,
+                                           final CustomerProfile profile,
+                                           final Instant at,
+                                           final ScoreCurve curve) {
+        Instant earliest = null;
+        for (final CompiledDefinition definition : catalogue.definitions()) {
+            final Instant next = catalogue.nextTimeChange(definition.id(), profile, at, FALLBACK, curve);
+            if (next != null && (earliest == null || next.isBefore(earliest))) {
+                earliest = next;
+            }
+        }
+        return earliest;
     }
 
     private static List<Boolean> answers(final SegmentCatalogue catalogue,
