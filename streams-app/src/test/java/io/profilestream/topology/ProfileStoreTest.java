@@ -163,6 +163,19 @@ class ProfileStoreTest {
     }
 
     @Test
+    void shouldKeepAProfileChangedByEarlierRecordsWhenALaterRecordReplacesItUnreadAndFails() {
+        final ProfileStore profiles = new ProfileStore(store, 10, ProfileStore.RecordContexts.NONE);
+        profiles.put("c1", profile("c1", 1));
+        profiles.recordDone();
+
+        profiles.put("c1", profile("c1", 2));
+
+        assertThat(profiles.forgetTouched()).as("changed before the failed record").containsExactly("c1");
+        profiles.writeBack();
+        assertThat(store.get("c1").getIdentity().getVersion()).isEqualTo(2);
+    }
+
+    @Test
     void shouldDeleteAndReturnTheLatestVersionEvenIfNotWritten() {
         store.put("c1", profile("c1", 1));
         final ProfileStore profiles = new ProfileStore(store, 10, ProfileStore.RecordContexts.NONE);
