@@ -46,6 +46,9 @@ import io.profilestream.segments.SegmentLimits;
  * @param segmentCompiler compiles segment rules, with the configured cost limits
  * @param timeRuleInterval how often profiles are re-evaluated while a rule depends on {@code now}
  * @param profileCacheSize the most recently used profiles each task keeps decoded
+ * @param commitMinIntervalMs the shortest time between the commits a task asks for while it processes live records;
+ *                            0 asks for none
+ * @param commitIntervalMs Kafka Streams' {@code commit.interval.ms}, the longest time between commits
  * @param live the engine's now and current models, shared by the tasks and the HTTP server of this instance
  * @param linkRetention how long an anonymous id's link is kept after its last click (engine time); zero keeps it
  */
@@ -64,12 +67,18 @@ public record EngineSettings(Topics topics,
                              SegmentCompiler segmentCompiler,
                              Duration timeRuleInterval,
                              int profileCacheSize,
+                             long commitMinIntervalMs,
+                             long commitIntervalMs,
                              LiveModels live,
                              Duration linkRetention) {
 
     public EngineSettings {
         if (profileCacheSize < 0) {
             throw new IllegalArgumentException("profile.cache.size must be 0 or more, not " + profileCacheSize + ".");
+        }
+        if (commitMinIntervalMs < 0) {
+            throw new IllegalArgumentException("profile.commit.min.interval.ms must be 0 (off) or more, not "
+                + commitMinIntervalMs + ".");
         }
         if (linkRetention.isNegative()) {
             throw new IllegalArgumentException("identity.link.retention.ms must be 0 (keep) or more, not "
@@ -130,6 +139,8 @@ public record EngineSettings(Topics topics,
                 config.getInt("segments.max.comprehension.iterations"))),
             Duration.ofMillis(config.getLong("segments.time.rule.interval.ms")),
             config.getInt("profile.cache.size"),
+            config.getLong("profile.commit.min.interval.ms"),
+            config.getLong("commit.interval.ms"),
             new LiveModels("event-time".equals(mode), Clock.systemUTC(), aggregator, evaluators.defaults(),
                 new CoPurchaseModel(recommendationLimits(config))),
             Duration.ofMillis(config.getLong("identity.link.retention.ms")));

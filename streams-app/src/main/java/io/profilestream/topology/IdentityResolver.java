@@ -45,6 +45,7 @@ final class IdentityResolver implements Processor<String, ClickEvent, String, Sp
     private final EngineMetrics metrics;
     private final IdentityEvents identityEvents;
     private ProcessorContext<String, SpecificRecord> context;
+    private CommitPacer commits;
     private KeyValueStore<String, IdentityLink> links;
     private DedupWindow seenClicks;
     /** Where the link expiry sweep goes on: the last anonymous id it visited, or null to start at the first. */
@@ -59,6 +60,8 @@ final class IdentityResolver implements Processor<String, ClickEvent, String, Sp
     @Override
     public void init(final ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
+        // Clicks reach the profile processor through profile-events, which it reads once this task commits.
+        this.commits = new CommitPacer(context, settings.commitMinIntervalMs(), settings.commitIntervalMs());
         this.links = context.getStateStore(Stores.IDENTITY_LINKS);
         this.seenClicks = new DedupWindow(context.getStateStore(Stores.CLICK_DEDUP), settings.dedupRetentionMs(),
             context::currentSystemTimeMs);
@@ -102,6 +105,7 @@ final class IdentityResolver implements Processor<String, ClickEvent, String, Sp
 
     @Override
     public void process(final Record<String, ClickEvent> record) {
+        commits.processing(record.timestamp());
         final ClickEvent click = record.value();
         final String anonymousId = click.getAnonymousId();
         if (seenClicks.seenBefore(anonymousId, click.getEventId())) {

@@ -77,6 +77,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private final EngineMetrics metrics;
     private final UnaryOperator<byte[]> profileUpdate;
     private ProcessorContext<String, SpecificRecord> context;
+    private CommitPacer commits;
     private ProfileStore profiles;
     private DedupWindow seenEvents;
     private ReevaluationSchedule schedule;
@@ -102,6 +103,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     @Override
     public void init(final ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
+        this.commits = new CommitPacer(context, settings.commitMinIntervalMs(), settings.commitIntervalMs());
         final KeyValueStore<String, CustomerProfile> store = context.getStateStore(Stores.PROFILES);
         this.profiles = new ProfileStore(store, settings.profileCacheSize(), recordContexts(context));
         // Changed profiles reach the store (and so its changelog and profile-updates) once per commit.
@@ -151,6 +153,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
 
     @Override
     public void process(final Record<String, SpecificRecord> record) {
+        commits.processing(record.timestamp());
         final EventKind kind = EventKind.of(record.value());
         try {
             switch (kind) {

@@ -12,19 +12,13 @@ import io.profilestream.metrics.EngineMetrics;
 
 /**
  * Turns the engine configuration into Kafka Streams properties: Kafka settings pass through (with defaults of the
- * engine's own for {@code max.task.idle.ms}, {@code commit.interval.ms}, the main consumer's {@code max.poll.records}
- * and the changelogs' {@code topic.max.compaction.lag.ms}), then the
+ * engine's own for {@code max.task.idle.ms}, the main consumer's {@code max.poll.records} and the changelogs'
+ * {@code topic.max.compaction.lag.ms}; {@code commit.interval.ms} has its default in the defaults file), then the
  * engine wires its dead-letter handling, which is not optional, and bounds RocksDB's memory
  * ({@link BoundedMemoryRocksDBConfig}) unless {@code rocksdb.config.setter} names another setter (or is empty: Kafka
  * Streams' defaults).
  */
 public final class StreamsProperties {
-
-    /** The commit interval under {@code exactly_once_v2} unless one is set, in milliseconds. */
-    static final long EXACTLY_ONCE_COMMIT_INTERVAL_MS = 50;
-
-    /** The commit interval under {@code at_least_once} unless one is set, in milliseconds. */
-    static final long AT_LEAST_ONCE_COMMIT_INTERVAL_MS = 1_000;
 
     /** The main consumer's {@code max.poll.records} unless one is set (Kafka Streams' default is 1,000). */
     static final int MAX_POLL_RECORDS = 10_000;
@@ -56,16 +50,6 @@ public final class StreamsProperties {
         // Changelogs keep an erased customer's earlier values until compaction: bound how long (docs/security.md).
         properties.putIfAbsent(StreamsConfig.topicPrefix(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG),
             TopicConfigs.compactionLag(config));
-        if (!properties.containsKey(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)) {
-            // Profiles reach profile-updates at each commit (ProfileUpdates), and under exactly_once_v2 a click is
-            // committed twice on its way (into profile-events, then out of the profile processor), so the commit
-            // interval sets the latency: Kafka's 30 s default for at_least_once would hold profiles that long, and
-            // under exactly_once_v2 50 ms instead of Kafka's 100 ms cut the p99 from event to output by a third to a
-            // half, for some throughput (docs/benchmarks.md).
-            properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
-                StreamsConfig.AT_LEAST_ONCE.equals(properties.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
-                    ? AT_LEAST_ONCE_COMMIT_INTERVAL_MS : EXACTLY_ONCE_COMMIT_INTERVAL_MS);
-        }
         properties.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.get("topics.dlq"));
         properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterQueueHandler.class);
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterQueueHandler.class);

@@ -122,5 +122,9 @@ class ProfileStreamConfigTest {
         assertThatThrownBy(() -> EngineSettings.from(cache))
             .isInstanceOf(ConfigException.class)
             .hasMessageContaining("profile.cache.size must be 0 or more, not -1.");
+        final ProfileStreamConfig commits = ProfileStreamConfig.of(Map.of("profile.commit.min.interval.ms", "-5"));
+        assertThatThrownBy(() -> EngineSettings.from(commits))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("profile.commit.min.interval.ms must be 0 (off) or more, not -5.");
     }
 }

@@ -46,11 +46,10 @@ class StreamsPropertiesTest {
     }
 
     @Test
-    void shouldCommitOftenUnderExactlyOnceAndEverySecondUnderAtLeastOnceUnlessTold() {
-        assertThat(commitIntervalMs(Map.of())).isEqualTo(50L);
+    void shouldCommitAtLeastEverySecondUnderEitherGuaranteeUnlessTold() {
+        assertThat(commitIntervalMs(Map.of())).isEqualTo(1000L);
         assertThat(commitIntervalMs(Map.of("commit.interval.ms", "200"))).isEqualTo(200L);
-        assertThat(commitIntervalMs(Map.of("processing.guarantee", "at_least_once")))
-            .isEqualTo(StreamsProperties.AT_LEAST_ONCE_COMMIT_INTERVAL_MS);
+        assertThat(commitIntervalMs(Map.of("processing.guarantee", "at_least_once"))).isEqualTo(1000L);
         assertThat(commitIntervalMs(Map.of("processing.guarantee", "at_least_once", "commit.interval.ms", "5000")))
             .isEqualTo(5000L);
     }

@@ -327,8 +327,9 @@ public final class Bench {
     }
 
     /**
-     * The engine's settings for a run: the bench's, then the user's, then the guarantee; without the bench's commit
-     * interval (nor the user's) when {@code benchCommitInterval} is false, so Kafka Streams' default applies.
+     * The engine's settings for a run: the bench's, then the user's, then the guarantee. With {@code
+     * benchCommitInterval} the engine commits on the bench's interval like every other Streams application, its
+     * early commits for live records off; without, on its own defaults unless the user's settings say otherwise.
      */
     private Map<String, String> engineSettings(final String servers,
                                                final String registryUrl,
@@ -339,21 +340,20 @@ public final class Bench {
             "bootstrap.servers", servers,
             "schema.registry.url", registryUrl,
             "application.id", "bench-engine-" + suffix,
-            "processing.guarantee", guarantee,
-            "commit.interval.ms", Long.toString(options.commitIntervalMs()),
             "topics.partitions", Integer.toString(options.partitions())));
+        if (benchCommitInterval) {
+            settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(options.commitIntervalMs()));
+            settings.put("profile.commit.min.interval.ms", "0");
+        }
         settings.putAll(options.engineSettings());
         settings.put("processing.guarantee", guarantee);
-        if (!benchCommitInterval) {
-            settings.remove(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
-        }
         return settings;
     }
 
     /**
      * {@code latency_engine_defaults}: the exactly-once engine restarted on its caught-up state with its own default
-     * commit interval (50 ms under exactly_once_v2), then, after an unmeasured warm-up at the same
-     * rate (the JVM is new), latency at 50% of the rate it measured with the bench's settings.
+     * commits (every second, and as often as every 50 ms for live records), then, after an unmeasured warm-up at the
+     * same rate (the JVM is new), latency at 50% of the rate it measured with the bench's settings.
      */
     private void engineDefaultsLatency(final Path work,
                                        final Live live,
