@@ -58,6 +58,8 @@ public final class SegmentBenchmark {
     private static final Instant START = Instant.parse("2025-01-01T00:00:00Z");
     private static final Duration EVENT_SPACING = Duration.ofSeconds(20);
     private static final long SEED = 42L;
+    /** The engine's default {@code segments.time.rule.interval.ms}. */
+    private static final Duration NEXT_TIME_FALLBACK = Duration.ofHours(1);
 
     private SegmentBenchmark() {
     }
@@ -185,9 +187,30 @@ public final class SegmentBenchmark {
         final long cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
         final long bytes = threads.getThreadAllocatedBytes(thread) - bytesBefore;
         final double updates = (double) rounds * profiles.size();
+        // When the profile comes due next (every evaluation computes it), the same rounds over the same profiles.
+        for (int round = 0; round < warmup; round++) {
+            checksum += nextTimeChanges(catalogue, profiles, now);
+        }
+        final long nextCpuBefore = threads.getCurrentThreadCpuTime();
+        for (int round = 0; round < rounds; round++) {
+            checksum += nextTimeChanges(catalogue, profiles, now);
+        }
+        final long nextCpu = threads.getCurrentThreadCpuTime() - nextCpuBefore;
         return new Result(size, catalogue.segments().size(), catalogue.personas().size(), cpu / updates,
             elapsed / updates, size == 0 ? 0 : cpu / updates / size, bytes / updates, members / updates,
-            errors / updates, changes, firstRoundChanges / (double) profiles.size(), checksum);
+            errors / updates, changes, firstRoundChanges / (double) profiles.size(), nextCpu / updates, checksum);
+    }
+
+    /** Asks the catalogue when each profile's answers can next change with time alone; a checksum of the answers. */
+    private static long nextTimeChanges(final SegmentCatalogue catalogue,
+                                        final List<CustomerProfile> profiles,
+                                        final Instant now) {
+        long checksum = 0;
+        for (final CustomerProfile profile : profiles) {
+            final Instant next = catalogue.nextTimeChange(profile, now, NEXT_TIME_FALLBACK);
+            checksum += next == null ? 0 : next.getEpochSecond();
+        }
+        return checksum;
     }
 
     private static Round round(final SegmentEvaluator evaluator,
@@ -212,17 +235,17 @@ public final class SegmentBenchmark {
     }
 
     private static void print(final List<Result> results) {
-        System.out.printf(Locale.ROOT, "%-12s %8s %8s %11s %11s %13s %13s %15s %14s %16s%n", "definitions",
+        System.out.printf(Locale.ROOT, "%-12s %8s %8s %11s %11s %13s %13s %15s %14s %16s %13s%n", "definitions",
             "segments", "personas", "ns/profile", "(wall ns)", "ns/definition", "bytes/profile", "members/profile",
-            "errors/profile", "entries/profile*");
+            "errors/profile", "entries/profile*", "ns/next-time");
         for (final Result result : results) {
             final String perDefinition = result.size == 0 ? "-"
                 : String.format(Locale.ROOT, "%.0f", result.nsPerDefinition);
-            System.out.printf(Locale.ROOT, "%-12s %8d %8d %11.0f %11.0f %13s %13.0f %15.2f %14.3f %16.2f%n",
+            System.out.printf(Locale.ROOT, "%-12s %8d %8d %11.0f %11.0f %13s %13.0f %15.2f %14.3f %16.2f %13.0f%n",
                 result.size == 0 ? "0 (baseline)" : Integer.toString(result.size), result.segments, result.personas,
                 result.nsPerProfile, result.wallNsPerProfile, perDefinition,
                 result.bytesPerProfile, result.membersPerProfile, result.errorsPerProfile,
-                result.firstRoundChangesPerProfile);
+                result.firstRoundChangesPerProfile, result.nsPerNextTimeChange);
             if (result.steadyChanges != 0) {
                 System.out.printf(Locale.ROOT, "  note: %d changes in the measured rounds (expected none)%n",
                     result.steadyChanges);
@@ -232,6 +255,8 @@ public final class SegmentBenchmark {
             + " other processes on the machine disturb less than wall time.%n");
         System.out.printf(Locale.ROOT, "* changes per profile in the unmeasured first round, from no membership;"
             + " the measured rounds had none.%n");
+        System.out.printf(Locale.ROOT, "ns/next-time: CPU time of one SegmentCatalogue.nextTimeChange (when the"
+            + " profile's answers can next change with time alone), which every evaluation also computes.%n");
         System.out.printf(Locale.ROOT, "(checksum %d)%n", results.stream().mapToLong(r -> r.checksum).sum());
     }
 
@@ -251,6 +276,7 @@ public final class SegmentBenchmark {
                           double errorsPerProfile,
                           long steadyChanges,
                           double firstRoundChangesPerProfile,
+                          double nsPerNextTimeChange,
                           long checksum) {
     }
 
