@@ -57,7 +57,11 @@ final class AvroStructValue extends StructValue<String, AvroStructValue> {
         if (index < 0) {
             throw CelAttributeNotFoundException.forFieldResolution(field);
         }
-        return get(index);
+        return at(index);
+    }
+
+    AvroCelTypes.RecordBinding binding() {
+        return binding;
     }
 
     /**
@@ -69,11 +73,12 @@ final class AvroStructValue extends StructValue<String, AvroStructValue> {
         if (index < 0) {
             return Optional.empty();
         }
-        final Object value = get(index);
+        final Object value = at(index);
         return value == NullValue.NULL_VALUE ? Optional.empty() : Optional.of(value);
     }
 
-    private Object get(final int index) {
+    /** The value of the field at the binding's index, converted on first access. */
+    Object at(final int index) {
         Object value = memo[index];
         if (value == null) {
             final AvroCelTypes.Slot slot = binding.slot(index);

@@ -21,6 +21,8 @@ public final class CompiledExpression {
 
     private final String source;
     private final CelRuntime.Program program;
+    /** The rule evaluated without CEL's interpreter, or null when it uses what only CEL evaluates. */
+    private final DirectExpression direct;
     private final int astNodes;
     private final int comprehensionDepth;
     private final TimeThresholds time;
@@ -29,12 +31,14 @@ public final class CompiledExpression {
 
     CompiledExpression(final String source,
                        final CelRuntime.Program program,
+                       final DirectExpression direct,
                        final int astNodes,
                        final int comprehensionDepth,
                        final TimeThresholds time,
                        final Set<String> reads) {
         this.source = source;
         this.program = program;
+        this.direct = direct;
         this.astNodes = astNodes;
         this.comprehensionDepth = comprehensionDepth;
         this.time = time;
@@ -48,6 +52,18 @@ public final class CompiledExpression {
      * @throws SegmentEvaluationException when the rule fails for this profile
      */
     public boolean matches(final EvaluationContext context) throws SegmentEvaluationException {
+        if (direct != null) {
+            try {
+                return direct.matches(context);
+            } catch (final DirectExpression.GiveUp e) {
+                // CEL gives the answer, or the error with its message.
+            }
+        }
+        return celMatches(context);
+    }
+
+    /** As {@link #matches}, by CEL's interpreter alone. */
+    boolean celMatches(final EvaluationContext context) throws SegmentEvaluationException {
         final Object result;
         try {
             result = program.eval(context.variables());
@@ -61,6 +77,14 @@ public final class CompiledExpression {
             return (Boolean) result;
         }
         throw new SegmentEvaluationException("Expected a bool result, got " + result, null);
+    }
+
+    /**
+     * The rule as evaluated without CEL's interpreter, which falls back to it only for profiles it gives up on; null
+     * when the rule uses what only CEL evaluates.
+     */
+    DirectExpression direct() {
+        return direct;
     }
 
     /**

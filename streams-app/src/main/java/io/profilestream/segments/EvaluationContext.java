@@ -49,6 +49,10 @@ public final class EvaluationContext {
         return (Instant) now.get();
     }
 
+    AvroStructValue profileValue() {
+        return (AvroStructValue) profile.get();
+    }
+
     CelVariableResolver variables() {
         return variables;
     }

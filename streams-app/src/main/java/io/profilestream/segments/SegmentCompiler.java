@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 import com.google.common.collect.ImmutableSet;
 
@@ -23,6 +25,7 @@ import dev.cel.common.ast.CelExpr;
 import dev.cel.common.types.SimpleType;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelFunctionBinding;
 
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.SegmentDefinition;
@@ -43,6 +46,10 @@ import io.profilestream.profile.SegmentDefinition;
  * <p>Building a compiler costs a few milliseconds; build one and share it (it is immutable and thread-safe).
  */
 public final class SegmentCompiler {
+
+    /** The rule helpers' bindings by overload id, for {@link DirectExpression}. */
+    private static final Map<String, CelFunctionBinding> HELPERS = ProfileFunctions.bindings().stream()
+        .collect(Collectors.toUnmodifiableMap(CelFunctionBinding::getOverloadId, binding -> binding));
 
     private final SegmentLimits limits;
     private final AvroCelTypes types;
@@ -141,7 +148,8 @@ public final class SegmentCompiler {
                 position(ast.getSource(), stats.deepestComprehension));
         }
         try {
-            return new CompiledExpression(expression, cel.createProgram(ast), stats.nodes, stats.comprehensionDepth,
+            return new CompiledExpression(expression, cel.createProgram(ast), DirectExpression.of(ast, HELPERS),
+                stats.nodes, stats.comprehensionDepth,
                 stats.time.result(), stats.reads.result());
         } catch (final CelEvaluationException e) {
             throw new InvalidExpressionException(e.getMessage(), null);
