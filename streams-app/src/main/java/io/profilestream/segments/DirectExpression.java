@@ -27,10 +27,11 @@ import dev.cel.runtime.CelFunctionOverload;
  *
  * <p>The answers are CEL's. Equality, ordering and arithmetic follow CEL's definitions, an int and a double are
  * compared with CEL-Java's own functions, and the helpers are called through the same bindings CEL calls. Wherever
- * CEL would fail (overflow, a missing key, a null where a value is needed), or a value is of a kind this evaluator
- * does not handle, it gives up ({@link GiveUp}) and the caller evaluates the rule with CEL, which gives the answer or
- * the error; a rule that uses anything else (comprehensions, strings ordered, timestamps and durations computed) is
- * left to CEL entirely ({@link #of} returns null). {@code DirectExpressionTest} compares the two on random profiles.
+ * CEL would fail (an overflow, a division by zero, a null where a value is needed), or a value is of a kind this
+ * evaluator does not handle (strings compared by order, for one), it gives up ({@link GiveUp}) and the caller
+ * evaluates the rule with CEL, which gives the answer or the error; a rule that uses anything else (comprehensions,
+ * indexing, conversions, list and map literals) is left to CEL entirely ({@link #of} returns null).
+ * {@code DirectExpressionTest} compares the two on random profiles.
  *
  * <p>Immutable but for a racy cache of field positions (each entry an immutable record); thread-safe.
  */

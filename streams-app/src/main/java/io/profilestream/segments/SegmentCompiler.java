@@ -41,7 +41,8 @@ import io.profilestream.profile.SegmentDefinition;
  * value the first time a rule reads it (a boxed long, an {@code Instant}, a nested wrapper), keeping it for the
  * other rules evaluated against the same profile.
  * This uses CEL-Java's planner runtime, which selects fields of any {@code SelectableValue}; the legacy
- * runtime only knows protobuf messages and maps.
+ * runtime only knows protobuf messages and maps. Rules in the common part of the language are evaluated without
+ * it, by {@link DirectExpression}, which falls back to it.
  *
  * <p>Building a compiler costs a few milliseconds; build one and share it (it is immutable and thread-safe).
  */
