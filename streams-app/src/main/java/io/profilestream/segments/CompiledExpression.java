@@ -2,7 +2,6 @@ package io.profilestream.segments;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.Optional;
 import java.util.Set;
 
@@ -28,6 +27,11 @@ public final class CompiledExpression {
     private final TimeThresholds time;
     /** The top-level profile fields the rule reads; {@code null} when it may read any. */
     private final Set<String> reads;
+    /** {@link #reads} as {@link FieldBits}. */
+    private final long readMask;
+    /** Whether time may change the answer, and if so whether only at thresholds known exactly. */
+    private final boolean usesNow;
+    private final boolean exactTime;
 
     CompiledExpression(final String source,
                        final CelRuntime.Program program,
@@ -43,6 +47,9 @@ public final class CompiledExpression {
         this.comprehensionDepth = comprehensionDepth;
         this.time = time;
         this.reads = reads;
+        this.readMask = FieldBits.of(reads);
+        this.usesNow = time.usesNow();
+        this.exactTime = time.exact();
     }
 
     /**
@@ -129,7 +136,7 @@ public final class CompiledExpression {
      * re-evaluation.
      */
     public boolean usesNow() {
-        return time.usesNow();
+        return usesNow;
     }
 
     /** The rule's time thresholds, which a catalogue combines with its other rules'. */
@@ -162,8 +169,16 @@ public final class CompiledExpression {
      * @param timeMoved whether time may have crossed one of the rule's thresholds since its answer was given
      */
     public boolean unaffectedBy(final Set<String> changedFields, final boolean timeMoved) {
-        return changedFields != null && reads != null && (!usesNow() || !timeMoved && time.exact())
-            && Collections.disjoint(reads, changedFields);
+        return unaffectedBy(FieldBits.of(changedFields), timeMoved);
+    }
+
+    /**
+     * As {@link #unaffectedBy(Set, boolean)}, with the changed fields as {@link FieldBits}; the evaluator encodes them
+     * once per profile for all its rules.
+     */
+    boolean unaffectedBy(final long changedFields, final boolean timeMoved) {
+        return changedFields != FieldBits.UNKNOWN && readMask != FieldBits.UNKNOWN
+            && (!usesNow || !timeMoved && exactTime) && (readMask & changedFields) == 0;
     }
 
     /**

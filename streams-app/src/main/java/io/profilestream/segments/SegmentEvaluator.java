@@ -354,7 +354,7 @@ public final class SegmentEvaluator {
         int enabled = 0;
         for (final CompiledDefinition persona : catalogue.personas()) {
             if (persona.enabled()) {
-                if (!persona.expression().unaffectedBy(diff.changed, diff.timeMoved)) {
+                if (!persona.expression().unaffectedBy(diff.changedMask, diff.timeMoved)) {
                     return false;
                 }
                 enabled++;
@@ -390,6 +390,8 @@ public final class SegmentEvaluator {
         private final List<String> previous;
         /** Top-level profile fields that changed since the previous memberships; {@code null}: any. */
         private final Set<String> changed;
+        /** {@link #changed} as {@link FieldBits}, encoded once for all the rules. */
+        private final long changedMask;
         /** Whether time may have crossed a rule's threshold since the previous memberships. */
         private final boolean timeMoved;
         private int evaluated;
@@ -408,12 +410,13 @@ public final class SegmentEvaluator {
             this.context = context;
             this.previous = previous;
             this.changed = changed;
+            this.changedMask = FieldBits.of(changed);
             this.timeMoved = timeMoved;
         }
 
         /** Whether a definition keeps its previous answer (counted as skipped). */
         boolean unaffected(final CompiledDefinition definition) {
-            if (changed != null && definition.expression().unaffectedBy(changed, timeMoved)) {
+            if (definition.expression().unaffectedBy(changedMask, timeMoved)) {
                 skipped++;
                 return true;
             }
