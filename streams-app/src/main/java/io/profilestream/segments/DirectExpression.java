@@ -105,8 +105,7 @@ final class DirectExpression {
                     if (operand == null) {
                         return null;
                     }
-                    return expr.select().testOnly() ? new Has(operand, expr.select().field())
-                        : new Select(operand, expr.select().field());
+                    return new Field(operand, expr.select().field(), expr.select().testOnly());
                 }
                 case CALL:
                     return call(expr);
@@ -168,9 +167,9 @@ final class DirectExpression {
                 final Node right = args.get(1);
                 switch (function) {
                     case "_&&_":
-                        return new And(left, right);
+                        return new Junction(left, right, Boolean.FALSE);
                     case "_||_":
-                        return new Or(left, right);
+                        return new Junction(left, right, Boolean.TRUE);
                     case "_==_":
                         return new Equals(left, right, false);
                     case "_!=_":
@@ -214,15 +213,20 @@ final class DirectExpression {
         }
     }
 
-    /** A struct's field, by its position in the record view, which is found once per record binding. */
-    private static final class Select implements Node {
+    /**
+     * A struct's field read ({@code has} when {@code presence}), by its position in the record view, which is found once
+     * per record binding.
+     */
+    private static final class Field implements Node {
         private final Node operand;
-        private final String field;
+        private final String name;
+        private final boolean presence;
         private Position position;
 
-        Select(final Node operand, final String field) {
+        Field(final Node operand, final String name, final boolean presence) {
             this.operand = operand;
-            this.field = field;
+            this.name = name;
+            this.presence = presence;
         }
 
         @Override
@@ -234,31 +238,26 @@ final class DirectExpression {
             final AvroStructValue struct = (AvroStructValue) value;
             Position known = position;
             if (known == null || known.binding != struct.binding()) {
-                final int index = struct.binding().indexOf(field);
-                if (index < 0) {
-                    throw giveUp();
-                }
-                known = new Position(struct.binding(), index);
+                known = new Position(struct.binding(), struct.binding().indexOf(name));
                 position = known;
             }
+            if (known.index < 0) {
+                // has() of a field the record does not have is false, as in AvroStructValue.find.
+                if (presence) {
+                    return false;
+                }
+                throw giveUp();
+            }
             final Object selected = struct.at(known.index);
+            if (presence) {
+                return selected != NullValue.NULL_VALUE;
+            }
             // The planner unwraps a field's value (PlainValue) before any function sees it; records stay wrapped.
             return selected instanceof PlainValue ? ((CelValue) selected).value() : selected;
         }
     }
 
     private record Position(AvroCelTypes.RecordBinding binding, int index) {
-    }
-
-    private record Has(Node operand, String field) implements Node {
-        @Override
-        public Object eval(final EvaluationContext context) {
-            final Object value = operand.eval(context);
-            if (!(value instanceof AvroStructValue)) {
-                throw giveUp();
-            }
-            return ((AvroStructValue) value).find(field).isPresent();
-        }
     }
 
     private record Not(Node operand) implements Node {
@@ -273,41 +272,23 @@ final class DirectExpression {
     }
 
     /**
-     * CEL's {@code &&}: false when either side is false, whatever the other side gives (even an error); true when
-     * both are true; otherwise CEL's error.
+     * CEL's {@code &&} ({@code decisive} false) and {@code ||} ({@code decisive} true): the decisive value when either
+     * side gives it, whatever the other side gives (even an error); the other value when both give it; otherwise
+     * CEL's error.
      */
-    private record And(Node left, Node right) implements Node {
+    private record Junction(Node left, Node right, Boolean decisive) implements Node {
         @Override
         public Object eval(final EvaluationContext context) {
             final Object first = sideOf(left, context);
-            if (Boolean.FALSE.equals(first)) {
-                return Boolean.FALSE;
+            if (decisive.equals(first)) {
+                return decisive;
             }
             final Object second = right.eval(context);
-            if (Boolean.FALSE.equals(second)) {
-                return Boolean.FALSE;
+            if (decisive.equals(second)) {
+                return decisive;
             }
-            if (Boolean.TRUE.equals(first) && Boolean.TRUE.equals(second)) {
-                return Boolean.TRUE;
-            }
-            throw giveUp();
-        }
-    }
-
-    /** CEL's {@code ||}: true when either side is true, whatever the other gives; false when both are false. */
-    private record Or(Node left, Node right) implements Node {
-        @Override
-        public Object eval(final EvaluationContext context) {
-            final Object first = sideOf(left, context);
-            if (Boolean.TRUE.equals(first)) {
-                return Boolean.TRUE;
-            }
-            final Object second = right.eval(context);
-            if (Boolean.TRUE.equals(second)) {
-                return Boolean.TRUE;
-            }
-            if (Boolean.FALSE.equals(first) && Boolean.FALSE.equals(second)) {
-                return Boolean.FALSE;
+            if (first instanceof Boolean && second instanceof Boolean) {
+                return !decisive;
             }
             throw giveUp();
         }
