@@ -51,6 +51,7 @@ import io.profilestream.segments.SegmentLimits;
  * @param commitIntervalMs Kafka Streams' {@code commit.interval.ms}, the longest time between commits
  * @param live the engine's now and current models, shared by the tasks and the HTTP server of this instance
  * @param linkRetention how long an anonymous id's link is kept after its last click (engine time); zero keeps it
+ * @param linkCacheSize the most recently used identity links each task keeps decoded
  */
 public record EngineSettings(Topics topics,
                              boolean eventTime,
@@ -70,11 +71,16 @@ public record EngineSettings(Topics topics,
                              long commitMinIntervalMs,
                              long commitIntervalMs,
                              LiveModels live,
-                             Duration linkRetention) {
+                             Duration linkRetention,
+                             int linkCacheSize) {
 
     public EngineSettings {
         if (profileCacheSize < 0) {
             throw new IllegalArgumentException("profile.cache.size must be 0 or more, not " + profileCacheSize + ".");
+        }
+        if (linkCacheSize < 0) {
+            throw new IllegalArgumentException("identity.link.cache.size must be 0 or more, not " + linkCacheSize
+                + ".");
         }
         if (commitMinIntervalMs < 0) {
             throw new IllegalArgumentException("profile.commit.min.interval.ms must be 0 (off) or more, not "
@@ -143,7 +149,8 @@ public record EngineSettings(Topics topics,
             config.getLong("commit.interval.ms"),
             new LiveModels("event-time".equals(mode), Clock.systemUTC(), aggregator, evaluators.defaults(),
                 new CoPurchaseModel(recommendationLimits(config))),
-            Duration.ofMillis(config.getLong("identity.link.retention.ms")));
+            Duration.ofMillis(config.getLong("identity.link.retention.ms")),
+            config.getInt("identity.link.cache.size"));
     }
 
     /**

@@ -4,8 +4,8 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
+import io.profilestream.config.EngineSettings;
 import io.profilestream.events.CustomEvent;
 import io.profilestream.identity.ProfileIds;
 import io.profilestream.internal.IdentityLink;
@@ -13,26 +13,36 @@ import io.profilestream.internal.LinkStatus;
 
 /**
  * Routes a custom event to the profile it belongs to, on {@code profile-events}: the customer's when it names one;
- * otherwise the customer its anonymous id is linked to, read from the identity resolver's {@code identity-links-store}
+ * otherwise the customer its anonymous id is linked to, read from the identity resolver's links ({@link IdentityLinks})
  * (the event is keyed by that anonymous id, so the link is in this task); otherwise the anonymous profile.
  * A custom event never makes or changes a link: clicks do.
  */
 final class CustomEventRouter implements Processor<String, CustomEvent, String, SpecificRecord> {
 
+    private final EngineSettings settings;
     private ProcessorContext<String, SpecificRecord> context;
-    private KeyValueStore<String, IdentityLink> links;
+    private WriteBackStore<IdentityLink> links;
+
+    CustomEventRouter(final EngineSettings settings) {
+        this.settings = settings;
+    }
 
     @Override
     public void init(final ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        this.links = context.getStateStore(Stores.IDENTITY_LINKS);
+        this.links = IdentityLinks.of(context, settings);
     }
 
     @Override
     public void process(final Record<String, CustomEvent> record) {
         final CustomEvent event = record.value();
-        context.forward(record.withKey(profileId(event)).withValue((SpecificRecord) event),
-            Outputs.ROUTED_CUSTOM_EVENTS);
+        final String profileId;
+        try {
+            profileId = profileId(event);
+        } finally {
+            links.recordDone();
+        }
+        context.forward(record.withKey(profileId).withValue((SpecificRecord) event), Outputs.ROUTED_CUSTOM_EVENTS);
     }
 
     private String profileId(final CustomEvent event) {

@@ -2,10 +2,12 @@ package io.profilestream.topology;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -20,7 +22,7 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  *
  * <p>Kafka Streams' public Processor API has no hook at commit. This layer uses the internal
  * {@code CachedStateStore#flushCache} contract of {@link WrappedStateStore}, which the state manager calls on each
- * registered store at every commit; {@code ProfileStoreTest} and {@code ProfileUpdatesTest} check the behaviour against
+ * registered store at every commit; {@code WriteBackStoreTest} and {@code ProfileUpdatesTest} check the behaviour against
  * the Kafka Streams version the build uses.
  *
  * @param <K> key type
@@ -30,6 +32,8 @@ final class FlushHookStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, 
     implements KeyValueStore<K, V> {
 
     private Runnable beforeFlush = () -> { };
+    /** What the task's processors share through this layer ({@link #shared}); null until first asked for. */
+    private Object shared;
 
     private FlushHookStore(final KeyValueStore<K, V> wrapped) {
         super(wrapped);
@@ -41,6 +45,31 @@ final class FlushHookStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, 
      */
     void beforeFlush(final Runnable action) {
         this.beforeFlush = action;
+    }
+
+    /**
+     * The object the task's processors share through this store, made by {@code create} for the first one that asks.
+     * It is dropped when the store is initialised again or closed (a task revived after a failure restores its state
+     * from the changelog, and must not find the kept values of before), so the next processor to ask makes a new one.
+     */
+    @SuppressWarnings("unchecked")
+    <T> T shared(final Supplier<T> create) {
+        if (shared == null) {
+            shared = create.get();
+        }
+        return (T) shared;
+    }
+
+    @Override
+    public void init(final StateStoreContext stateStoreContext, final StateStore root) {
+        shared = null;
+        super.init(stateStoreContext, root);
+    }
+
+    @Override
+    public void close() {
+        shared = null;
+        super.close();
     }
 
     @Override

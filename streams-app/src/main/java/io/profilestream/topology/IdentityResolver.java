@@ -11,7 +11,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +45,7 @@ final class IdentityResolver implements Processor<String, ClickEvent, String, Sp
     private final IdentityEvents identityEvents;
     private ProcessorContext<String, SpecificRecord> context;
     private CommitPacer commits;
-    private KeyValueStore<String, IdentityLink> links;
+    private WriteBackStore<IdentityLink> links;
     private DedupWindow seenClicks;
     /** Where the link expiry sweep goes on: the last anonymous id it visited, or null to start at the first. */
     private String sweepCursor;
@@ -62,7 +61,7 @@ final class IdentityResolver implements Processor<String, ClickEvent, String, Sp
         this.context = context;
         // Clicks reach the profile processor through profile-events, which it reads once this task commits.
         this.commits = new CommitPacer(context, settings.commitMinIntervalMs(), settings.commitIntervalMs());
-        this.links = context.getStateStore(Stores.IDENTITY_LINKS);
+        this.links = IdentityLinks.of(context, settings);
         this.seenClicks = new DedupWindow(context.getStateStore(Stores.CLICK_DEDUP), settings.dedupRetentionMs(),
             context::currentSystemTimeMs);
         if (settings.linkRetention().isZero()) {
@@ -105,6 +104,14 @@ final class IdentityResolver implements Processor<String, ClickEvent, String, Sp
 
     @Override
     public void process(final Record<String, ClickEvent> record) {
+        try {
+            resolve(record);
+        } finally {
+            links.recordDone();
+        }
+    }
+
+    private void resolve(final Record<String, ClickEvent> record) {
         commits.processing(record.timestamp());
         final ClickEvent click = record.value();
         final String anonymousId = click.getAnonymousId();

@@ -5,7 +5,6 @@ import java.time.Instant;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 import io.profilestream.config.EngineSettings;
 import io.profilestream.identity.IdentityPolicy;
@@ -30,7 +29,7 @@ final class IdentityUnlinker implements Processor<String, IdentityCommand, Strin
     private final EngineSettings settings;
     private final IdentityEvents identityEvents;
     private ProcessorContext<String, IdentityEvent> context;
-    private KeyValueStore<String, IdentityLink> links;
+    private WriteBackStore<IdentityLink> links;
     private DedupWindow seenClicks;
 
     IdentityUnlinker(final EngineSettings settings, final EngineMetrics metrics) {
@@ -41,13 +40,21 @@ final class IdentityUnlinker implements Processor<String, IdentityCommand, Strin
     @Override
     public void init(final ProcessorContext<String, IdentityEvent> context) {
         this.context = context;
-        this.links = context.getStateStore(Stores.IDENTITY_LINKS);
+        this.links = IdentityLinks.of(context, settings);
         this.seenClicks = new DedupWindow(context.getStateStore(Stores.CLICK_DEDUP), settings.dedupRetentionMs(),
             context::currentSystemTimeMs);
     }
 
     @Override
     public void process(final Record<String, IdentityCommand> record) {
+        try {
+            unlink(record);
+        } finally {
+            links.recordDone();
+        }
+    }
+
+    private void unlink(final Record<String, IdentityCommand> record) {
         final IdentityCommand command = record.value();
         final String anonymousId = command.getAnonymousId();
         final IdentityLink current = links.get(anonymousId);

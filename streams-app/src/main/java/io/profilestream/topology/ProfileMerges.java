@@ -50,13 +50,13 @@ final class ProfileMerges {
     private final EngineMetrics metrics;
     private final IdentityEvents identityEvents;
     private final ProcessorContext<String, SpecificRecord> context;
-    private final ProfileStore profiles;
+    private final WriteBackStore<CustomerProfile> profiles;
     private final KeyValueStore<String, Long> customerLinks;
 
     ProfileMerges(final EngineSettings settings,
                   final EngineMetrics metrics,
                   final ProcessorContext<String, SpecificRecord> context,
-                  final ProfileStore profiles) {
+                  final WriteBackStore<CustomerProfile> profiles) {
         this.settings = settings;
         this.metrics = metrics;
         this.identityEvents = new IdentityEvents(metrics);

@@ -16,8 +16,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
-import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +46,7 @@ import io.profilestream.segments.SegmentEvaluator;
  * Per event: drop duplicates, apply the event with the {@link ProfileAggregator}, re-evaluate scores, stage and
  * segments, store, and forward every membership change to {@code segment-changes}.
  * Changed profiles are kept decoded and reach the store, its changelog and {@code profile-updates} once per commit
- * ({@link ProfileStore}, {@link ProfileUpdates}).
+ * ({@link WriteBackStore}, {@link ProfileUpdates}).
  * A punctuator re-evaluates the profiles whose re-evaluation time has come ({@link ReevaluationSchedule}) and steps
  * the running segment backfills ({@link CatalogueBackfills}) and trait recomputations ({@link TraitCatalogue}), in
  * bounded batches.
@@ -78,7 +76,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private final UnaryOperator<byte[]> profileUpdate;
     private ProcessorContext<String, SpecificRecord> context;
     private CommitPacer commits;
-    private ProfileStore profiles;
+    private WriteBackStore<CustomerProfile> profiles;
     private DedupWindow seenEvents;
     private ReevaluationSchedule schedule;
     private ScoringModels models;
@@ -105,7 +103,8 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         this.context = context;
         this.commits = new CommitPacer(context, settings.commitMinIntervalMs(), settings.commitIntervalMs());
         final KeyValueStore<String, CustomerProfile> store = context.getStateStore(Stores.PROFILES);
-        this.profiles = new ProfileStore(store, settings.profileCacheSize(), recordContexts(context));
+        this.profiles = new WriteBackStore<>(store, settings.profileCacheSize(),
+            WriteBackStore.RecordContexts.of(context));
         // Changed profiles reach the store (and so its changelog and profile-updates) once per commit.
         FlushHookStore.of(store).beforeFlush(profiles::writeBack);
         ProfileUpdates.publishOnFlush(context, store, profileUpdate);
@@ -189,22 +188,6 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             LOG.warn("Processing failed half-way through {} profile(s) already changed since the last commit; they "
                 + "keep the state the failure left.", keptAsLeft);
         }
-    }
-
-    /** The record contexts of the processor's context, which each write to the profiles store is stamped with. */
-    private static ProfileStore.RecordContexts recordContexts(final ProcessorContext<?, ?> context) {
-        final InternalProcessorContext<?, ?> internal = (InternalProcessorContext<?, ?>) context;
-        return new ProfileStore.RecordContexts() {
-            @Override
-            public Object current() {
-                return internal.recordContext();
-            }
-
-            @Override
-            public void set(final Object recordContext) {
-                internal.setRecordContext((ProcessorRecordContext) recordContext);
-            }
-        };
     }
 
     private void apply(final EventKind kind, final Record<String, SpecificRecord> record) {

@@ -128,7 +128,7 @@ public final class ProfileTopology {
             topics.identityCommands());
         topology.addProcessor(IDENTITY_UNLINKER, () -> new IdentityUnlinker(settings, metrics),
             "identity-commands-source");
-        topology.addProcessor(CUSTOM_EVENT_ROUTER, CustomEventRouter::new,
+        topology.addProcessor(CUSTOM_EVENT_ROUTER, () -> new CustomEventRouter(settings),
             inputs.validated("custom", topics.customEvents(), serdes.customEvent(), null, null));
         topology.addStateStore(Stores.identityLinks(serdes), IDENTITY_RESOLVER, IDENTITY_UNLINKER,
             CUSTOM_EVENT_ROUTER);

@@ -137,7 +137,7 @@ public final class Stores {
 
     /**
      * RocksDB store of profiles, values in single-object Avro encoding, cached, under a {@link FlushHookStore} through
-     * which the profile processor writes its changed profiles back at each commit ({@link ProfileStore}).
+     * which the profile processor writes its changed profiles back at each commit ({@link WriteBackStore}).
      */
     public static StoreBuilder<KeyValueStore<String, CustomerProfile>> profiles(final EngineSerdes serdes) {
         return FlushHookStore.builder(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
@@ -155,12 +155,16 @@ public final class Stores {
             Serdes.Long());
     }
 
-    /** RocksDB store of identity links, values in single-object Avro encoding. */
+    /**
+     * RocksDB store of identity links, values in single-object Avro encoding, cached, under a {@link FlushHookStore}
+     * through which the identity task's processors write their changed links back at each commit
+     * ({@link IdentityLinks}).
+     */
     public static StoreBuilder<KeyValueStore<String, IdentityLink>> identityLinks(final EngineSerdes serdes) {
-        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+        return FlushHookStore.builder(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
             org.apache.kafka.streams.state.Stores.persistentKeyValueStore(IDENTITY_LINKS),
             serdes.key(),
-            serdes.storedLink()).withCachingEnabled();
+            serdes.storedLink()).withCachingEnabled());
     }
 
     /** RocksDB window store of click event ids, like {@link #eventDedup} but keyed by anonymous id. */

@@ -122,6 +122,10 @@ class ProfileStreamConfigTest {
         assertThatThrownBy(() -> EngineSettings.from(cache))
             .isInstanceOf(ConfigException.class)
             .hasMessageContaining("profile.cache.size must be 0 or more, not -1.");
+        final ProfileStreamConfig links = ProfileStreamConfig.of(Map.of("identity.link.cache.size", "-1"));
+        assertThatThrownBy(() -> EngineSettings.from(links))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("identity.link.cache.size must be 0 or more, not -1.");
         final ProfileStreamConfig commits = ProfileStreamConfig.of(Map.of("profile.commit.min.interval.ms", "-5"));
         assertThatThrownBy(() -> EngineSettings.from(commits))
             .isInstanceOf(ConfigException.class)

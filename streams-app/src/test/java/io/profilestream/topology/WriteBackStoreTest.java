@@ -1,5 +1,6 @@
 package io.profilestream.topology;
 
+import static io.profilestream.topology.WriteBackStore.RecordContexts.NONE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.List;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,7 +18,7 @@ import io.profilestream.domain.ProfileAggregator;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.serde.StoreAvroSerde;
 
-class ProfileStoreTest {
+class WriteBackStoreTest {
 
     private KeyValueStore<String, CustomerProfile> store;
 
@@ -38,7 +40,7 @@ class ProfileStoreTest {
 
     @Test
     void shouldKeepAWrittenProfileDecodedAndWriteItBackOnce() {
-        final ProfileStore profiles = new ProfileStore(store, 10, ProfileStore.RecordContexts.NONE);
+        final WriteBackStore<CustomerProfile> profiles = new WriteBackStore<>(store, 10, NONE);
         final CustomerProfile written = profile("c1", 3);
 
         profiles.put("c1", written);
@@ -61,7 +63,7 @@ class ProfileStoreTest {
     void shouldWriteNothingBackWhenNothingChanged() {
         store.put("c1", profile("c1", 1));
         final List<Object> stamped = new ArrayList<>();
-        final ProfileStore profiles = new ProfileStore(store, 10, recording(stamped));
+        final WriteBackStore<CustomerProfile> profiles = new WriteBackStore<>(store, 10, recording(stamped));
 
         profiles.get("c1");
         profiles.writeBack();
@@ -73,7 +75,7 @@ class ProfileStoreTest {
     void shouldStampEachWriteWithTheRecordContextOfTheLastChange() {
         final List<Object> stamped = new ArrayList<>();
         final Object[] current = {"first event"};
-        final ProfileStore profiles = new ProfileStore(store, 10, new ProfileStore.RecordContexts() {
+        final WriteBackStore<CustomerProfile> profiles = new WriteBackStore<>(store, 10, new WriteBackStore.RecordContexts() {
             @Override
             public Object current() {
                 return current[0];
@@ -100,7 +102,7 @@ class ProfileStoreTest {
     @Test
     void shouldKeepAProfileReadFromTheStoreForTheNextRead() {
         store.put("c1", profile("c1", 1));
-        final ProfileStore profiles = new ProfileStore(store, 10, ProfileStore.RecordContexts.NONE);
+        final WriteBackStore<CustomerProfile> profiles = new WriteBackStore<>(store, 10, NONE);
 
         final CustomerProfile first = profiles.get("c1");
 
@@ -111,7 +113,7 @@ class ProfileStoreTest {
 
     @Test
     void shouldWriteAChangedProfileWhenItIsEvicted() {
-        final ProfileStore profiles = new ProfileStore(store, 2, ProfileStore.RecordContexts.NONE);
+        final WriteBackStore<CustomerProfile> profiles = new WriteBackStore<>(store, 2, NONE);
         final CustomerProfile c1 = profile("c1", 1);
         profiles.put("c1", c1);
         profiles.put("c2", profile("c2", 1));
@@ -128,7 +130,7 @@ class ProfileStoreTest {
     @Test
     void shouldReadWhatTheStoreHoldsAfterAFailedRecordChangedAnUnchangedProfile() {
         store.put("c1", profile("c1", 1));
-        final ProfileStore profiles = new ProfileStore(store, 10, ProfileStore.RecordContexts.NONE);
+        final WriteBackStore<CustomerProfile> profiles = new WriteBackStore<>(store, 10, NONE);
         profiles.get("c1");
         profiles.recordDone();
 
@@ -140,7 +142,7 @@ class ProfileStoreTest {
 
     @Test
     void shouldForgetANewProfileOfAFailedRecord() {
-        final ProfileStore profiles = new ProfileStore(store, 10, ProfileStore.RecordContexts.NONE);
+        final WriteBackStore<CustomerProfile> profiles = new WriteBackStore<>(store, 10, NONE);
         profiles.put("c1", profile("c1", 1));
 
         assertThat(profiles.forgetTouched()).isEmpty();
@@ -151,7 +153,7 @@ class ProfileStoreTest {
 
     @Test
     void shouldKeepAProfileChangedByEarlierRecordsWhenALaterRecordFails() {
-        final ProfileStore profiles = new ProfileStore(store, 10, ProfileStore.RecordContexts.NONE);
+        final WriteBackStore<CustomerProfile> profiles = new WriteBackStore<>(store, 10, NONE);
         profiles.put("c1", profile("c1", 1));
         profiles.recordDone();
 
@@ -164,7 +166,7 @@ class ProfileStoreTest {
 
     @Test
     void shouldKeepAProfileChangedByEarlierRecordsWhenALaterRecordReplacesItUnreadAndFails() {
-        final ProfileStore profiles = new ProfileStore(store, 10, ProfileStore.RecordContexts.NONE);
+        final WriteBackStore<CustomerProfile> profiles = new WriteBackStore<>(store, 10, NONE);
         profiles.put("c1", profile("c1", 1));
         profiles.recordDone();
 
@@ -178,7 +180,7 @@ class ProfileStoreTest {
     @Test
     void shouldDeleteAndReturnTheLatestVersionEvenIfNotWritten() {
         store.put("c1", profile("c1", 1));
-        final ProfileStore profiles = new ProfileStore(store, 10, ProfileStore.RecordContexts.NONE);
+        final WriteBackStore<CustomerProfile> profiles = new WriteBackStore<>(store, 10, NONE);
         profiles.put("c1", profile("c1", 2));
 
         assertThat(profiles.delete("c1")).isEqualTo(profile("c1", 2));
@@ -190,8 +192,25 @@ class ProfileStoreTest {
     }
 
     @Test
+    void shouldWriteChangedValuesBackBeforeARangeScan() {
+        store.put("c1", profile("c1", 1));
+        store.put("c3", profile("c3", 1));
+        final WriteBackStore<CustomerProfile> profiles = new WriteBackStore<>(store, 10, NONE);
+        profiles.put("c1", profile("c1", 2));
+        profiles.put("c2", profile("c2", 1));
+
+        final List<String> scanned = new ArrayList<>();
+        try (KeyValueIterator<String, CustomerProfile> range = profiles.range("c1", "c2")) {
+            range.forEachRemaining(entry -> scanned.add(entry.key + "@" + entry.value.getIdentity().getVersion()));
+        }
+
+        assertThat(scanned).containsExactly("c1@2", "c2@1");
+        assertThat(profiles.changed()).isZero();
+    }
+
+    @Test
     void shouldWriteThroughWithCapacityZero() {
-        final ProfileStore profiles = new ProfileStore(store, 0, ProfileStore.RecordContexts.NONE);
+        final WriteBackStore<CustomerProfile> profiles = new WriteBackStore<>(store, 0, NONE);
         final CustomerProfile written = profile("c1", 1);
         profiles.put("c1", written);
 
@@ -200,8 +219,8 @@ class ProfileStoreTest {
         assertThat(profiles.get("c1")).isEqualTo(written).isNotSameAs(written);
     }
 
-    private static ProfileStore.RecordContexts recording(final List<Object> stamped) {
-        return new ProfileStore.RecordContexts() {
+    private static WriteBackStore.RecordContexts recording(final List<Object> stamped) {
+        return new WriteBackStore.RecordContexts() {
             @Override
             public Object current() {
                 return null;
