@@ -73,7 +73,7 @@ public final class IdentityPolicy {
     public Resolution resolve(final IdentityLink current, final ClickEvent click) {
         final String anonymousId = click.getAnonymousId();
         final Instant time = click.getTimestamp();
-        final IdentityLink link = current == null ? newLink(anonymousId) : IdentityLink.newBuilder(current).build();
+        final IdentityLink link = current == null ? newLink(anonymousId) : copyOf(current);
         if (link.getFirstSeen() == null || time.isBefore(link.getFirstSeen())) {
             link.setFirstSeen(time);
         }
@@ -138,7 +138,7 @@ public final class IdentityPolicy {
         if (linked && current.getStatus() != LinkStatus.QUARANTINED) {
             return new Unlink(null, true);
         }
-        final IdentityLink link = IdentityLink.newBuilder(current).build();
+        final IdentityLink link = copyOf(current);
         final List<String> customers = new ArrayList<>(link.getCustomers());
         customers.remove(customerId);
         link.setCustomers(customers);
@@ -147,6 +147,20 @@ public final class IdentityPolicy {
             link.setLinkedAt(null);
         }
         return new Unlink(link, linked);
+    }
+
+    /**
+     * A copy of a link whose fields can be set without changing the original, which the caller may still hold (the
+     * identity task keeps links decoded). It shares the field values: each is immutable, or a list that this class
+     * replaces whole instead of changing it ({@code customers}); Avro's builder would copy every one of them, which
+     * measured at 2% of the stream thread with a click per call.
+     */
+    private static IdentityLink copyOf(final IdentityLink link) {
+        final IdentityLink copy = new IdentityLink();
+        for (int field = 0; field < IdentityLink.SCHEMA$.getFields().size(); field++) {
+            copy.put(field, link.get(field));
+        }
+        return copy;
     }
 
     /**

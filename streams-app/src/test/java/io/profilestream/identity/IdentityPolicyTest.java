@@ -110,6 +110,26 @@ class IdentityPolicyTest {
     }
 
     @Test
+    void shouldLeaveTheCurrentLinkAsItWas() {
+        final IdentityLink anonymous = policy.resolve(null, click("a1", null, 0)).link();
+        final IdentityLink before = IdentityLink.newBuilder(anonymous).build();
+
+        final IdentityLink linked = policy.resolve(anonymous, click("a1", "c1", 1)).link();
+        final IdentityLink linkedBefore = IdentityLink.newBuilder(linked).build();
+        final IdentityLink relinked = policy.resolve(linked, click("a1", "c2", 2)).link();
+        final IdentityLink quarantined = policy.resolve(relinked, click("a1", "c3", 3)).link();
+        final IdentityLink quarantinedBefore = IdentityLink.newBuilder(quarantined).build();
+        policy.unlink(quarantined, "c2");
+
+        assertThat(anonymous).isEqualTo(before);
+        assertThat(linked).isEqualTo(linkedBefore);
+        assertThat(quarantined).isEqualTo(quarantinedBefore);
+        assertThat(relinked.getCustomers()).containsExactly("c1", "c2");
+        assertThat(quarantined.getStatus()).isEqualTo(LinkStatus.QUARANTINED);
+        assertThat(quarantined.getCustomers()).containsExactly("c1", "c2", "c3");
+    }
+
+    @Test
     void shouldRefuseLimitsBelowOne() {
         assertThatThrownBy(() -> new IdentityPolicy(0, 10)).isInstanceOf(IllegalArgumentException.class);
     }
