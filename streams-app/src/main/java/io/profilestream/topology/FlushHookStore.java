@@ -22,8 +22,8 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  *
  * <p>Kafka Streams' public Processor API has no hook at commit. This layer uses the internal
  * {@code CachedStateStore#flushCache} contract of {@link WrappedStateStore}, which the state manager calls on each
- * registered store at every commit; {@code WriteBackStoreTest} and {@code ProfileUpdatesTest} check the behaviour against
- * the Kafka Streams version the build uses.
+ * registered store at every commit; {@code WriteBackStoreTest}, {@code FlushHookStoreTest} and
+ * {@code ProfileUpdatesTest} check the behaviour against the Kafka Streams version the build uses.
  *
  * @param <K> key type
  * @param <V> value type

@@ -32,7 +32,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * When processing a record fails half-way, the values it read may have been changed: {@link #forgetTouched()} drops
  * those that were unchanged before the record (the store holds them as they were), and keeps, as the failure left
  * them, those already changed by earlier records since the last commit (their earlier changes exist nowhere else).
- * A processor re-initialised after a failure starts with a new instance.
+ * A processor re-initialised after a failure starts with a new instance (the identity task's processors, which share
+ * one, get a new one when their store is initialised again).
  *
  * @param <V> the stored values
  */
