@@ -86,7 +86,7 @@ final class WriteBackStore<V> {
      * these without walking every kept value (thousands per task, most unchanged at a short commit interval).
      */
     private final Map<String, Kept> unwritten = new LinkedHashMap<>();
-    /** Ids read or written while processing the current record, with whether they were changed before it. */
+    /** Keys read or written while processing the current record, with whether they were changed before it. */
     private final Map<String, Boolean> touched = new LinkedHashMap<>();
 
     /** A decoded value; {@code context} is the record context of an unwritten change, or null when written. */
@@ -106,8 +106,8 @@ final class WriteBackStore<V> {
      * @param contexts the record contexts writes are stamped with
      */
     WriteBackStore(final KeyValueStore<String, V> store,
-                 final int capacity,
-                 final RecordContexts contexts) {
+                   final int capacity,
+                   final RecordContexts contexts) {
         this.store = store;
         this.contexts = contexts;
         this.kept = new LinkedHashMap<>(16, 0.75f, true) {
