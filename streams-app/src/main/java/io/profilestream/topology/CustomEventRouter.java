@@ -36,13 +36,8 @@ final class CustomEventRouter implements Processor<String, CustomEvent, String, 
     @Override
     public void process(final Record<String, CustomEvent> record) {
         final CustomEvent event = record.value();
-        final String profileId;
-        try {
-            profileId = profileId(event);
-        } finally {
-            links.recordDone();
-        }
-        context.forward(record.withKey(profileId).withValue((SpecificRecord) event), Outputs.ROUTED_CUSTOM_EVENTS);
+        context.forward(record.withKey(profileId(event)).withValue((SpecificRecord) event),
+            Outputs.ROUTED_CUSTOM_EVENTS);
     }
 
     private String profileId(final CustomEvent event) {

@@ -24,8 +24,9 @@ final class IdentityLinks {
         final KeyValueStore<String, IdentityLink> store = context.getStateStore(Stores.IDENTITY_LINKS);
         final FlushHookStore<String, IdentityLink> hook = FlushHookStore.of(store);
         return hook.shared(() -> {
+            // IdentityPolicy returns a new link for every change, so nothing is changed in place.
             final WriteBackStore<IdentityLink> links = new WriteBackStore<>(store, settings.linkCacheSize(),
-                WriteBackStore.RecordContexts.of(context));
+                WriteBackStore.RecordContexts.of(context), false);
             hook.beforeFlush(links::writeBack);
             return links;
         });

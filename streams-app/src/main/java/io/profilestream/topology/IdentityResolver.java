@@ -104,14 +104,6 @@ final class IdentityResolver implements Processor<String, ClickEvent, String, Sp
 
     @Override
     public void process(final Record<String, ClickEvent> record) {
-        try {
-            resolve(record);
-        } finally {
-            links.recordDone();
-        }
-    }
-
-    private void resolve(final Record<String, ClickEvent> record) {
         commits.processing(record.timestamp());
         final ClickEvent click = record.value();
         final String anonymousId = click.getAnonymousId();

@@ -47,14 +47,6 @@ final class IdentityUnlinker implements Processor<String, IdentityCommand, Strin
 
     @Override
     public void process(final Record<String, IdentityCommand> record) {
-        try {
-            unlink(record);
-        } finally {
-            links.recordDone();
-        }
-    }
-
-    private void unlink(final Record<String, IdentityCommand> record) {
         final IdentityCommand command = record.value();
         final String anonymousId = command.getAnonymousId();
         final IdentityLink current = links.get(anonymousId);

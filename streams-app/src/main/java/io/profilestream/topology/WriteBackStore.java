@@ -86,8 +86,11 @@ final class WriteBackStore<V> {
      * these without walking every kept value (thousands per task, most unchanged at a short commit interval).
      */
     private final Map<String, Kept> unwritten = new LinkedHashMap<>();
-    /** Keys read or written while processing the current record, with whether they were changed before it. */
-    private final Map<String, Boolean> touched = new LinkedHashMap<>();
+    /**
+     * Keys read or written while processing the current record, with whether they were changed before it; null when
+     * the callers never change a value in place ({@link #forgetTouched()} is then not needed).
+     */
+    private final Map<String, Boolean> touched;
 
     /** A decoded value; {@code context} is the record context of an unwritten change, or null when written. */
     private final class Kept {
@@ -100,16 +103,27 @@ final class WriteBackStore<V> {
         }
     }
 
-    /**
-     * @param store    the task's store
-     * @param capacity the most values kept decoded, changed or not; 0 keeps none and writes through
-     * @param contexts the record contexts writes are stamped with
-     */
+    /** A store whose callers change the values they read in place (see the next constructor). */
     WriteBackStore(final KeyValueStore<String, V> store,
                    final int capacity,
                    final RecordContexts contexts) {
+        this(store, capacity, contexts, true);
+    }
+
+    /**
+     * @param store          the task's store
+     * @param capacity       the most values kept decoded, changed or not; 0 keeps none and writes through
+     * @param contexts       the record contexts writes are stamped with
+     * @param changedInPlace whether callers change the values they read (and so need {@link #forgetTouched()} after a
+     *                       failure); when false they only replace values with {@link #put}, and nothing is tracked
+     */
+    WriteBackStore(final KeyValueStore<String, V> store,
+                   final int capacity,
+                   final RecordContexts contexts,
+                   final boolean changedInPlace) {
         this.store = store;
         this.contexts = contexts;
+        this.touched = changedInPlace ? new LinkedHashMap<>() : null;
         this.kept = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(final Map.Entry<String, Kept> eldest) {
@@ -128,12 +142,12 @@ final class WriteBackStore<V> {
     V get(final String key) {
         final Kept entry = kept.get(key);
         if (entry != null) {
-            touched.putIfAbsent(key, unwritten.containsKey(key));
+            touch(key);
             return entry.value;
         }
         final V stored = store.get(key);
         if (stored != null) {
-            touched.putIfAbsent(key, false);
+            touch(key);
             kept.put(key, new Kept(stored, null));
         }
         return stored;
@@ -141,7 +155,7 @@ final class WriteBackStore<V> {
 
     /** Keeps a changed value; it reaches the store at the next {@link #writeBack()} or when it is evicted. */
     void put(final String key, final V value) {
-        touched.putIfAbsent(key, unwritten.containsKey(key));
+        touch(key);
         final Kept entry = new Kept(value, contexts.current());
         unwritten.put(key, entry);
         // With capacity 0 the new entry is evicted, and so written, as it comes in.
@@ -151,7 +165,9 @@ final class WriteBackStore<V> {
     /** Deletes a value and returns its latest version, written or not, or null. */
     V delete(final String key) {
         final Kept entry = kept.remove(key);
-        touched.remove(key);
+        if (touched != null) {
+            touched.remove(key);
+        }
         unwritten.remove(key);
         final V stored = store.delete(key);
         return entry != null ? entry.value : stored;
@@ -201,7 +217,9 @@ final class WriteBackStore<V> {
 
     /** Marks the end of a record that was processed: nothing it touched needs to be forgotten. */
     void recordDone() {
-        touched.clear();
+        if (touched != null) {
+            touched.clear();
+        }
     }
 
     /**
@@ -210,6 +228,9 @@ final class WriteBackStore<V> {
      * had changed them since the last commit.
      */
     List<String> forgetTouched() {
+        if (touched == null) {
+            throw new IllegalStateException("Values changed only by put have nothing to forget.");
+        }
         final List<String> keptAsLeft = new ArrayList<>();
         for (final Map.Entry<String, Boolean> entry : touched.entrySet()) {
             if (entry.getValue()) {
@@ -221,6 +242,13 @@ final class WriteBackStore<V> {
         }
         touched.clear();
         return keptAsLeft;
+    }
+
+    /** Notes a key the current record reads or writes, with whether it was changed before the record. */
+    private void touch(final String key) {
+        if (touched != null) {
+            touched.putIfAbsent(key, unwritten.containsKey(key));
+        }
     }
 
     private void write(final String key, final Kept entry) {

@@ -2,6 +2,7 @@ package io.profilestream.topology;
 
 import static io.profilestream.topology.WriteBackStore.RecordContexts.NONE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -206,6 +207,18 @@ class WriteBackStoreTest {
 
         assertThat(scanned).containsExactly("c1@2", "c2@1");
         assertThat(profiles.changed()).isZero();
+    }
+
+    @Test
+    void shouldNotTrackTouchedValuesWhenCallersOnlyReplaceThem() {
+        store.put("c1", profile("c1", 1));
+        final WriteBackStore<CustomerProfile> replaced = new WriteBackStore<>(store, 10, NONE, false);
+        replaced.get("c1");
+        replaced.put("c1", profile("c1", 2));
+
+        assertThatThrownBy(replaced::forgetTouched).isInstanceOf(IllegalStateException.class);
+        replaced.writeBack();
+        assertThat(store.get("c1").getIdentity().getVersion()).isEqualTo(2);
     }
 
     @Test
