@@ -24,13 +24,15 @@ import io.profilestream.domain.EventKind;
  * @param identityEvents the identity audit trail (links, merges, re-links, quarantines, unlinks), keyed by customerId
  * @param profileEvents the engine's own topic of clicks, merge requests and moved profiles, keyed by profile id;
  *                      by default {@code <application.id>-profile-events}
- * @param identityCommands the engine's own topic of unlink commands, keyed by anonymousId;
- *                         by default {@code <application.id>-identity-commands}
+ * @param identityCommands the engine's own topic the identity task reads besides the clickstream, keyed by anonymousId:
+ *                         unlink commands, clicks that arrived on a partition other than their key's, custom events
+ *                         with only an anonymous id; by default {@code <application.id>-identity-commands}
  * @param customEvents custom events (tickets, app usage, loyalty points), keyed by customerId or anonymousId
  * @param traitDefinitions the computed trait catalogue (compacted), keyed by trait id
  * @param segmentSnapshots daily figures of every segment and persona (compacted), keyed by segment id and day
- * @param reroutedClicks the engine's own topic of clicks that arrived on a partition other than their key's, moved to
- *                       the partition that owns the key; by default {@code <application.id>-rerouted-clicks}
+ * @param reroutedClicks the engine's own topic where earlier versions moved clicks that arrived on a partition other
+ *                       than their key's; still read, for what they left there, and written no more; by default
+ *                       {@code <application.id>-rerouted-clicks}
  * @param coPurchase the engine's own compacted topic of co-purchase counts, one row per task and source category,
  *                   keyed {@code <partition>/<category>}, read by every instance; by default
  *                   {@code <application.id>-co-purchase}

@@ -45,6 +45,15 @@ public final class EngineSerdes {
         ErasureRequest.getClassSchema(), CustomEvent.getClassSchema(), PurchaseEvent.getClassSchema(),
         EmailEvent.getClassSchema()));
 
+    /**
+     * Values of the identity task's inbox, the internal {@code identity-commands} topic, keyed by anonymous id: an
+     * identity command, a click that arrived on another task's partition, or a custom event with only an anonymous id.
+     * {@code IdentityCommand} comes first: the topic carried plain commands before it was the inbox, and a union reads
+     * them; later branches are only ever appended, as for {@link #PROFILE_EVENT_SCHEMA}.
+     */
+    public static final Schema IDENTITY_INBOX_SCHEMA = Schema.createUnion(List.of(IdentityCommand.getClassSchema(),
+        ClickEvent.getClassSchema(), CustomEvent.getClassSchema()));
+
     private final SchemaRegistryClient registry;
     private final RegistryAvroSerde<ClickEvent> click;
     private final RegistryAvroSerde<PurchaseEvent> purchase;
@@ -58,7 +67,7 @@ public final class EngineSerdes {
     private final RegistryAvroSerde<CustomerTraits> traits;
     private final RegistryAvroSerde<IdentityEvent> identityEvent;
     private final RegistryAvroSerde<SpecificRecord> profileEvent;
-    private final RegistryAvroSerde<IdentityCommand> identityCommand;
+    private final RegistryAvroSerde<SpecificRecord> identityInbox;
     private final StoreAvroSerde<IdentityLink> storedLink;
     private final RegistryAvroSerde<CustomEvent> customEvent;
     private final RegistryAvroSerde<TraitDefinition> traitDefinition;
@@ -81,7 +90,7 @@ public final class EngineSerdes {
         this.identityEvent = new RegistryAvroSerde<>(registry, IdentityEvent.class, Integer.MAX_VALUE);
         // Internal topics: written by the engine itself, and a merge carries a whole profile.
         this.profileEvent = new RegistryAvroSerde<>(registry, PROFILE_EVENT_SCHEMA, Integer.MAX_VALUE);
-        this.identityCommand = new RegistryAvroSerde<>(registry, IdentityCommand.class, Integer.MAX_VALUE);
+        this.identityInbox = new RegistryAvroSerde<>(registry, IDENTITY_INBOX_SCHEMA, Integer.MAX_VALUE);
         this.storedLink = new StoreAvroSerde<>(IdentityLink.class);
         this.customEvent = new RegistryAvroSerde<>(registry, CustomEvent.class, maxRecordBytes);
         this.traitDefinition = new RegistryAvroSerde<>(registry, TraitDefinition.class, maxRecordBytes);
@@ -159,9 +168,9 @@ public final class EngineSerdes {
         return profileEvent;
     }
 
-    /** Values of the internal {@code identity-commands} repartition topic. */
-    public RegistryAvroSerde<IdentityCommand> identityCommand() {
-        return identityCommand;
+    /** Values of the identity task's inbox, the {@code identity-commands} topic; see {@link #IDENTITY_INBOX_SCHEMA}. */
+    public RegistryAvroSerde<SpecificRecord> identityInbox() {
+        return identityInbox;
     }
 
     public StoreAvroSerde<IdentityLink> storedLink() {

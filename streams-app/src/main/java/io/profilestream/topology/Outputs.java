@@ -8,24 +8,29 @@ package io.profilestream.topology;
  */
 final class Outputs {
 
-    // Identity resolution: the identity resolver and the unlinker.
+    // Identity resolution: the identity resolver, the unlinker and the custom-event router.
     /** Clicks and merge requests by profile id, on the engine's profile-events topic. */
     static final String RESOLVED_EVENTS = "resolved-events-sink";
     /** The identity audit trail: links, re-links, quarantines, unlinks. */
     static final String IDENTITY_EVENTS = "identity-events-sink";
-    /** Clicks that arrived on another task's partition, on the rerouted-clicks topic by anonymousId. */
+    /** Clicks that arrived on another task's partition, on the identity inbox (identity-commands) by anonymousId. */
     static final String REROUTED_CLICKS = "rerouted-clicks-sink";
 
     // The relay of the rare inputs.
-    /** Customer traits and erasure requests, moved onto the profile-events topic unchanged. */
+    /** Customer traits, erasure requests and custom events that name their customer, onto profile-events unchanged. */
     static final String RELAYED_EVENTS = "relayed-events-sink";
+    /**
+     * Custom events with only an anonymous id, and clicks an earlier version left on rerouted-clicks, on the identity
+     * inbox (identity-commands) by anonymousId.
+     */
+    static final String RELAYED_TO_INBOX = "relayed-to-inbox-sink";
 
     // The profile processor.
     /** Anonymous profiles moved to the customer they merge into, on the profile-events topic. */
     static final String MOVED_PROFILES = "moved-profiles-sink";
     /** Merges, for the identity audit trail. */
     static final String MERGE_IDENTITY_EVENTS = "merge-identity-events-sink";
-    /** Unlink commands by anonymousId, sent when a customer is erased. */
+    /** Unlink commands by anonymousId, sent when a customer is erased, on the identity inbox (identity-commands). */
     static final String IDENTITY_COMMANDS = "identity-commands-sink";
     /** Latest profiles, and tombstones. */
     static final String PROFILE_UPDATES = "profile-updates-sink";

@@ -25,12 +25,15 @@ import io.profilestream.serde.EngineSerdes;
  * Three sub-topologies, each with sinks of its own ({@link Outputs}):
  * <pre>
  * clickstream-events -> validate -> identity-resolver -+-> profile-events (the engine's own topic, by profile id)
- * rerouted-clicks    ------------->+ (by anonymousId)   +-> identity-events
- * identity-commands  -------------> identity-unlinker ---> identity-events
- * custom-events      -> validate -> custom-event-router --> profile-events (reads identity-links-store)
+ *                                  ^ clicks            +-> identity-events
+ * identity-commands  -> inbox -----+ commands -> identity-unlinker ----> identity-events
+ *  (by anonymousId)                + custom   -> custom-event-router --> profile-events (reads identity-links-store)
  *
- * customer-traits    -> validate --+-> profile-events
- * erasure-requests   -> validate --+
+ * customer-traits    -> validate -------------------+-> profile-events
+ * erasure-requests   -> validate -------------------+
+ * custom-events      -> validate -> custom-event-relay -+  (those naming their customer)
+ *                                                       +-> identity-commands (those with only an anonymous id)
+ * rerouted-clicks    -------------------------------------> identity-commands (left there by earlier versions)
  *
  * profile-events     ------------->+
  * purchase-events    -> validate ->+-> profile-processor -+-> profile-updates
@@ -41,15 +44,17 @@ import io.profilestream.serde.EngineSerdes;
  *                                                         +-> co-purchase       (this task's co-purchase counts)
  * co-purchase (global store, every instance) -> CoPurchaseModel, which ranks recommendations.nextCategories
  * </pre>
- * The resolver and the unlinker share the resolver's stores, so they run in the same tasks; docs/identity.md
- * explains identity resolution.
+ * The resolver, the unlinker and the custom-event router share the resolver's stores, so they run in the same tasks;
+ * docs/identity.md explains identity resolution.
  * An input record on a partition other than its key's murmur2 partition (a producer with another partitioner) is
- * moved to the task that owns the key ({@link InputRouting}): a click through the engine's rerouted-clicks topic back
- * into the resolver, a purchase or email through profile-events.
- * Traits and erasure requests are rare, so they reach the profile processor through profile-events: a task waits
- * for each of its input partitions to be fetched before it picks the next record by time, and Kafka Streams does
- * work on every record for each empty partition of the task (formatting a log text it then discards, in 4.3).
- * With these two topics as inputs, the busiest task had two partitions that were nearly always empty.
+ * moved to the task that owns the key ({@link InputRouting}): a click through the identity inbox back into the
+ * resolver, a purchase or email through profile-events.
+ * Rare inputs reach the busy tasks through one topic each: a task waits for each of its input partitions to be
+ * fetched before it picks the next record by time, and Kafka Streams does work on every record for each empty
+ * partition of the task (formatting a log text it then discards, in 4.3). Traits and erasure requests reach the
+ * profile processor through profile-events; unlink commands, re-routed clicks and custom events with only an
+ * anonymous id reach the identity task through its inbox, the {@code identity-commands} topic, so that the identity
+ * task reads two topics instead of four.
  */
 public final class ProfileTopology {
 
@@ -57,6 +62,8 @@ public final class ProfileTopology {
     static final String IDENTITY_UNLINKER = "identity-unlinker";
     static final String PROFILE_PROCESSOR = "profile-processor";
     static final String CUSTOM_EVENT_ROUTER = "custom-event-router";
+    static final String IDENTITY_INBOX = "identity-inbox";
+    static final String CUSTOM_EVENT_RELAY = "custom-event-relay";
 
     private ProfileTopology() {
     }
@@ -116,28 +123,26 @@ public final class ProfileTopology {
             () -> new CoPurchaseUpdater(settings.live().coPurchase()));
 
         final Input inputs = new Input(topology, settings, eventTime, keys, metrics, inputPartitions);
+        // Sub-topology ids name tasks and their state directories, and they follow the order in which each
+        // sub-topology's first node is added: keep identity, relay, profile (IdentityTopologyTest checks the ids).
         // The engine's own topics are stamped with the append time (Topics.appendTimeStamped): read event time.
-        topology.addSource((AutoOffsetReset) null, "rerouted-clicks-source", eventTime, keys,
-            serdes.click().deserializer(), topics.reroutedClicks());
+        topology.addSource((AutoOffsetReset) null, "identity-inbox-source", eventTime, keys,
+            serdes.identityInbox().deserializer(), topics.identityCommands());
+        topology.addProcessor(IDENTITY_INBOX, IdentityInbox::new, "identity-inbox-source");
         topology.addProcessor(IDENTITY_RESOLVER, () -> new IdentityResolver(settings, metrics),
             inputs.validated("clicks", topics.clickstream(), serdes.click(), IDENTITY_RESOLVER,
                 Outputs.REROUTED_CLICKS),
-            "rerouted-clicks-source");
-        topology.addSource((AutoOffsetReset) null, "identity-commands-source", eventTime, keys,
-            serdes.identityCommand().deserializer(),
-            topics.identityCommands());
-        topology.addProcessor(IDENTITY_UNLINKER, () -> new IdentityUnlinker(settings, metrics),
-            "identity-commands-source");
-        topology.addProcessor(CUSTOM_EVENT_ROUTER, () -> new CustomEventRouter(settings),
-            inputs.validated("custom", topics.customEvents(), serdes.customEvent(), null, null));
+            IDENTITY_INBOX);
+        topology.addProcessor(IDENTITY_UNLINKER, () -> new IdentityUnlinker(settings, metrics), IDENTITY_INBOX);
+        topology.addProcessor(CUSTOM_EVENT_ROUTER, () -> new CustomEventRouter(settings), IDENTITY_INBOX);
         topology.addStateStore(Stores.identityLinks(serdes), IDENTITY_RESOLVER, IDENTITY_UNLINKER,
             CUSTOM_EVENT_ROUTER);
         topology.addStateStore(Stores.clickDedup(serdes, Duration.ofMillis(settings.dedupRetentionMs())),
             IDENTITY_RESOLVER, IDENTITY_UNLINKER);
 
         final Serializer<String> keyWriter = serdes.key().serializer();
-        topology.addSink(Outputs.REROUTED_CLICKS, topics.reroutedClicks(), keyWriter, serdes.click().serializer(),
-            "validate-clicks");
+        topology.addSink(Outputs.REROUTED_CLICKS, topics.identityCommands(), keyWriter,
+            serdes.identityInbox().serializer(), "validate-clicks");
         topology.addSink(Outputs.RESOLVED_EVENTS, topics.profileEvents(), keyWriter,
             serdes.profileEvent().serializer(), IDENTITY_RESOLVER);
         topology.addSink(Outputs.ROUTED_CUSTOM_EVENTS, topics.profileEvents(), keyWriter,
@@ -145,11 +150,20 @@ public final class ProfileTopology {
         topology.addSink(Outputs.IDENTITY_EVENTS, topics.identityEvents(), keyWriter,
             serdes.identityEvent().serializer(), IDENTITY_RESOLVER, IDENTITY_UNLINKER);
 
+        topology.addProcessor(CUSTOM_EVENT_RELAY, CustomEventRelay::new,
+            inputs.validated("custom", topics.customEvents(), serdes.customEvent(), null, null));
+        // Nothing writes rerouted-clicks any more (re-routed clicks go to the inbox); what an earlier version left
+        // there is moved to the inbox, so an upgrade needs no draining first.
+        topology.addSource((AutoOffsetReset) null, "rerouted-clicks-source", eventTime, keys,
+            serdes.click().deserializer(), topics.reroutedClicks());
+        topology.addSink(Outputs.RELAYED_TO_INBOX, topics.identityCommands(), keyWriter,
+            serdes.identityInbox().serializer(), CUSTOM_EVENT_RELAY, "rerouted-clicks-source");
         // Validation forwards to its only child, the sink.
         topology.addSink(Outputs.RELAYED_EVENTS, topics.profileEvents(), keyWriter,
             serdes.profileEvent().serializer(),
             inputs.validated("traits", topics.customerTraits(), serdes.traits(), null, null),
-            inputs.validated("erasures", topics.erasure(), serdes.erasure(), null, null));
+            inputs.validated("erasures", topics.erasure(), serdes.erasure(), null, null),
+            CUSTOM_EVENT_RELAY);
 
         topology.addSource((AutoOffsetReset) null, "profile-events-source", eventTime, keys,
             serdes.profileEvent().deserializer(), topics.profileEvents());
@@ -165,7 +179,7 @@ public final class ProfileTopology {
         topology.addSink(Outputs.MERGE_IDENTITY_EVENTS, topics.identityEvents(), keyWriter,
             serdes.identityEvent().serializer(), PROFILE_PROCESSOR);
         topology.addSink(Outputs.IDENTITY_COMMANDS, topics.identityCommands(), keyWriter,
-            serdes.identityCommand().serializer(), PROFILE_PROCESSOR);
+            serdes.identityInbox().serializer(), PROFILE_PROCESSOR);
         // Profiles arrive already encoded, from the store's cache: see ProfileUpdates.
         topology.addSink(Outputs.PROFILE_UPDATES, topics.profileUpdates(), keyWriter, new ByteArraySerializer(),
             PROFILE_PROCESSOR);

@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -38,11 +39,14 @@ import io.profilestream.events.CustomerTraits;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.EmailEventType;
 import io.profilestream.events.PurchaseEvent;
+import io.profilestream.internal.IdentityCommand;
+import io.profilestream.internal.IdentityCommandType;
 import io.profilestream.internal.LinkStatus;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.profile.CustomerProfile;
 import io.profilestream.profile.IdentityAction;
 import io.profilestream.profile.IdentityEvent;
+import io.profilestream.serde.RegistryAvroSerde;
 
 class IdentityTopologyTest {
 
@@ -324,6 +328,30 @@ class IdentityTopologyTest {
     }
 
     @Test
+    void shouldApplyWhatAnEarlierVersionLeftOnItsOwnTopics() {
+        fixture.clicks.pipeInput("a1", login("e1", "a1", "c1", at(1)));
+        // Before identity-commands became the identity task's inbox, it carried plain commands, and re-routed clicks
+        // travelled on rerouted-clicks: records written then are still in those topics after an upgrade. The plain
+        // command's schema is registered first, as the earlier version did.
+        final RegistryAvroSerde<IdentityCommand> plainCommands = new RegistryAvroSerde<>(fixture.registry,
+            IdentityCommand.class, Integer.MAX_VALUE);
+        fixture.driver.createInputTopic(fixture.topics.identityCommands(), new StringSerializer(),
+                plainCommands.serializer())
+            .pipeInput("a1", IdentityCommand.newBuilder().setAction(IdentityCommandType.UNLINK).setAnonymousId("a1")
+                .setCustomerId("c1").setCauseEventId("erase-c1").setEventTime(at(2)).build());
+        assertThat(fixture.link("a1")).isNull();
+        assertThat(fixture.counter("profilestream.identity.changes", "action", "unlinked")).isEqualTo(1.0);
+
+        final RegistryAvroSerde<ClickEvent> plainClicks = new RegistryAvroSerde<>(fixture.registry, ClickEvent.class,
+            Integer.MAX_VALUE);
+        fixture.driver.createInputTopic(fixture.topics.reroutedClicks(), new StringSerializer(),
+                plainClicks.serializer())
+            .pipeInput("a1", click("e3", "a1", ClickType.PAGE_VIEW, at(3)).build());
+        assertThat(fixture.profile("anon:a1").getBehaviour().getPageViews())
+            .as("the re-routed click reached the resolver, which found no link any more").isEqualTo(1);
+    }
+
+    @Test
     void shouldLoopMovedProfilesBackIntoTheProfileEventsTopic() {
         final EngineSettings settings = EngineSettings.from(fixture.config);
         final Topics topics = settings.topics();
@@ -332,12 +360,14 @@ class IdentityTopologyTest {
 
         assertThat(topics.profileEvents()).isEqualTo(fixture.config.get("application.id") + "-profile-events");
         assertThat(description.toString()).doesNotContain("KSTREAM-", "KTABLE-", "-repartition");
-        assertThat(description.subtopologies().stream().map(IdentityTopologyTest::sources))
-            .as("each sub-topology is one task per partition, reading only these topics")
-            .containsExactlyInAnyOrder(
-                Set.of(topics.clickstream(), topics.identityCommands(), topics.customEvents(), topics.reroutedClicks()),
-                Set.of(topics.customerTraits(), topics.erasure()),
-                Set.of(topics.profileEvents(), topics.purchases(), topics.email()));
+        assertThat(description.subtopologies().stream()
+            .collect(Collectors.toMap(TopologyDescription.Subtopology::id, IdentityTopologyTest::sources)))
+            .as("each sub-topology is one task per partition, reading only these topics; the ids name tasks and their "
+                + "state directories, so they are those of earlier versions")
+            .containsExactlyInAnyOrderEntriesOf(Map.of(
+                5, Set.of(topics.clickstream(), topics.identityCommands()),
+                6, Set.of(topics.customerTraits(), topics.erasure(), topics.customEvents(), topics.reroutedClicks()),
+                7, Set.of(topics.profileEvents(), topics.purchases(), topics.email())));
         assertThat(description.subtopologies().stream().map(IdentityTopologyTest::sinks))
             .as("the resolver, the relay and the profile processor all write into the topic the processor reads")
             .allSatisfy(sinks -> assertThat(sinks).contains(topics.profileEvents()));
