@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.profilestream.events.ClickEvent;
 import io.profilestream.events.ClickType;
+import io.profilestream.events.CustomEvent;
 import io.profilestream.events.Device;
 import io.profilestream.events.EmailEvent;
 import io.profilestream.events.EmailEventType;
@@ -106,6 +107,17 @@ class MisroutedRecordsIT {
         final JsonNode link = harness.json(harness.get("/api/v1/identities/" + anonymous).body());
         assertThat(link.at("/customerId").asText()).as("the link is kept by the task that owns the anonymous id")
             .isEqualTo(customer);
+
+        // A custom event with only the anonymous id, on another partition than the task that holds the link: the
+        // link must still be found, or the event would start an anonymous profile that no merge ever moves.
+        final String custom = harness.topics.customEvents();
+        send(custom, wrong(anonymous), anonymous, harness.serdes.customEvent().serialize(custom,
+            CustomEvent.newBuilder().setEventId("t1").setAnonymousId(anonymous).setName("ticket_opened")
+                .setTimestamp(NOW.plusSeconds(10)).build()));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(profile(customer).path("customEvents"))
+            .extracting(event -> event.path("eventId").asText()).containsExactly("t1"));
+        assertThat(harness.get("/metrics").body())
+            .contains("profilestream_misrouted_records_total{topic=\"" + custom + "\"} 1.0");
     }
 
     @Test
