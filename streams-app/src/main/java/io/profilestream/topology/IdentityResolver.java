@@ -136,6 +136,7 @@ final class IdentityResolver implements Processor<String, ClickEvent, String, Sp
             context.forward(record.withKey(ProfileIds.anonymous(anonymousId)).withValue(request)
                 .withHeaders(ProfileMerges.causedByMerge(record.headers())), Outputs.RESOLVED_EVENTS);
         }
+        // The click as read, unchanged: its sink writes it in the bytes it was read in (ReadBytes).
         context.forward(record.withKey(resolution.profileId()).withValue(click), Outputs.RESOLVED_EVENTS);
     }
 }

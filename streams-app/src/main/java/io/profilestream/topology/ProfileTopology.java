@@ -7,7 +7,6 @@ import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
@@ -18,6 +17,7 @@ import io.profilestream.config.EngineSettings;
 import io.profilestream.config.Topics;
 import io.profilestream.metrics.EngineMetrics;
 import io.profilestream.serde.EngineSerdes;
+import io.profilestream.serde.ReadBytes;
 
 /**
  * Builds the engine's topology; it does no I/O, so tests and the application call the same function.
@@ -126,12 +126,14 @@ public final class ProfileTopology {
         // Sub-topology ids name tasks and their state directories, and they follow the order in which each
         // sub-topology's first node is added: keep identity, relay, profile (IdentityTopologyTest checks the ids).
         // The engine's own topics are stamped with the append time (Topics.appendTimeStamped): read event time.
+        // The resolver forwards each click it reads unchanged: written in the bytes it was read in (ReadBytes).
+        final ReadBytes clickBytes = new ReadBytes();
         topology.addSource((AutoOffsetReset) null, "identity-inbox-source", eventTime, keys,
             serdes.identityInbox().deserializer(), topics.identityCommands());
         topology.addProcessor(IDENTITY_INBOX, IdentityInbox::new, "identity-inbox-source");
         topology.addProcessor(IDENTITY_RESOLVER, () -> new IdentityResolver(settings, metrics),
-            inputs.validated("clicks", topics.clickstream(), serdes.click(), IDENTITY_RESOLVER,
-                Outputs.REROUTED_CLICKS),
+            inputs.validated("clicks", topics.clickstream(), clickBytes.remembering(serdes.click().deserializer()),
+                IDENTITY_RESOLVER, Outputs.REROUTED_CLICKS),
             IDENTITY_INBOX);
         topology.addProcessor(IDENTITY_UNLINKER, () -> new IdentityUnlinker(settings, metrics), IDENTITY_INBOX);
         topology.addProcessor(CUSTOM_EVENT_ROUTER, () -> new CustomEventRouter(settings), IDENTITY_INBOX);
@@ -144,14 +146,14 @@ public final class ProfileTopology {
         topology.addSink(Outputs.REROUTED_CLICKS, topics.identityCommands(), keyWriter,
             serdes.identityInbox().serializer(), "validate-clicks");
         topology.addSink(Outputs.RESOLVED_EVENTS, topics.profileEvents(), keyWriter,
-            serdes.profileEvent().serializer(), IDENTITY_RESOLVER);
+            clickBytes.reusing(serdes.profileEvent().serializer()), IDENTITY_RESOLVER);
         topology.addSink(Outputs.ROUTED_CUSTOM_EVENTS, topics.profileEvents(), keyWriter,
             serdes.profileEvent().serializer(), CUSTOM_EVENT_ROUTER);
         topology.addSink(Outputs.IDENTITY_EVENTS, topics.identityEvents(), keyWriter,
             serdes.identityEvent().serializer(), IDENTITY_RESOLVER, IDENTITY_UNLINKER);
 
         topology.addProcessor(CUSTOM_EVENT_RELAY, CustomEventRelay::new,
-            inputs.validated("custom", topics.customEvents(), serdes.customEvent(), null, null));
+            inputs.validated("custom", topics.customEvents(), serdes.customEvent().deserializer(), null, null));
         // Nothing writes rerouted-clicks any more (re-routed clicks go to the inbox); what an earlier version left
         // there is moved to the inbox, so an upgrade needs no draining first.
         topology.addSource((AutoOffsetReset) null, "rerouted-clicks-source", eventTime, keys,
@@ -161,17 +163,18 @@ public final class ProfileTopology {
         // Validation forwards to its only child, the sink.
         topology.addSink(Outputs.RELAYED_EVENTS, topics.profileEvents(), keyWriter,
             serdes.profileEvent().serializer(),
-            inputs.validated("traits", topics.customerTraits(), serdes.traits(), null, null),
-            inputs.validated("erasures", topics.erasure(), serdes.erasure(), null, null),
+            inputs.validated("traits", topics.customerTraits(), serdes.traits().deserializer(), null, null),
+            inputs.validated("erasures", topics.erasure(), serdes.erasure().deserializer(), null, null),
             CUSTOM_EVENT_RELAY);
 
         topology.addSource((AutoOffsetReset) null, "profile-events-source", eventTime, keys,
             serdes.profileEvent().deserializer(), topics.profileEvents());
         topology.addProcessor(PROFILE_PROCESSOR, profileProcessor(settings, serdes, metrics),
             "profile-events-source",
-            inputs.validated("purchases", topics.purchases(), serdes.purchase(), PROFILE_PROCESSOR,
+            inputs.validated("purchases", topics.purchases(), serdes.purchase().deserializer(), PROFILE_PROCESSOR,
                 Outputs.REROUTED_EVENTS),
-            inputs.validated("emails", topics.email(), serdes.email(), PROFILE_PROCESSOR, Outputs.REROUTED_EVENTS));
+            inputs.validated("emails", topics.email(), serdes.email().deserializer(), PROFILE_PROCESSOR,
+                Outputs.REROUTED_EVENTS));
         topology.addSink(Outputs.REROUTED_EVENTS, topics.profileEvents(), keyWriter,
             serdes.profileEvent().serializer(), "validate-purchases", "validate-emails");
         topology.addSink(Outputs.MOVED_PROFILES, topics.profileEvents(), keyWriter,
@@ -233,11 +236,11 @@ public final class ProfileTopology {
          */
         <V> String validated(final String name,
                              final String topic,
-                             final Serde<V> serde,
+                             final Deserializer<V> deserializer,
                              final String next,
                              final String reroute) {
             // No reset policy of its own: the consumer's auto.offset.reset applies, as for every other source.
-            topology.addSource((AutoOffsetReset) null, name + "-source", eventTime, keys, serde.deserializer(), topic);
+            topology.addSource((AutoOffsetReset) null, name + "-source", eventTime, keys, deserializer, topic);
             final InputRouting routing = new InputRouting(topic, partitions, next, reroute, metrics);
             topology.addProcessor("validate-" + name, () -> new ValidateEvent<V>(settings.validator(), routing),
                 name + "-source");

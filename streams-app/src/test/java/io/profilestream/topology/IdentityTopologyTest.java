@@ -19,7 +19,10 @@ import java.util.stream.Collectors;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -119,6 +122,20 @@ class IdentityTopologyTest {
         assertThat(fixture.profile("c1").getBehaviour().getSearches()).isEqualTo(1);
         assertThat(fixture.identityEvents.readValuesToList()).extracting(IdentityEvent::getAction)
             .containsExactly(IdentityAction.LINKED);
+    }
+
+    @Test
+    void shouldForwardEachClickInTheBytesItWasReadIn() {
+        final TestOutputTopic<String, byte[]> profileEvents = fixture.driver.createOutputTopic(
+            fixture.topics.profileEvents(), new StringDeserializer(), new ByteArrayDeserializer());
+        final ClickEvent view = click("e2", "a1", ClickType.PAGE_VIEW, at(2)).build();
+        fixture.clicks.pipeInput("a1", login("e1", "a1", "c1", at(1)));
+        fixture.clicks.pipeInput("a1", view);
+
+        final byte[] read = fixture.serdes.click().serialize(fixture.topics.clickstream(), view);
+        assertThat(profileEvents.readRecordsToList()).filteredOn(record -> record.key().equals("c1"))
+            .extracting(TestRecord::value).anySatisfy(value -> assertThat(value).isEqualTo(read));
+        assertThat(fixture.profile("c1").getBehaviour().getPageViews()).isEqualTo(1);
     }
 
     @Test
