@@ -12,9 +12,10 @@ import io.profilestream.internal.IdentityLink;
 import io.profilestream.internal.LinkStatus;
 
 /**
- * Routes a custom event to the profile it belongs to, on {@code profile-events}: the customer's when it names one;
- * otherwise the customer its anonymous id is linked to, read from the identity resolver's links ({@link IdentityLinks})
- * (the event is keyed by that anonymous id, so the link is in this task); otherwise the anonymous profile.
+ * Routes a custom event with only an anonymous id, from the identity task's inbox ({@link CustomEventRelay} sends
+ * those that name their customer straight on), to the profile it belongs to, on {@code profile-events}: the customer
+ * its anonymous id is linked to, read from the identity resolver's links ({@link IdentityLinks}) (the inbox is keyed by
+ * that anonymous id, so the link is in this task); otherwise the anonymous profile.
  * A custom event never makes or changes a link: clicks do.
  */
 final class CustomEventRouter implements Processor<String, CustomEvent, String, SpecificRecord> {
