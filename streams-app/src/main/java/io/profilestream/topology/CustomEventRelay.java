@@ -1,8 +1,7 @@
 package io.profilestream.topology;
 
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
 
 import io.profilestream.events.CustomEvent;
@@ -13,19 +12,12 @@ import io.profilestream.events.CustomEvent;
  * {@link CustomEventRouter} finds the customer it is linked to. Keying by the anonymous id also brings such an event
  * to the task that holds its link when its producer partitioned it another way.
  */
-final class CustomEventRelay implements Processor<String, CustomEvent, String, SpecificRecord> {
-
-    private ProcessorContext<String, SpecificRecord> context;
-
-    @Override
-    public void init(final ProcessorContext<String, SpecificRecord> context) {
-        this.context = context;
-    }
+final class CustomEventRelay extends ContextualProcessor<String, CustomEvent, String, SpecificRecord> {
 
     @Override
     public void process(final Record<String, CustomEvent> record) {
         // Validation checked that the key is the customer id when there is one, the anonymous id otherwise.
-        context.forward(record.withValue((SpecificRecord) record.value()),
+        context().forward(record.withValue((SpecificRecord) record.value()),
             record.value().getCustomerId() != null ? Outputs.RELAYED_EVENTS : Outputs.RELAYED_TO_INBOX);
     }
 }

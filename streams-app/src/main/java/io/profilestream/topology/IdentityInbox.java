@@ -1,8 +1,7 @@
 package io.profilestream.topology;
 
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
 
 import io.profilestream.events.ClickEvent;
@@ -15,24 +14,17 @@ import io.profilestream.internal.IdentityCommand;
  * {@link IdentityUnlinker}, a custom event with only an anonymous id to the {@link CustomEventRouter}.
  * The inbox's union ({@code EngineSerdes.IDENTITY_INBOX_SCHEMA}) yields nothing else; a null value is skipped.
  */
-final class IdentityInbox implements Processor<String, SpecificRecord, String, SpecificRecord> {
-
-    private ProcessorContext<String, SpecificRecord> context;
-
-    @Override
-    public void init(final ProcessorContext<String, SpecificRecord> context) {
-        this.context = context;
-    }
+final class IdentityInbox extends ContextualProcessor<String, SpecificRecord, String, SpecificRecord> {
 
     @Override
     public void process(final Record<String, SpecificRecord> record) {
         final SpecificRecord value = record.value();
         if (value instanceof ClickEvent) {
-            context.forward(record, ProfileTopology.IDENTITY_RESOLVER);
+            context().forward(record, ProfileTopology.IDENTITY_RESOLVER);
         } else if (value instanceof IdentityCommand) {
-            context.forward(record, ProfileTopology.IDENTITY_UNLINKER);
+            context().forward(record, ProfileTopology.IDENTITY_UNLINKER);
         } else if (value instanceof CustomEvent) {
-            context.forward(record, ProfileTopology.CUSTOM_EVENT_ROUTER);
+            context().forward(record, ProfileTopology.CUSTOM_EVENT_ROUTER);
         }
     }
 }
