@@ -57,9 +57,19 @@ public final class BgNbd {
         if (alive == 0.0 || horizon == 0.0) {
             return 0.0;
         }
+        return alive * expectedPurchasesIfAlive(x, t, horizon);
+    }
+
+    /**
+     * E[Y(t) | alive at T, x, T]: the expected number of purchases in the next {@code horizon} time units of a customer
+     * known to be alive; {@link #expectedPurchases} is this times P(alive). Callers that need several horizons for one
+     * customer compute P(alive) once.
+     */
+    public double expectedPurchasesIfAlive(final int x, final double t, final double horizon) {
+        requireHorizon(horizon);
         final double k = parameters.r() + x;
         final double u = horizon / (parameters.alpha() + t);
-        return alive * AliveCountExpectation.expected(k, u, parameters.a(), parameters.b() + x);
+        return AliveCountExpectation.expected(k, u, parameters.a(), parameters.b() + x);
     }
 
     /**

@@ -26,11 +26,17 @@ public final class Clv {
         if (!(expectedOrderValue >= 0)) {
             throw new IllegalArgumentException("The expected order value must be at least 0");
         }
+        // E[Y(t)] = P(alive) * E[Y(t) | alive], and P(alive) does not depend on the horizon: computed once, not per period.
+        final double alive = model.probabilityAlive(customer);
+        if (alive == 0.0) {
+            return 0.0;
+        }
         double previous = 0.0;
         double discount = 1.0;
         double purchases = 0.0;
         for (int i = 1; i <= settings.periods(); i++) {
-            final double cumulative = model.expectedPurchases(customer, i * settings.periodLength());
+            final double cumulative = alive * model.expectedPurchasesIfAlive(customer.x(), customer.t(),
+                i * settings.periodLength());
             discount /= 1.0 + settings.discountRatePerPeriod();
             purchases += Math.max(0.0, cumulative - previous) * discount;
             previous = cumulative;

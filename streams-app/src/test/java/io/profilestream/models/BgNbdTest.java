@@ -180,6 +180,20 @@ class BgNbdTest {
     }
 
     @Test
+    void shouldExpectPurchasesOfTheAliveTimesTheProbabilityOfBeingAlive() {
+        for (final CustomerSummary customer : new CustomerSummary[] {
+            CustomerSummary.of(0, 0, 38), CustomerSummary.of(2, 30.43, 38.86), CustomerSummary.of(40, 2, 300)}) {
+            for (final double horizon : new double[] {0, 1, 39, 365}) {
+                assertThat(MODEL.probabilityAlive(customer)
+                    * MODEL.expectedPurchasesIfAlive(customer.x(), customer.t(), horizon))
+                    .isEqualTo(MODEL.expectedPurchases(customer, horizon));
+            }
+        }
+        // Someone who bought 40 times in the first two days and never in the 298 since is as good as gone.
+        assertThat(MODEL.probabilityAlive(CustomerSummary.of(40, 2, 300))).isLessThan(1e-6);
+    }
+
+    @Test
     void shouldScoreChurnRiskAsTheProbabilityOfNoPurchase() {
         final CustomerSummary newcomer = CustomerSummary.of(0, 0, 10);
         final double expected = Math.pow((CDNOW.alpha() + 10) / (CDNOW.alpha() + 10 + 13), CDNOW.r());
