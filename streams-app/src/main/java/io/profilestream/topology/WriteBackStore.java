@@ -39,6 +39,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class WriteBackStore<V> {
 
+    /** The most entries a map of the default capacity (16, load factor 0.75) holds before its table grows. */
+    private static final int SMALL_TOUCHED = 12;
+
     /**
      * Saves and sets the record context that a store write is stamped with (for profiles, the profile update's
      * timestamp and headers).
@@ -90,7 +93,7 @@ final class WriteBackStore<V> {
      * Keys read or written while processing the current record, with whether they were changed before it; null when
      * the callers never change a value in place ({@link #forgetTouched()} is then not needed).
      */
-    private final Map<String, Boolean> touched;
+    private Map<String, Boolean> touched;
 
     /** A decoded value; {@code context} is the record context of an unwritten change, or null when written. */
     private final class Kept {
@@ -218,7 +221,7 @@ final class WriteBackStore<V> {
     /** Marks the end of a record that was processed: nothing it touched needs to be forgotten. */
     void recordDone() {
         if (touched != null) {
-            touched.clear();
+            clearTouched();
         }
     }
 
@@ -240,8 +243,20 @@ final class WriteBackStore<V> {
                 unwritten.remove(entry.getKey());
             }
         }
-        touched.clear();
+        clearTouched();
         return keptAsLeft;
+    }
+
+    /**
+     * A record touches a key or two, a punctuation's batch thousands; a map's table never shrinks and {@code clear}
+     * fills all of it, so after a batch the map is replaced rather than cleared on every record that follows.
+     */
+    private void clearTouched() {
+        if (touched.size() > SMALL_TOUCHED) {
+            touched = new LinkedHashMap<>();
+        } else if (!touched.isEmpty()) {
+            touched.clear();
+        }
     }
 
     /** Notes a key the current record reads or writes, with whether it was changed before the record. */

@@ -142,6 +142,25 @@ class WriteBackStoreTest {
     }
 
     @Test
+    void shouldForgetWhatAFailedRecordTouchedAfterABatchOfManyProfiles() {
+        final WriteBackStore<CustomerProfile> profiles = new WriteBackStore<>(store, 1_000, NONE);
+        for (int i = 0; i < 100; i++) {
+            store.put("c" + i, profile("c" + i, 1));
+            profiles.get("c" + i);
+        }
+        profiles.get("c0").getIdentity().setVersion(2);
+        profiles.put("c0", profiles.get("c0"));
+        profiles.recordDone();
+
+        profiles.get("c1").getIdentity().setVersion(99);
+        profiles.get("c0").getIdentity().setVersion(3);
+
+        assertThat(profiles.forgetTouched()).as("changed before the failed record").containsExactly("c0");
+        assertThat(profiles.get("c1").getIdentity().getVersion()).as("read again from the store").isEqualTo(1);
+        assertThat(profiles.get("c0").getIdentity().getVersion()).isEqualTo(3);
+    }
+
+    @Test
     void shouldForgetANewProfileOfAFailedRecord() {
         final WriteBackStore<CustomerProfile> profiles = new WriteBackStore<>(store, 10, NONE);
         profiles.put("c1", profile("c1", 1));
