@@ -3,6 +3,7 @@ package io.profilestream.http;
 import java.net.BindException;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -76,6 +77,9 @@ public final class ApiServer implements AutoCloseable {
     static final String HEALTH_LIVE = "/health/live";
     static final String HEALTH_READY = "/health/ready";
     static final String METRICS = "/metrics";
+    /** The query parameter of {@link #METRICS} that names a series to show (without it, all are shown). */
+    static final String METRICS_NAME_PARAM = "name[]";
+    private static final List<String> SAMPLE_SUFFIXES = List.of("_total", "_count", "_sum", "_bucket");
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
@@ -234,8 +238,27 @@ public final class ApiServer implements AutoCloseable {
         return failure.getMessage() != null && failure.getMessage().contains("Port already in use");
     }
 
+    /**
+     * Every series, or with {@code name[]=...} (repeated; Prometheus' own exporters take the same parameter) only the
+     * series named, so a probe that needs one number does not have every Kafka metric of every task formatted.
+     * A sample's name ({@code x_total}, {@code x_count}) names its metric family ({@code x}), which is what Micrometer
+     * filters by.
+     */
     private void getMetrics(final Context ctx) {
-        ctx.contentType(PROMETHEUS_CONTENT_TYPE).result(registry.scrape());
+        final List<String> names = ctx.queryParams(METRICS_NAME_PARAM);
+        if (names.isEmpty()) {
+            ctx.contentType(PROMETHEUS_CONTENT_TYPE).result(registry.scrape());
+            return;
+        }
+        final Set<String> families = new HashSet<>(names);
+        for (final String name : names) {
+            for (final String suffix : SAMPLE_SUFFIXES) {
+                if (name.endsWith(suffix)) {
+                    families.add(name.substring(0, name.length() - suffix.length()));
+                }
+            }
+        }
+        ctx.contentType(PROMETHEUS_CONTENT_TYPE).result(registry.scrape(PROMETHEUS_CONTENT_TYPE, families));
     }
 
     private void getReadiness(final Context ctx) {

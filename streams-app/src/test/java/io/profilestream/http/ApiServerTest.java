@@ -231,6 +231,22 @@ class ApiServerTest {
     }
 
     @Test
+    void shouldServeOnlyTheSeriesNamedWhenAsked() throws Exception {
+        registry.counter("profilestream.test.events", "type", "click").increment(3);
+        registry.gauge("profilestream.test.level", 7);
+        registry.gauge("profilestream.test.other", 8);
+
+        final String body = get(server, "/metrics?name%5B%5D=profilestream_test_events_total"
+            + "&name%5B%5D=profilestream_test_level")
+            .body();
+
+        assertThat(body).contains("profilestream_test_events_total{type=\"click\"} 3.0")
+            .contains("profilestream_test_level 7.0")
+            .doesNotContain("profilestream_test_other");
+        assertThat(get(server, "/metrics").body()).contains("profilestream_test_other 8.0");
+    }
+
+    @Test
     void shouldTimeRequestsByRouteTemplateWithoutIds() throws Exception {
         get(server, "/api/v1/profiles/c-secret");
 
