@@ -17,6 +17,7 @@ import java.util.function.Function;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -163,6 +164,7 @@ public final class ProfileStreamApp implements AutoCloseable {
         new JvmGcMetrics().bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
+        new JvmCompilationMetrics().bindTo(meters);
         final String instance = advertisedHost + ":" + httpPort;
         final EngineMetrics metrics = new EngineMetrics(meters, instance);
         metrics.coPurchase(settings.live().coPurchase());

@@ -242,7 +242,9 @@ public final class Bench {
                 profiles = ProfileKeys.read(servers, topics.profileUpdates(), KNOWN_IDS);
                 final double rate = results.get("throughput.engine_eos");
                 if (all) {
-                    Latencies.warmUp(live, options, LATENCY_SHARES[0] * rate, progress);
+                    results.put("latency.warm_up_seconds",
+                        (double) Latencies.warmUp(live, engine, options, LATENCY_SHARES[0] * rate, options.seed() + 2,
+                            progress));
                     results.put("latency.warm_up_drain_seconds", drain(engine, catchUp));
                     Latencies.measure(live, options, rate, LATENCY_SHARES, results, progress);
                 }
@@ -364,10 +366,8 @@ public final class Bench {
         try (EngineRun engine = EngineRun.start(work.resolve("engine-eos"), "engine-defaults",
             engineSettings(live.servers(), live.registryUrl(), EOS, false), options.engineJvmOptions())) {
             engine.awaitReady();
-            progress.accept(String.format("Latency warm-up (engine defaults) at %,.0f events/s for %d s.", rate,
-                options.latencySeconds()));
-            LatencyRun.measure(live.servers(), live.registryUrl(), live.topics(), live.settings(options,
-                options.seed() + 3, rate, options.latencySeconds()));
+            results.put("latency_engine_defaults.warm_up_seconds",
+                (double) Latencies.warmUp(live, engine, options, rate, options.seed() + 3, progress));
             results.put("latency_engine_defaults.warm_up_drain_seconds", drain(engine, catchUp));
             progress.accept(String.format("Latency (engine defaults) at %,.0f events/s for %d s.", rate,
                 options.latencySeconds()));
@@ -463,8 +463,8 @@ public final class Bench {
      * Resource keys of one engine run; the exactly-once run's keys carry no suffix, the at-least-once run's end in
      * {@code _alos}.
      * CPU is per million records the engine processed (the whole run's per record of both inputs; the timed part's, of
-     * the process and of Kafka Streams' threads, per record timed), the segment rules it ran per record timed, and
-     * state (measured after the run's clean stop) per million customers it was given, the warm-up input's included.
+     * the process and of Kafka Streams' threads, per record timed), the segment rules it ran per record timed, the
+     * share of a core its JIT compilers took over the timed part, and state (measured after the run's clean stop) per million customers it was given, the warm-up input's included.
      */
     private static void resources(final Map<String, Double> results,
                                   final String suffix,
@@ -481,6 +481,8 @@ public final class Bench {
             result.timed().streamThreadCpu() * 1e6 / result.records());
         results.put("resources.engine_timed_rule_evaluations_per_event" + end,
             result.timed().rulesEvaluated() / result.records());
+        results.put("resources.engine_timed_jit_compile_share" + end,
+            result.timed().compilation() / (result.records() / result.eventsPerSecond()));
         results.put("resources.engine_state_mb_per_million_profiles" + end, stateMb * 1e6 / customers);
         results.put("resources.engine_startup_seconds" + end, result.startupSeconds());
         if (results.get("input.warm_up_events") > 0) {

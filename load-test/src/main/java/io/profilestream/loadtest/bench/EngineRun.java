@@ -72,13 +72,14 @@ final class EngineRun implements AutoCloseable {
      * idle once restored): unlike a rate, these do not count time spent waiting for the broker or for a core, though
      * contention for the cores still moves them; NaN when {@code /proc} cannot tell. And the segment rules it ran
      * ({@code profilestream_segment_rule_evaluations_total{outcome="evaluated"}}), a count the machine does not move;
-     * NaN when the engine did not answer.
+     * NaN when the engine did not answer. And the seconds its JIT compilers spent ({@code jvm_compilation_time_ms_total}),
+     * which says whether the span was timed warm.
      */
-    record Work(double processCpu, double streamThreadCpu, double rulesEvaluated) {
+    record Work(double processCpu, double streamThreadCpu, double rulesEvaluated, double compilation) {
 
         Work minus(final Work earlier) {
             return new Work(processCpu - earlier.processCpu, streamThreadCpu - earlier.streamThreadCpu,
-                rulesEvaluated - earlier.rulesEvaluated);
+                rulesEvaluated - earlier.rulesEvaluated, compilation - earlier.compilation);
         }
     }
 
@@ -206,7 +207,16 @@ final class EngineRun implements AutoCloseable {
         return new Work(ProcessResources.cpuSeconds(process.toHandle()),
             ProcessResources.threadCpuSeconds(process.pid(), applicationId + "-"),
             probe.sum("profilestream_segment_rule_evaluations_total", List.of("outcome=\"evaluated\""))
-                .orElse(Double.NaN));
+                .orElse(Double.NaN),
+            compilationSeconds());
+    }
+
+    /**
+     * Seconds the engine's JIT compilers have spent since its JVM started ({@code jvm_compilation_time_ms_total}); NaN
+     * while it does not answer.
+     */
+    double compilationSeconds() throws InterruptedException {
+        return probe.sum("jvm_compilation_time_ms_total").orElse(Double.NaN) / 1000;
     }
 
     /** Waits until Kafka Streams runs ({@code /health/ready}), for an engine restarted on state that is caught up. */

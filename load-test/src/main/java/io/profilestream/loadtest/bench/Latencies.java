@@ -14,18 +14,42 @@ final class Latencies {
     private Latencies() {
     }
 
+    /** The compilers' share of one core below which the engine's JIT counts as settled. */
+    static final double SETTLED_COMPILE_SHARE = 0.2;
+    /** The most warm-up slices of {@code --latency-seconds} each before a live measurement. */
+    static final int MAX_WARM_UP_SLICES = 4;
+
     /**
      * Not measured: the live events move the engine from the replayed history to the wall clock, which makes every
-     * profile's time-driven re-evaluation due at once, and warm up the live path.
+     * profile's time-driven re-evaluation due at once, and warm up the live path. The live engine is a new JVM, and on
+     * two cores its JIT compilers take about as much CPU as the stream thread for the first minute, so the warm-up runs
+     * in slices of {@code --latency-seconds} until the compilers spent less than {@link #SETTLED_COMPILE_SHARE} of a
+     * core during the last one ({@code jvm_compilation_time_ms_total} on the engine's {@code /metrics}), at most
+     * {@link #MAX_WARM_UP_SLICES}. Returns the seconds it ran.
+     *
+     * @param seed the seed of the first slice's events; each further slice adds 100
      */
-    static void warmUp(final Live live,
+    static long warmUp(final Live live,
+                       final EngineRun engine,
                        final Bench.Options options,
                        final double rate,
+                       final long seed,
                        final Consumer<String> progress) throws InterruptedException {
-        progress.accept(String.format("Latency warm-up at %,.0f events/s for %d s.", Math.max(1, rate),
-            options.latencySeconds()));
-        LatencyRun.measure(live.servers(), live.registryUrl(), live.topics(),
-            live.settings(options, options.seed() + 2, rate, options.latencySeconds()));
+        long seconds = 0;
+        for (int slice = 0; slice < MAX_WARM_UP_SLICES; slice++) {
+            progress.accept(String.format("Live warm-up at %,.0f events/s for %d s.", Math.max(1, rate),
+                options.latencySeconds()));
+            final double compiledBefore = engine.compilationSeconds();
+            LatencyRun.measure(live.servers(), live.registryUrl(), live.topics(),
+                live.settings(options, seed + 100L * slice, rate, options.latencySeconds()));
+            seconds += options.latencySeconds();
+            final double share = (engine.compilationSeconds() - compiledBefore) / options.latencySeconds();
+            progress.accept(String.format("The engine's JIT compilers used %.2f of a core during it.", share));
+            if (!(share >= SETTLED_COMPILE_SHARE)) {
+                break;
+            }
+        }
+        return seconds;
     }
 
     /**

@@ -64,6 +64,13 @@ class BenchIT {
             // The measured events ran the default catalogue's rules (fewer per event on this tiny input than it
             // seems: processing goes on during the commit interval before the warm-up is seen committed).
             assertThat(results.get("resources.engine_timed_rule_evaluations_per_event" + run)).as(run).isPositive();
+            // The engine's JIT compilers work through start-up and warm-up; the timed part reports their share.
+            assertThat(results.get("resources.engine_timed_jit_compile_share" + run)).as(run).isNotNegative()
+                .isFinite();
+        }
+        // Each live phase warms up in slices of --latency-seconds (3 here) until the engine's compilers settle.
+        for (final String phase : List.of("latency", "latency_engine_defaults")) {
+            assertThat(results.get(phase + ".warm_up_seconds")).as(phase).isIn(3.0, 6.0, 9.0, 12.0);
         }
         final String json = Files.readString(out.resolve("results.json"), StandardCharsets.UTF_8);
         assertThat(json).contains("\"throughput\"", "\"engine_eos\"", "\"engine_alos\"", "\"baseline_streams_eos\"",
