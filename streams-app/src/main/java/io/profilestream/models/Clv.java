@@ -26,7 +26,8 @@ public final class Clv {
         if (!(expectedOrderValue >= 0)) {
             throw new IllegalArgumentException("The expected order value must be at least 0");
         }
-        // E[Y(t)] = P(alive) * E[Y(t) | alive], and P(alive) does not depend on the horizon: computed once, not per period.
+        // E[Y(t)] = P(alive) * E[Y(t) | alive], and P(alive) does not depend on the horizon: computed once, not per
+        // period.
         final double alive = model.probabilityAlive(customer);
         if (alive == 0.0) {
             return 0.0;

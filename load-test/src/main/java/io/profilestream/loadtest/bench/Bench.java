@@ -464,7 +464,8 @@ public final class Bench {
      * {@code _alos}.
      * CPU is per million records the engine processed (the whole run's per record of both inputs; the timed part's, of
      * the process and of Kafka Streams' threads, per record timed), the segment rules it ran per record timed, the
-     * share of a core its JIT compilers took over the timed part, and state (measured after the run's clean stop) per million customers it was given, the warm-up input's included.
+     * share of a core its JIT compilers took over the timed part, and state (measured after the run's clean stop) per
+     * million customers it was given, the warm-up input's included.
      */
     private static void resources(final Map<String, Double> results,
                                   final String suffix,

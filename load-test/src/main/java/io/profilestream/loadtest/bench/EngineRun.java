@@ -72,8 +72,8 @@ final class EngineRun implements AutoCloseable {
      * idle once restored): unlike a rate, these do not count time spent waiting for the broker or for a core, though
      * contention for the cores still moves them; NaN when {@code /proc} cannot tell. And the segment rules it ran
      * ({@code profilestream_segment_rule_evaluations_total{outcome="evaluated"}}), a count the machine does not move;
-     * NaN when the engine did not answer. And the seconds its JIT compilers spent ({@code jvm_compilation_time_ms_total}),
-     * which says whether the span was timed warm.
+     * NaN when the engine did not answer. And the seconds its JIT compilers spent
+     * ({@code jvm_compilation_time_ms_total}), which says whether the span was timed warm.
      */
     record Work(double processCpu, double streamThreadCpu, double rulesEvaluated, double compilation) {
 
