@@ -123,6 +123,10 @@ class ErasureTraceIT {
             assertThat(profile.at("/email/opens").asInt()).isEqualTo(1);
             assertThat(profile.at("/identity/emailHash").asText()).isEqualTo(EmailHasher.withSalt(SALT).hash(email));
             assertThat(profile.path("segments").toString()).contains("buyers");
+            // The laptop's last click applied: the erasure is filed after every event of the customer was processed
+            // (one still in flight then, with its link not yet written, would be new data after the erasure).
+            assertThat(profile.at("/behaviour/searches").asInt()).isEqualTo(1);
+            assertThat(profile.at("/identity/anonymousIds").toString()).contains(phone, laptop);
         });
         final TraceScan scan = new TraceScan(List.of(customer, phone, laptop, EmailHasher.withSalt(SALT).hash(email)));
         final List<KafkaStreams> instances = List.of(producer.app.streams(), other.app.streams());

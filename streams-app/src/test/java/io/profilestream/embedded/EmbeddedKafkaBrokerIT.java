@@ -202,10 +202,14 @@ class EmbeddedKafkaBrokerIT {
 
             admin.createTopics(List.of(new NewTopic("defaults", Optional.empty(), Optional.empty())))
                 .all().get(30, TimeUnit.SECONDS);
-            final TopicDescription description = admin.describeTopics(List.of("defaults"))
-                .allTopicNames().get(30, TimeUnit.SECONDS).get("defaults");
-            assertThat(description.partitions()).hasSize(3)
-                .allSatisfy(partition -> assertThat(partition.replicas()).hasSize(1));
+            // The broker answers metadata from its own cache, which learns of the new topic a moment after the
+            // controller created it (UnknownTopicOrPartitionException meanwhile).
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+                final TopicDescription description = admin.describeTopics(List.of("defaults"))
+                    .allTopicNames().get(30, TimeUnit.SECONDS).get("defaults");
+                assertThat(description.partitions()).hasSize(3)
+                    .allSatisfy(partition -> assertThat(partition.replicas()).hasSize(1));
+            });
 
             // A producer asks the broker to create the topics it looks up; the broker must refuse.
             try (KafkaProducer<String, String> producer =
