@@ -371,8 +371,17 @@ public final class Bench {
             results.put("latency_engine_defaults.warm_up_drain_seconds", drain(engine, catchUp));
             progress.accept(String.format("Latency (engine defaults) at %,.0f events/s for %d s.", rate,
                 options.latencySeconds()));
+            final double commitsBefore = engine.commits();
+            final long start = System.nanoTime();
             final LatencyRun.Result result = LatencyRun.measure(live.servers(), live.registryUrl(), live.topics(),
                 live.settings(options, options.seed() + 4, rate, options.latencySeconds()));
+            // What the commits cost while the latency was measured: each output waits for two of them (the identity
+            // task's, which makes the click readable to the profile task, then the profile task's).
+            results.put("latency_engine_defaults.commits_per_second",
+                (engine.commits() - commitsBefore) / ((System.nanoTime() - start) / 1e9));
+            final EngineRun.CommitLatency commits = engine.commitLatency();
+            results.put("latency_engine_defaults.commit_latency_avg_ms", commits.averageMs());
+            results.put("latency_engine_defaults.commit_latency_max_ms", commits.maxMs());
             results.put("latency_engine_defaults.rate", rate);
             Latencies.percentiles(results, "latency_engine_defaults.profile_update", result.profileUpdates());
             Latencies.percentiles(results, "latency_engine_defaults.segment_change", result.segmentChanges());

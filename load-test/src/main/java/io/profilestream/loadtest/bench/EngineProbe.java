@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 
@@ -62,6 +63,15 @@ final class EngineProbe {
         return sum(response.body(), series, labels);
     }
 
+    /** Every sample of a series on {@code /metrics}, one per label set (such as one per stream thread). */
+    List<Double> values(final String series) throws InterruptedException {
+        final HttpResponse<String> response = get(metrics(series), HttpResponse.BodyHandlers.ofString());
+        if (response == null || response.statusCode() != 200) {
+            return List.of();
+        }
+        return values(response.body(), series, List.of());
+    }
+
     /**
      * Every profile the engine holds, counted exactly: the size of a segment preview of the rule {@code true}
      * ({@code POST /api/v1/segments/preview}), for which the engine reads its whole profile store.
@@ -94,8 +104,14 @@ final class EngineProbe {
 
     /** The sum of the samples of one series in Prometheus text that carry every label given. */
     static OptionalDouble sum(final String exposition, final String series, final List<String> labels) {
-        double total = 0;
-        boolean found = false;
+        final List<Double> values = values(exposition, series, labels);
+        return values.isEmpty() ? OptionalDouble.empty()
+            : OptionalDouble.of(values.stream().mapToDouble(Double::doubleValue).sum());
+    }
+
+    /** The samples of one series in Prometheus text that carry every label given. */
+    static List<Double> values(final String exposition, final String series, final List<String> labels) {
+        final List<Double> values = new ArrayList<>();
         for (final String line : exposition.split("\n")) {
             if (line.startsWith(series) && line.length() > series.length()
                 && (line.charAt(series.length()) == '{' || line.charAt(series.length()) == ' ')
@@ -103,14 +119,13 @@ final class EngineProbe {
                     labels)) {
                 final String value = line.substring(line.lastIndexOf(' ') + 1).trim();
                 try {
-                    total += Double.parseDouble(value);
-                    found = true;
+                    values.add(Double.parseDouble(value));
                 } catch (final NumberFormatException e) {
                     // A sample without a plain number (NaN is parsed): not this series.
                 }
             }
         }
-        return found ? OptionalDouble.of(total) : OptionalDouble.empty();
+        return values;
     }
 
     private static boolean hasLabels(final String labelPart, final List<String> labels) {

@@ -219,6 +219,27 @@ final class EngineRun implements AutoCloseable {
         return probe.sum("jvm_compilation_time_ms_total").orElse(Double.NaN) / 1000;
     }
 
+    /** Commits of every stream thread so far ({@code kafka_stream_thread_commit_total}); NaN while it does not answer. */
+    double commits() throws InterruptedException {
+        return probe.sum("kafka_stream_thread_commit_total").orElse(Double.NaN);
+    }
+
+    /**
+     * Kafka Streams' own commit latency, over its recent metric windows (two samples of 30 s): the mean of the stream
+     * threads' averages and the highest of their maxima, in milliseconds; NaN while not known.
+     */
+    CommitLatency commitLatency() throws InterruptedException {
+        return new CommitLatency(
+            probe.values("kafka_stream_thread_commit_latency_avg").stream().mapToDouble(Double::doubleValue)
+                .average().orElse(Double.NaN),
+            probe.values("kafka_stream_thread_commit_latency_max").stream().mapToDouble(Double::doubleValue)
+                .max().orElse(Double.NaN));
+    }
+
+    /** A stream thread's commit takes {@code averageMs} on average, {@code maxMs} at most. */
+    record CommitLatency(double averageMs, double maxMs) {
+    }
+
     /** Waits until Kafka Streams runs ({@code /health/ready}), for an engine restarted on state that is caught up. */
     void awaitReady() throws InterruptedException {
         final long deadline = System.nanoTime() + TIMEOUT.toNanos();

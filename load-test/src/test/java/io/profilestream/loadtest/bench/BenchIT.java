@@ -91,6 +91,10 @@ class BenchIT {
         for (final String output : List.of("profile_update", "segment_change")) {
             assertPercentiles(results, "latency_engine_defaults." + output);
         }
+        // The engine committed while its latency was measured, and Kafka Streams timed those commits.
+        assertThat(results.get("latency_engine_defaults.commits_per_second")).isPositive();
+        assertThat(results.get("latency_engine_defaults.commit_latency_avg_ms")).isPositive()
+            .isLessThanOrEqualTo(results.get("latency_engine_defaults.commit_latency_max_ms"));
         assertThat(json).contains("\"latency_engine_defaults\"", "\"serving\"");
         assertThat(results.get("serving.lookup_count")).isPositive();
         assertThat(results.get("serving.baseline_count")).isPositive();

@@ -37,6 +37,12 @@ class EngineProbeTest {
     }
 
     @Test
+    void shouldGiveEachSampleOfTheSeriesOnItsOwn() {
+        assertThat(EngineProbe.values(METRICS, EngineProbe.PROCESSED_RECORDS, List.of())).containsExactly(1200.0, 34.0);
+        assertThat(EngineProbe.values(METRICS, "kafka_stream_thread_commit_latency_avg", List.of())).isEmpty();
+    }
+
+    @Test
     void shouldTellWhenTheSeriesIsNotThereYet() {
         assertThat(EngineProbe.sum("# nothing yet\njvm_threads_live_threads 12.0\n", EngineProbe.PROCESSED_RECORDS))
             .isEmpty();
