@@ -226,7 +226,8 @@ final class EngineRun implements AutoCloseable {
 
     /**
      * Kafka Streams' own commit latency, over its recent metric windows (two samples of 30 s): the mean of the stream
-     * threads' averages and the highest of their maxima, in milliseconds; NaN while not known.
+     * threads' averages and the highest of their maxima, in milliseconds; NaN while not known. Kafka Streams records
+     * a thread's commit divided by the number of tasks it committed, so these are per task.
      */
     CommitLatency commitLatency() throws InterruptedException {
         return new CommitLatency(
