@@ -182,6 +182,8 @@ public final class Bench {
             final String servers = broker.bootstrapServers();
             final Live live = new Live(servers, registry.url(), topics);
             new TopicProvisioner(admin, topics).provision(true, options.partitions(), (short) 1);
+            // The engine runs on the bench's own Java (EngineRun starts it from java.home): the figures belong to it.
+            results.put("input.java_version", (double) Runtime.version().feature());
             if (options.scope() == Scope.SCALE) {
                 new ScaleRun(options, scaleProfiles, progress).run(servers, registry.url(), topics, admin, work,
                     engineSettings(servers, registry.url(), EOS, true), results);

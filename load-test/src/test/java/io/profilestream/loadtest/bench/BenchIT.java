@@ -75,6 +75,7 @@ class BenchIT {
         final String json = Files.readString(out.resolve("results.json"), StandardCharsets.UTF_8);
         assertThat(json).contains("\"throughput\"", "\"engine_eos\"", "\"engine_alos\"", "\"baseline_streams_eos\"",
             "\"baseline_streams_alos\"", "\"raw_consumer\"");
+        assertThat(results.get("input.java_version")).isEqualTo((double) Runtime.version().feature());
         assertThat(results.get("resources.engine_peak_rss_mb")).isPositive();
         assertThat(results.get("resources.engine_cpu_seconds_per_million_events")).isPositive();
         assertThat(json).contains("\"resources\"", "\"engine_peak_rss_mb\"", "\"engine_eos_warm_up\"",
