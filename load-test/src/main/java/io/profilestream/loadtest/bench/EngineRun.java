@@ -237,7 +237,7 @@ final class EngineRun implements AutoCloseable {
                 .max().orElse(Double.NaN));
     }
 
-    /** A stream thread's commit takes {@code averageMs} on average, {@code maxMs} at most. */
+    /** A commit takes {@code averageMs} per task committed on average, {@code maxMs} at most. */
     record CommitLatency(double averageMs, double maxMs) {
     }
 

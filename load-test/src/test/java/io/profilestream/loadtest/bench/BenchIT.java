@@ -92,9 +92,10 @@ class BenchIT {
         for (final String output : List.of("profile_update", "segment_change")) {
             assertPercentiles(results, "latency_engine_defaults." + output);
         }
-        // The engine committed while its latency was measured, and Kafka Streams timed those commits.
+        // The engine committed while its latency was measured, and Kafka Streams timed those commits (in whole
+        // milliseconds divided by tasks: a quick commit counts 0).
         assertThat(results.get("latency_engine_defaults.commits_per_second")).isPositive();
-        assertThat(results.get("latency_engine_defaults.commit_latency_avg_ms")).isPositive()
+        assertThat(results.get("latency_engine_defaults.commit_latency_avg_ms")).isNotNegative()
             .isLessThanOrEqualTo(results.get("latency_engine_defaults.commit_latency_max_ms"));
         assertThat(json).contains("\"latency_engine_defaults\"", "\"serving\"");
         assertThat(results.get("serving.lookup_count")).isPositive();
