@@ -1,10 +1,13 @@
 package io.profilestream.app;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -109,12 +112,32 @@ final class EngineHarness implements AutoCloseable {
         }
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (final HttpTimeoutException e) {
+            // The engine runs in this JVM: what its threads were doing is the finding, so keep it with the failure.
+            printThreads("GET " + path + " did not answer within the request timeout.");
+            throw new IllegalStateException("HTTP call timed out: GET " + path + ".", e);
         } catch (final IOException e) {
             throw new IllegalStateException("HTTP call failed.", e);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Prints every thread of this JVM with its whole stack and what it waits for (ThreadInfo cuts stacks at 8). */
+    private static void printThreads(final String why) {
+        final StringBuilder dump = new StringBuilder(why).append(" Threads:\n");
+        for (final ThreadInfo thread : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+            dump.append('"').append(thread.getThreadName()).append("\" ").append(thread.getThreadState());
+            if (thread.getLockName() != null) {
+                dump.append(" on ").append(thread.getLockName()).append(" owned by ").append(thread.getLockOwnerName());
+            }
+            dump.append('\n');
+            for (final StackTraceElement frame : thread.getStackTrace()) {
+                dump.append("\tat ").append(frame).append('\n');
+            }
+        }
+        System.out.print(dump);
     }
 
     JsonNode json(final String body) {
