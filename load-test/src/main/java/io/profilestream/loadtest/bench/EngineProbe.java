@@ -44,11 +44,7 @@ final class EngineProbe {
      * show the series yet.
      */
     OptionalDouble sum(final String series) throws InterruptedException {
-        final HttpResponse<String> response = get(metrics(series), HttpResponse.BodyHandlers.ofString());
-        if (response == null || response.statusCode() != 200) {
-            return OptionalDouble.empty();
-        }
-        return sum(response.body(), series);
+        return sum(series, List.of());
     }
 
     /**
@@ -56,20 +52,19 @@ final class EngineProbe {
      * {@code store="profiles-store"}; empty while the engine does not answer or does not show such a sample yet.
      */
     OptionalDouble sum(final String series, final List<String> labels) throws InterruptedException {
-        final HttpResponse<String> response = get(metrics(series), HttpResponse.BodyHandlers.ofString());
-        if (response == null || response.statusCode() != 200) {
-            return OptionalDouble.empty();
-        }
-        return sum(response.body(), series, labels);
+        return sum(values(series, labels));
     }
 
-    /** Every sample of a series on {@code /metrics}, one per label set (such as one per stream thread). */
-    List<Double> values(final String series) throws InterruptedException {
+    /**
+     * Every sample of a series on {@code /metrics} that carries every label given, one per label set (such as one per
+     * stream thread); none while the engine does not answer.
+     */
+    List<Double> values(final String series, final List<String> labels) throws InterruptedException {
         final HttpResponse<String> response = get(metrics(series), HttpResponse.BodyHandlers.ofString());
         if (response == null || response.statusCode() != 200) {
             return List.of();
         }
-        return values(response.body(), series, List.of());
+        return values(response.body(), series, labels);
     }
 
     /**
@@ -104,7 +99,10 @@ final class EngineProbe {
 
     /** The sum of the samples of one series in Prometheus text that carry every label given. */
     static OptionalDouble sum(final String exposition, final String series, final List<String> labels) {
-        final List<Double> values = values(exposition, series, labels);
+        return sum(values(exposition, series, labels));
+    }
+
+    private static OptionalDouble sum(final List<Double> values) {
         return values.isEmpty() ? OptionalDouble.empty()
             : OptionalDouble.of(values.stream().mapToDouble(Double::doubleValue).sum());
     }

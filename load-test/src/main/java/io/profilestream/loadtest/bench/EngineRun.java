@@ -219,7 +219,7 @@ final class EngineRun implements AutoCloseable {
         return probe.sum("jvm_compilation_time_ms_total").orElse(Double.NaN) / 1000;
     }
 
-    /** Commits of every stream thread so far ({@code kafka_stream_thread_commit_total}); NaN while it does not answer. */
+    /** Commits of every stream thread so far ({@code kafka_stream_thread_commit_total}); NaN while it is silent. */
     double commits() throws InterruptedException {
         return probe.sum("kafka_stream_thread_commit_total").orElse(Double.NaN);
     }
@@ -231,9 +231,9 @@ final class EngineRun implements AutoCloseable {
      */
     CommitLatency commitLatency() throws InterruptedException {
         return new CommitLatency(
-            probe.values("kafka_stream_thread_commit_latency_avg").stream().mapToDouble(Double::doubleValue)
+            probe.values("kafka_stream_thread_commit_latency_avg", List.of()).stream().mapToDouble(Double::doubleValue)
                 .average().orElse(Double.NaN),
-            probe.values("kafka_stream_thread_commit_latency_max").stream().mapToDouble(Double::doubleValue)
+            probe.values("kafka_stream_thread_commit_latency_max", List.of()).stream().mapToDouble(Double::doubleValue)
                 .max().orElse(Double.NaN));
     }
 
